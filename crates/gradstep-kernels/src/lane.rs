@@ -1,0 +1,116 @@
+//! The arithmetic an update rule may use, implemented for one `f32` and (in `simd128`) for `f32x4`.
+//!
+//! Only IEEE-754 correctly rounded operations appear here (+, −, ×, ÷, √, negation, maximum, a
+//! select), so every lane of the vector computes exactly what the scalar path computes.
+
+use core::ops::{Add, Div, Mul, Neg, Sub};
+
+pub trait Lane:
+    Copy + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self> + Div<Output = Self> + Neg<Output = Self>
+{
+    /// Number of f32 values in one lane.
+    const WIDTH: usize;
+    fn splat(x: f32) -> Self;
+    /// `WIDTH` values from the start of `src` (which must hold at least `WIDTH`).
+    fn load(src: &[f32]) -> Self;
+    /// Writes `WIDTH` values to the start of `dst` (which must hold at least `WIDTH`).
+    fn store(self, dst: &mut [f32]);
+    fn sqrt(self) -> Self;
+    /// IEEE 754-2019 `maximum`: NaN if either is NaN, and −0 < +0 (wasm's `f32.max`, JS `Math.max`,
+    /// torch.maximum), unlike Rust's `f32::max`, which drops NaN.
+    fn maximum(self, other: Self) -> Self;
+    /// `x < 0 ? 0 : x` per element (NaN and −0 pass through).
+    fn zero_if_negative(self) -> Self;
+}
+
+impl Lane for f32 {
+    const WIDTH: usize = 1;
+    #[inline(always)]
+    fn splat(x: f32) -> f32 {
+        x
+    }
+    #[inline(always)]
+    fn load(src: &[f32]) -> f32 {
+        src[0]
+    }
+    #[inline(always)]
+    fn store(self, dst: &mut [f32]) {
+        dst[0] = self;
+    }
+    #[inline(always)]
+    fn sqrt(self) -> f32 {
+        f32::sqrt(self)
+    }
+    #[inline(always)]
+    fn maximum(self, other: f32) -> f32 {
+        if self.is_nan() || other.is_nan() {
+            f32::NAN
+        } else if self > other {
+            self
+        } else if other > self {
+            other
+        } else if self.is_sign_negative() {
+            other
+        } else {
+            self
+        }
+    }
+    #[inline(always)]
+    fn zero_if_negative(self) -> f32 {
+        if self < 0.0 {
+            0.0
+        } else {
+            self
+        }
+    }
+}
+
+/// Four scalar lanes side by side: the SIMD lane's semantics, runnable natively, so that `cargo test`
+/// exercises the chunked body and the tail split of [`crate::rules::apply`] on any host.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EmulatedF32x4(pub [f32; 4]);
+
+macro_rules! emulated_binary_op {
+    ($trait:ident, $method:ident, $op:tt) => {
+        impl $trait for EmulatedF32x4 {
+            type Output = Self;
+            #[inline(always)]
+            fn $method(self, rhs: Self) -> Self {
+                EmulatedF32x4(core::array::from_fn(|i| self.0[i] $op rhs.0[i]))
+            }
+        }
+    };
+}
+emulated_binary_op!(Add, add, +);
+emulated_binary_op!(Sub, sub, -);
+emulated_binary_op!(Mul, mul, *);
+emulated_binary_op!(Div, div, /);
+
+impl Neg for EmulatedF32x4 {
+    type Output = Self;
+    fn neg(self) -> Self {
+        EmulatedF32x4(self.0.map(|x| -x))
+    }
+}
+
+impl Lane for EmulatedF32x4 {
+    const WIDTH: usize = 4;
+    fn splat(x: f32) -> Self {
+        EmulatedF32x4([x; 4])
+    }
+    fn load(src: &[f32]) -> Self {
+        EmulatedF32x4([src[0], src[1], src[2], src[3]])
+    }
+    fn store(self, dst: &mut [f32]) {
+        dst[..4].copy_from_slice(&self.0);
+    }
+    fn sqrt(self) -> Self {
+        EmulatedF32x4(self.0.map(f32::sqrt))
+    }
+    fn maximum(self, other: Self) -> Self {
+        EmulatedF32x4(core::array::from_fn(|i| Lane::maximum(self.0[i], other.0[i])))
+    }
+    fn zero_if_negative(self) -> Self {
+        EmulatedF32x4(self.0.map(Lane::zero_if_negative))
+    }
+}

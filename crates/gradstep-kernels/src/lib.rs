@@ -1,0 +1,123 @@
+//! Fused float32 optimizer updates with PyTorch's semantics (torch.optim 2.13, single-tensor path).
+//!
+//! Every kernel makes one pass over memory: each element of the value, the gradient and the state
+//! buffers is read once and written once. Each update rule is written once, generically over
+//! [`Lane`], and runs as `f32x4` SIMD on wasm32 with `simd128` and as plain `f32` for the tail and
+//! everywhere else. The operation order is fixed and there is no fused multiply-add, so the SIMD body,
+//! the scalar tail and gradstep's TypeScript backend (which rounds every operation with
+//! `Math.fround`) produce the same bits.
+//!
+//! Per-step scalars (bias corrections, decayed learning rates) are computed once per step by the
+//! caller in float64 and passed here rounded to float32, as PyTorch casts its Python-float coefficients.
+
+pub mod lane;
+pub mod rules;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod simd128;
+
+pub use rules::{AdadeltaRule, AdagradRule, AdamRule, RmspropRule, SgdRule, UpdateRule};
+
+/// Which optimizer a [`step_tensor`] call runs. The discriminants are part of the wasm ABI and are
+/// mirrored in `packages/gradstep/src/kernels.ts`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub enum Kernel {
+    Sgd = 0,
+    Adagrad = 1,
+    Adadelta = 2,
+    Rmsprop = 3,
+    Adam = 4,
+}
+
+impl Kernel {
+    pub fn from_id(id: u32) -> Option<Kernel> {
+        Some(match id {
+            0 => Kernel::Sgd,
+            1 => Kernel::Adagrad,
+            2 => Kernel::Adadelta,
+            3 => Kernel::Rmsprop,
+            4 => Kernel::Adam,
+            _ => return None,
+        })
+    }
+
+    /// Which of the three state slots (each as long as the value) this kernel uses with `flags`.
+    pub fn used_state(self, flags: u32) -> [bool; 3] {
+        let s = &[0.0; SCALARS];
+        match self {
+            Kernel::Sgd => SgdRule::new(flags, s).used_state(),
+            Kernel::Adagrad => AdagradRule::new(flags, s).used_state(),
+            Kernel::Adadelta => AdadeltaRule::new(flags, s).used_state(),
+            Kernel::Rmsprop => RmspropRule::new(flags, s).used_state(),
+            Kernel::Adam => AdamRule::new(flags, s).used_state(),
+        }
+    }
+}
+
+/// Option bits shared by every kernel (each kernel reads the ones that apply to it). Mirrored in
+/// `packages/gradstep/src/kernels.ts`.
+pub mod flags {
+    /// Ascend instead of descend: the gradient is negated first.
+    pub const MAXIMIZE: u32 = 1 << 0;
+    /// L2 weight decay: `g += weight_decay * p` before anything else.
+    pub const L2_WEIGHT_DECAY: u32 = 1 << 1;
+    /// Decoupled weight decay (AdamW): `p *= 1 - lr * weight_decay` before the update.
+    pub const DECOUPLED_WEIGHT_DECAY: u32 = 1 << 2;
+    /// SGD and RMSprop keep a momentum buffer.
+    pub const MOMENTUM: u32 = 1 << 3;
+    /// SGD: Nesterov momentum.
+    pub const NESTEROV: u32 = 1 << 4;
+    /// RMSprop: centered (divides by an estimate of the variance).
+    pub const CENTERED: u32 = 1 << 5;
+    /// Adam: AMSGrad (maximum of the raw second moments).
+    pub const AMSGRAD: u32 = 1 << 6;
+    /// SGD: the momentum buffer does not exist yet and is set to the gradient (PyTorch's first step).
+    pub const FIRST_STEP: u32 = 1 << 7;
+}
+
+/// Number of float32 scalars a step receives; unused trailing entries are ignored.
+pub const SCALARS: usize = 8;
+
+/// One tensor's memory for one step: the value updated in place, its gradient, and the kernel's state
+/// buffers (those [`Kernel::used_state`] names must have the value's length; the others may be empty).
+pub struct TensorSlices<'a> {
+    pub value: &'a mut [f32],
+    pub grad: &'a [f32],
+    pub state: [&'a mut [f32]; 3],
+}
+
+/// Error of a [`step_tensor`] call whose arguments do not describe a valid step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepError {
+    UnknownKernel = 1,
+    LengthMismatch = 2,
+}
+
+/// Applies one update of `kernel` (with `flags` and `scalars`, laid out as documented on each rule) to
+/// one tensor.
+pub fn step_tensor(
+    kernel: u32,
+    flags: u32,
+    scalars: &[f32; SCALARS],
+    tensor: TensorSlices<'_>,
+) -> Result<(), StepError> {
+    let kernel = Kernel::from_id(kernel).ok_or(StepError::UnknownKernel)?;
+    let n = tensor.value.len();
+    let used = kernel.used_state(flags);
+    if tensor.grad.len() != n || (0..3).any(|k| used[k] && tensor.state[k].len() != n) {
+        return Err(StepError::LengthMismatch);
+    }
+    match kernel {
+        Kernel::Sgd => rules::apply(&SgdRule::new(flags, scalars), tensor),
+        Kernel::Adagrad => rules::apply(&AdagradRule::new(flags, scalars), tensor),
+        Kernel::Adadelta => rules::apply(&AdadeltaRule::new(flags, scalars), tensor),
+        Kernel::Rmsprop => rules::apply(&RmspropRule::new(flags, scalars), tensor),
+        Kernel::Adam => rules::apply(&AdamRule::new(flags, scalars), tensor),
+    }
+    Ok(())
+}
+
+/// True when this build runs the `f32x4` body (wasm32 compiled with `simd128`).
+pub const fn simd_enabled() -> bool {
+    cfg!(all(target_arch = "wasm32", target_feature = "simd128"))
+}

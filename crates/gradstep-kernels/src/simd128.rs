@@ -1,0 +1,81 @@
+//! The `f32x4` lane on wasm32 with `simd128`. The only `unsafe` of the kernel crate lives here: the
+//! unaligned vector loads and stores. Lane arithmetic is safe.
+
+use crate::lane::Lane;
+use core::arch::wasm32::*;
+use core::ops::{Add, Div, Mul, Neg, Sub};
+
+#[derive(Clone, Copy)]
+pub struct F32x4(v128);
+
+impl Add for F32x4 {
+    type Output = Self;
+    #[inline(always)]
+    fn add(self, rhs: Self) -> Self {
+        F32x4(f32x4_add(self.0, rhs.0))
+    }
+}
+impl Sub for F32x4 {
+    type Output = Self;
+    #[inline(always)]
+    fn sub(self, rhs: Self) -> Self {
+        F32x4(f32x4_sub(self.0, rhs.0))
+    }
+}
+impl Mul for F32x4 {
+    type Output = Self;
+    #[inline(always)]
+    fn mul(self, rhs: Self) -> Self {
+        F32x4(f32x4_mul(self.0, rhs.0))
+    }
+}
+impl Div for F32x4 {
+    type Output = Self;
+    #[inline(always)]
+    fn div(self, rhs: Self) -> Self {
+        F32x4(f32x4_div(self.0, rhs.0))
+    }
+}
+impl Neg for F32x4 {
+    type Output = Self;
+    #[inline(always)]
+    fn neg(self) -> Self {
+        F32x4(f32x4_neg(self.0))
+    }
+}
+
+impl Lane for F32x4 {
+    const WIDTH: usize = 4;
+    #[inline(always)]
+    fn splat(x: f32) -> Self {
+        F32x4(f32x4_splat(x))
+    }
+    #[inline(always)]
+    fn load(src: &[f32]) -> Self {
+        assert!(src.len() >= 4);
+        // SAFETY: `src` holds at least 4 f32 (16 bytes), checked above; v128_load has no alignment
+        // requirement.
+        F32x4(unsafe { v128_load(src.as_ptr() as *const v128) })
+    }
+    #[inline(always)]
+    fn store(self, dst: &mut [f32]) {
+        assert!(dst.len() >= 4);
+        // SAFETY: `dst` holds at least 4 f32 (16 bytes), checked above, and is borrowed mutably, so no
+        // other reference sees the write; v128_store has no alignment requirement.
+        unsafe { v128_store(dst.as_mut_ptr() as *mut v128, self.0) }
+    }
+    #[inline(always)]
+    fn sqrt(self) -> Self {
+        F32x4(f32x4_sqrt(self.0))
+    }
+    #[inline(always)]
+    fn maximum(self, other: Self) -> Self {
+        // f32x4.max is IEEE 754-2019 maximum: NaN-propagating, -0 < +0 (same as Lane for f32).
+        F32x4(f32x4_max(self.0, other.0))
+    }
+    #[inline(always)]
+    fn zero_if_negative(self) -> Self {
+        let negative = f32x4_lt(self.0, f32x4_splat(0.0));
+        F32x4(v128_andnot(self.0, negative))
+    }
+}

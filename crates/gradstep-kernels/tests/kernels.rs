@@ -1,0 +1,221 @@
+//! Native tests of every kernel: the chunked body (with the emulated f32x4 lane) against the scalar
+//! path at every length that leaves a different tail, and three-step results against the float64
+//! reference values of torch.optim 2.13 (../shared/reference/optimizers.md §12).
+
+use gradstep_kernels::lane::{EmulatedF32x4, Lane};
+use gradstep_kernels::rules::{apply_lanes, UpdateRule};
+use gradstep_kernels::{flags, step_tensor, AdadeltaRule, AdagradRule, AdamRule, Kernel, RmspropRule, SgdRule, StepError, TensorSlices, SCALARS};
+
+/// Deterministic pseudo-random floats spanning several magnitudes and both signs, with exact zeros.
+fn values(seed: u32, n: usize) -> Vec<f32> {
+    let mut x = seed.wrapping_mul(2654435761).wrapping_add(1);
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            if x % 11 == 0 {
+                return 0.0;
+            }
+            let mantissa = (x % 20001) as f32 / 10000.0 - 1.0;
+            mantissa * 10f32.powi((x % 6) as i32 - 4)
+        })
+        .collect()
+}
+
+struct Run {
+    value: Vec<f32>,
+    state: [Vec<f32>; 3],
+}
+
+fn run<L: Lane, R: UpdateRule>(make: &dyn Fn(usize) -> R, n: usize, steps: usize, initial_state: f32) -> Run {
+    let mut value = values(1, n);
+    let mut state = [vec![initial_state; n], vec![0.0; n], vec![0.0; n]];
+    for step in 0..steps {
+        let grad = values(100 + step as u32, n);
+        let rule = make(step);
+        let [s0, s1, s2] = &mut state;
+        apply_lanes::<L, R>(&rule, TensorSlices { value: &mut value, grad: &grad, state: [s0, s1, s2] });
+    }
+    Run { value, state }
+}
+
+fn same_bits(a: &[f32], b: &[f32]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()))
+}
+
+fn assert_lanes_agree<R: UpdateRule>(name: &str, make: &dyn Fn(usize) -> R, initial_state: f32) {
+    for n in 0..=33 {
+        let scalar = run::<f32, R>(make, n, 5, initial_state);
+        let vector = run::<EmulatedF32x4, R>(make, n, 5, initial_state);
+        assert!(same_bits(&scalar.value, &vector.value), "{name}: values differ at length {n}");
+        for k in 0..3 {
+            assert!(same_bits(&scalar.state[k], &vector.state[k]), "{name}: state {k} differs at length {n}");
+        }
+    }
+}
+
+fn scalars(values: &[f32]) -> [f32; SCALARS] {
+    let mut s = [0.0; SCALARS];
+    s[..values.len()].copy_from_slice(values);
+    s
+}
+
+const ALL_FLAG_SETS: [u32; 8] = [
+    0,
+    flags::MAXIMIZE,
+    flags::L2_WEIGHT_DECAY,
+    flags::MOMENTUM,
+    flags::MOMENTUM | flags::NESTEROV,
+    flags::MOMENTUM | flags::CENTERED | flags::L2_WEIGHT_DECAY,
+    flags::CENTERED | flags::MAXIMIZE,
+    flags::AMSGRAD | flags::DECOUPLED_WEIGHT_DECAY | flags::MAXIMIZE,
+];
+
+#[test]
+fn simd_body_and_scalar_tail_agree_for_every_kernel_and_length() {
+    for f in ALL_FLAG_SETS {
+        let first = |step: usize| if step == 0 { flags::FIRST_STEP } else { 0 };
+        assert_lanes_agree("sgd", &|step| SgdRule::new(f | first(step), &scalars(&[0.05, 0.1, 0.9, 0.5])), 0.0);
+        assert_lanes_agree("adagrad", &|_| AdagradRule::new(f, &scalars(&[0.1, 0.05, 1e-10])), 0.1);
+        assert_lanes_agree("adadelta", &|_| AdadeltaRule::new(f, &scalars(&[1.0, 0.02, 0.9, 0.1, 1e-6])), 0.0);
+        assert_lanes_agree("rmsprop", &|_| RmspropRule::new(f, &scalars(&[0.01, 0.03, 0.99, 0.01, 1e-8, 0.7])), 0.0);
+        assert_lanes_agree(
+            "adam",
+            &|step| {
+                let t = step as f64 + 1.0;
+                let (b1, b2, lr) = (0.9f64, 0.999f64, 1e-3f64);
+                AdamRule::new(
+                    f,
+                    &scalars(&[(lr / (1.0 - b1.powf(t))) as f32, (1.0 - b2.powf(t)).sqrt() as f32, 0.1, 0.999, 0.001, 1e-8, 0.05, 0.9995]),
+                )
+            },
+            0.0,
+        );
+    }
+}
+
+// ../shared/reference/optimizers.md §12: p0, three fixed gradients, p after step 3 (torch, float64).
+const P0: [f32; 5] = [1.0, -0.5, 0.25, 2.0, 0.0];
+const GRADS: [[f32; 5]; 3] = [[0.1, -0.2, 0.0, 0.4, 1e-6], [0.05, 0.1, -0.2, -0.3, -1e-6], [-0.3, 0.25, 0.1, 0.2, 2e-6]];
+
+fn three_steps(kernel: Kernel, flags_for_step: &dyn Fn(usize) -> u32, scalars_for_step: &dyn Fn(usize) -> [f32; SCALARS], initial_state: f32) -> Vec<f32> {
+    let mut value = P0.to_vec();
+    let mut state = [vec![initial_state; 5], vec![0.0; 5], vec![0.0; 5]];
+    for (step, grad) in GRADS.iter().enumerate() {
+        let [s0, s1, s2] = &mut state;
+        step_tensor(kernel as u32, flags_for_step(step), &scalars_for_step(step), TensorSlices { value: &mut value, grad, state: [s0, s1, s2] }).unwrap();
+    }
+    value
+}
+
+fn assert_close(name: &str, got: &[f32], expected: &[f64]) {
+    for (i, (&g, &e)) in got.iter().zip(expected).enumerate() {
+        let tolerance = 2e-4 * (e.abs() + 1e-3);
+        assert!((g as f64 - e).abs() <= tolerance, "{name}[{i}]: got {g}, expected {e}");
+    }
+}
+
+#[test]
+fn sgd_matches_torch_reference_values() {
+    let momentum = |step: usize| flags::MOMENTUM | if step == 0 { flags::FIRST_STEP } else { 0 };
+    let p = three_steps(Kernel::Sgd, &momentum, &|_| scalars(&[0.1, 0.0, 0.9, 1.0]), 0.0);
+    assert_close("sgd momentum", &p, &[0.9934, -0.4898, 0.278, 1.9286, -2.81e-07]);
+    let p = three_steps(Kernel::Sgd, &|s| momentum(s) | flags::NESTEROV, &|_| scalars(&[0.1, 0.0, 0.9, 1.0]), 0.0);
+    assert_close("sgd nesterov", &p, &[1.00906, -0.50582, 0.2852, 1.90574, -4.529e-07]);
+    let p = three_steps(Kernel::Sgd, &|s| momentum(s) | flags::L2_WEIGHT_DECAY, &|_| scalars(&[0.1, 0.1, 0.9, 0.5]), 0.0);
+    assert_close("sgd dampening wd", &p, &[0.941967, -0.447461875, 0.2536036875, 1.8280135, -2.743525e-07]);
+    let p = three_steps(Kernel::Sgd, &|s| momentum(s) | flags::MAXIMIZE, &|_| scalars(&[0.1, 0.0, 0.9, 1.0]), 0.0);
+    assert_close("sgd maximize", &p, &[1.0066, -0.5102, 0.222, 2.0714, 2.81e-07]);
+}
+
+#[test]
+fn adagrad_matches_torch_reference_values() {
+    let p = three_steps(Kernel::Adagrad, &|_| 0, &|_| scalars(&[0.1, 0.0, 1e-10]), 0.0);
+    assert_close("adagrad", &p, &[0.9489828977, -0.5192569588, 0.3052786404, 1.922860932, -0.1109306474]);
+    let p = three_steps(Kernel::Adagrad, &|_| 0, &|_| scalars(&[0.1, 0.0, 1e-7]), 0.1);
+    assert_close("adagrad acc0", &p, &[1.021608411, -0.5266002509, 0.2776323518, 1.940237182, -6.32455332e-07]);
+    let decayed = |step: usize| scalars(&[(0.1 / (1.0 + step as f64 * 0.1)) as f32, 0.1, 1e-10]);
+    let p = three_steps(Kernel::Adagrad, &|_| flags::L2_WEIGHT_DECAY, &decayed, 0.0);
+    assert_close("adagrad lr_decay wd", &p, &[0.9029738988, -0.47361091, 0.1939799087, 1.871371275, -0.001560958447]);
+}
+
+#[test]
+fn adadelta_matches_torch_reference_values() {
+    let p = three_steps(Kernel::Adadelta, &|_| 0, &|_| scalars(&[1.0, 0.0, 0.9, 0.1, 1e-6]), 0.0);
+    assert_close("adadelta", &p, &[0.9993298903, -0.5026700437, 0.2510770952, 1.997547196, -1.999999614e-06]);
+}
+
+#[test]
+fn rmsprop_matches_torch_reference_values() {
+    let s = scalars(&[0.01, 0.0, 0.9, 0.1, 1e-7, 0.9]);
+    let p = three_steps(Kernel::Rmsprop, &|_| 0, &|_| s, 0.0);
+    assert_close("rmsprop", &p, &[0.9835807788, -0.5076477344, 0.2668785527, 1.975354898, -0.0287389259]);
+    let p = three_steps(Kernel::Rmsprop, &|_| flags::CENTERED | flags::MOMENTUM, &|_| s, 0.0);
+    assert_close("rmsprop centered momentum", &p, &[0.9093195409, -0.4627867081, 0.2984854031, 1.934157691, -0.05635162315]);
+}
+
+fn adam_scalars(lr: f64, wd: f64, eps_hat: bool) -> impl Fn(usize) -> [f32; SCALARS] {
+    move |step| {
+        let t = step as f64 + 1.0;
+        let (bc1, bc2) = (1.0 - 0.9f64.powf(t), 1.0 - 0.999f64.powf(t));
+        let (step_size, bc2_sqrt) = if eps_hat { (lr * bc2.sqrt() / bc1, 1.0) } else { (lr / bc1, bc2.sqrt()) };
+        scalars(&[step_size as f32, bc2_sqrt as f32, 0.1, 0.999, 0.001, 1e-8, wd as f32, (1.0 - lr * wd) as f32])
+    }
+}
+
+#[test]
+fn adam_matches_torch_and_keras_reference_values() {
+    let p = three_steps(Kernel::Adam, &|_| 0, &adam_scalars(0.1, 0.0, false), 0.0);
+    assert_close("adam", &p, &[0.8415044067, -0.407281284, 0.3472777129, 1.860915514, -0.1432733182]);
+    let p = three_steps(Kernel::Adam, &|_| flags::AMSGRAD, &adam_scalars(0.1, 0.0, false), 0.0);
+    assert_close("adam amsgrad", &p, &[0.8415044067, -0.407281284, 0.3472777129, 1.860915514, -0.1432733182]);
+    let p = three_steps(Kernel::Adam, &|_| flags::L2_WEIGHT_DECAY, &adam_scalars(0.1, 0.1, false), 0.0);
+    assert_close("adam l2", &p, &[0.78914991, -0.3648660945, 0.2218829073, 1.779112161, 0.04661679763]);
+    let p = three_steps(Kernel::Adam, &|_| flags::DECOUPLED_WEIGHT_DECAY, &adam_scalars(0.1, 0.1, false), 0.0);
+    assert_close("adamw", &p, &[0.8147255861, -0.3946871209, 0.3391083261, 1.803592839, -0.1413551316]);
+    let p = three_steps(Kernel::Adam, &|_| 0, &adam_scalars(0.1, 0.0, true), 0.0);
+    assert_close("adam eps-hat (keras)", &p, &[0.8415049325, -0.4072814429, 0.3472775699, 1.860915612, -0.115799673]);
+}
+
+#[test]
+fn centered_rmsprop_never_takes_the_root_of_a_negative_variance() {
+    // A constant gradient makes v - ga² cancel to (about) zero; rounding can make it negative.
+    let mut value = vec![0.5f32; 64];
+    let grad: Vec<f32> = (0..64).map(|i| 0.3 + i as f32 * 1e-3).collect();
+    let mut state = [vec![0.0; 64], vec![0.0; 64], vec![0.0; 64]];
+    for _ in 0..2000 {
+        let [s0, s1, s2] = &mut state;
+        let rule = RmspropRule::new(flags::CENTERED, &scalars(&[1e-4, 0.0, 0.9, 0.1, 1e-8, 0.0]));
+        apply_lanes::<f32, _>(&rule, TensorSlices { value: &mut value, grad: &grad, state: [s0, s1, s2] });
+    }
+    assert!(value.iter().all(|v| v.is_finite()));
+}
+
+#[test]
+fn maximum_propagates_nan_and_orders_signed_zeros() {
+    assert!(Lane::maximum(f32::NAN, 1.0f32).is_nan());
+    assert!(Lane::maximum(1.0f32, f32::NAN).is_nan());
+    assert_eq!(Lane::maximum(-0.0f32, 0.0).to_bits(), 0.0f32.to_bits());
+    assert_eq!(Lane::maximum(0.0f32, -0.0).to_bits(), 0.0f32.to_bits());
+    assert_eq!(Lane::maximum(2.0f32, 3.0), 3.0);
+    assert_eq!(Lane::zero_if_negative(-1e-30f32), 0.0);
+    assert!(Lane::zero_if_negative(f32::NAN).is_nan());
+}
+
+#[test]
+fn step_rejects_unknown_kernels_and_mismatched_lengths() {
+    let mut value = vec![0.0f32; 4];
+    let grad = vec![0.0f32; 3];
+    let (mut a, mut b, mut c) = (vec![0.0f32; 4], vec![], vec![]);
+    let s = scalars(&[]);
+    let t = TensorSlices { value: &mut value, grad: &grad, state: [&mut a, &mut b, &mut c] };
+    assert_eq!(step_tensor(9, 0, &s, t), Err(StepError::UnknownKernel));
+    let t = TensorSlices { value: &mut value, grad: &grad, state: [&mut a, &mut b, &mut c] };
+    assert_eq!(step_tensor(Kernel::Adagrad as u32, 0, &s, t), Err(StepError::LengthMismatch));
+    let grad = vec![0.0f32; 4];
+    let t = TensorSlices { value: &mut value, grad: &grad, state: [&mut a, &mut b, &mut c] };
+    assert_eq!(step_tensor(Kernel::Adam as u32, 0, &s, t), Err(StepError::LengthMismatch), "Adam needs two state buffers");
+    assert_eq!(Kernel::Adam.used_state(flags::AMSGRAD), [true, true, true]);
+    assert_eq!(Kernel::Sgd.used_state(0), [false, false, false]);
+}

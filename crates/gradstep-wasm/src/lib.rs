@@ -1,0 +1,60 @@
+//! wasm-bindgen bindings of `gradstep-kernels`. This crate owns wasm linear memory on behalf of the
+//! TypeScript package and turns pointers into slices (all in [`memory`]); it does no maths.
+//!
+//! Only numbers cross the boundary, so the generated glue does no conversions and a step allocates
+//! nothing on either side.
+
+mod memory;
+
+use gradstep_kernels::{step_tensor, SCALARS};
+use wasm_bindgen::prelude::*;
+
+/// Allocates `len` zeroed f32 (16-byte aligned) and returns the byte address, or 0 when memory cannot
+/// grow that far. Free with [`free_f32`] and the same `len`.
+#[wasm_bindgen(js_name = allocF32)]
+pub fn alloc_f32(len: u32) -> u32 {
+    memory::alloc_f32(len as usize)
+}
+
+/// Frees a block returned by [`alloc_f32`].
+#[wasm_bindgen(js_name = freeF32)]
+pub fn free_f32(ptr: u32, len: u32) {
+    memory::free_f32(ptr, len as usize)
+}
+
+/// Number of u32 words that describe one tensor in a step table:
+/// `[value_ptr, grad_ptr, state0_ptr, state1_ptr, state2_ptr, len]` (unused state pointers are 0).
+#[wasm_bindgen(js_name = tableWords)]
+pub fn table_words() -> u32 {
+    memory::TABLE_WORDS as u32
+}
+
+/// Number of f32 scalars a step reads at `scalars_ptr`.
+#[wasm_bindgen(js_name = scalarCount)]
+pub fn scalar_count() -> u32 {
+    SCALARS as u32
+}
+
+/// Runs one optimizer step over `count` tensors described by the table at `table_ptr`: one call into
+/// wasm per step, however many tensors. Returns 0, or a nonzero code when the table is invalid
+/// (1: unknown kernel, 2: a length mismatch, 3: a null or misaligned pointer, 4: overlapping blocks),
+/// in which case nothing was written for the offending tensor and those after it.
+#[wasm_bindgen(js_name = optimizerStep)]
+pub fn optimizer_step(kernel: u32, flags: u32, scalars_ptr: u32, table_ptr: u32, count: u32) -> u32 {
+    let Some(scalars) = memory::scalars(scalars_ptr) else { return 3 };
+    for index in 0..count as usize {
+        let result = memory::with_tensor(table_ptr, index, kernel, flags, |tensor| {
+            step_tensor(kernel, flags, &scalars, tensor).map_err(|e| e as u32)
+        });
+        if let Err(code) = result {
+            return code;
+        }
+    }
+    0
+}
+
+/// True when this module was compiled with simd128 (the f32x4 body runs).
+#[wasm_bindgen(js_name = simdEnabled)]
+pub fn simd_enabled() -> bool {
+    gradstep_kernels::simd_enabled()
+}

@@ -1,0 +1,121 @@
+//! Every `unsafe` of the bindings crate: the allocator for blocks the TypeScript side hands out as
+//! Float32Array views, and the conversion of a step table's pointers into slices.
+//!
+//! The TypeScript package is the only caller. It allocates every block here, never frees one twice,
+//! never gives one tensor's block to another, and never passes the same param twice (it checks), but a
+//! bug there must not become memory corruption here, so the table is validated before any slice is
+//! made: pointers non-null and aligned, blocks inside linear memory, and no two mutable blocks of one
+//! tensor overlapping.
+
+use gradstep_kernels::{Kernel, TensorSlices, SCALARS};
+use std::alloc::{alloc_zeroed, dealloc, Layout};
+
+pub const TABLE_WORDS: usize = 6;
+const ALIGN: usize = 16;
+
+fn layout(len: usize) -> Option<Layout> {
+    // A zero-length param still gets a real (16-byte) block, so every live pointer is unique.
+    let bytes = len.max(4).checked_mul(4)?;
+    Layout::from_size_align(bytes, ALIGN).ok()
+}
+
+pub fn alloc_f32(len: usize) -> u32 {
+    let Some(layout) = layout(len) else { return 0 };
+    // SAFETY: the layout has a nonzero size. A null result (out of memory) is returned as 0, which
+    // the caller reports as an error.
+    unsafe { alloc_zeroed(layout) as usize as u32 }
+}
+
+pub fn free_f32(ptr: u32, len: usize) {
+    let Some(layout) = layout(len) else { return };
+    if ptr == 0 {
+        return;
+    }
+    // SAFETY: the caller frees only blocks it got from `alloc_f32` with this same `len`, once.
+    unsafe { dealloc(ptr as usize as *mut u8, layout) }
+}
+
+fn memory_bytes() -> usize {
+    #[cfg(target_arch = "wasm32")]
+    {
+        core::arch::wasm32::memory_size(0) * 65536
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        usize::MAX
+    }
+}
+
+fn valid_block(ptr: u32, len: usize) -> bool {
+    let start = ptr as usize;
+    start != 0 && start % 4 == 0 && len.checked_mul(4).and_then(|b| start.checked_add(b)).is_some_and(|end| end <= memory_bytes())
+}
+
+fn overlaps(a: (u32, usize), b: (u32, usize)) -> bool {
+    let (a0, a1) = (a.0 as usize, a.0 as usize + a.1 * 4);
+    let (b0, b1) = (b.0 as usize, b.0 as usize + b.1 * 4);
+    a.1 > 0 && b.1 > 0 && a0 < b1 && b0 < a1
+}
+
+pub fn scalars(ptr: u32) -> Option<[f32; SCALARS]> {
+    if !valid_block(ptr, SCALARS) {
+        return None;
+    }
+    // SAFETY: the block is inside linear memory and 4-byte aligned (checked above); f32 has no
+    // invalid bit patterns; the values are copied out, so no reference outlives this call.
+    Some(unsafe { *(ptr as usize as *const [f32; SCALARS]) })
+}
+
+/// Calls `f` with the slices of tensor `index` of the table at `table_ptr`, or returns an error code.
+pub fn with_tensor(
+    table_ptr: u32,
+    index: usize,
+    kernel: u32,
+    flags: u32,
+    f: impl FnOnce(TensorSlices<'_>) -> Result<(), u32>,
+) -> Result<(), u32> {
+    let Some(kernel) = Kernel::from_id(kernel) else { return Err(1) };
+    let Some(offset) = index.checked_mul(TABLE_WORDS * 4).and_then(|o| (table_ptr as usize).checked_add(o)) else {
+        return Err(3);
+    };
+    if !valid_block(offset as u32, TABLE_WORDS) || offset > u32::MAX as usize {
+        return Err(3);
+    }
+    // SAFETY: the six words are inside linear memory and aligned (checked above); copied out.
+    let words = unsafe { *(offset as *const [u32; TABLE_WORDS]) };
+    let len = words[5] as usize;
+    let used = kernel.used_state(flags);
+    let mut mutable_blocks = vec![(words[0], len)];
+    for k in 0..3 {
+        if used[k] {
+            mutable_blocks.push((words[2 + k], len));
+        }
+    }
+    if !valid_block(words[1], len) || mutable_blocks.iter().any(|&(p, l)| !valid_block(p, l)) {
+        return Err(3);
+    }
+    for (i, &a) in mutable_blocks.iter().enumerate() {
+        if overlaps(a, (words[1], len)) || mutable_blocks[i + 1..].iter().any(|&b| overlaps(a, b)) {
+            return Err(4);
+        }
+    }
+    let state_slot = |k: usize| -> &mut [f32] {
+        if used[k] {
+            // SAFETY: inside linear memory, aligned, and overlapping no other block of this tensor
+            // (checked above), so this `&mut` is unique; nothing else runs while the kernel holds it
+            // (a wasm call is not re-entered by JS here).
+            unsafe { core::slice::from_raw_parts_mut(words[2 + k] as usize as *mut f32, len) }
+        } else {
+            &mut []
+        }
+    };
+    let tensor = TensorSlices {
+        // SAFETY: as for the state slots above.
+        value: unsafe { core::slice::from_raw_parts_mut(words[0] as usize as *mut f32, len) },
+        // SAFETY: inside linear memory and aligned (checked above); only read, and no mutable block
+        // of this tensor overlaps it.
+        grad: unsafe { core::slice::from_raw_parts(words[1] as usize as *const f32, len) },
+        state: [state_slot(0), state_slot(1), state_slot(2)],
+    };
+    f(tensor)
+}

@@ -1,0 +1,37 @@
+/**
+ * The one small interface both backends implement. Params and optimizers are written against it
+ * only; `wasm-backend.ts` keeps memory in WebAssembly linear memory, `js-backend.ts` in plain
+ * Float32Arrays.
+ */
+import type { KernelId } from './kernels.js';
+
+export type BackendName = 'wasm' | 'js';
+
+/** A zero-initialised float32 buffer owned by a backend. */
+export interface Float32Block {
+  readonly length: number;
+  /** A live view of the block. With wasm it is re-created after memory growth, so never cache it. */
+  view(): Float32Array;
+  /** Returns the memory; the block must not be used afterwards. */
+  free(): void;
+}
+
+/** The blocks of one tensor for one optimizer: value, gradient and three state slots (null if unused). */
+export interface TensorBlocks {
+  value: Float32Block;
+  grad: Float32Block;
+  state: readonly [Float32Block | null, Float32Block | null, Float32Block | null];
+}
+
+/** A step over a fixed list of tensors, prepared once, run every step without allocating. */
+export interface StepProgram {
+  /** Runs `kernel` with these flags and per-step scalars over every tensor (one wasm call). */
+  run(flags: number, scalars: Float32Array): void;
+  free(): void;
+}
+
+export interface Backend {
+  readonly name: BackendName;
+  allocate(length: number): Float32Block;
+  prepareStep(kernel: KernelId, tensors: readonly TensorBlocks[]): StepProgram;
+}

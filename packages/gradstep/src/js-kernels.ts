@@ -1,0 +1,139 @@
+/**
+ * The update rules in plain TypeScript, operation for operation the same as the Rust kernels
+ * (`crates/gradstep-kernels/src/rules.rs`). Every arithmetic result is rounded to float32 with
+ * Math.fround: +, −, ×, ÷ and √ of float32 operands computed in float64 and rounded once give the
+ * correctly rounded float32 result, so this file produces the same bits as wasm's f32 and f32x4
+ * instructions. Math.max has IEEE 754-2019 `maximum` semantics, as wasm's f32x4.max.
+ */
+import { Flags, Kernel, type KernelId } from './kernels.js';
+
+const f = Math.fround;
+
+export interface TensorArrays {
+  value: Float32Array;
+  grad: Float32Array;
+  /** The kernel's state slots; unused slots are empty arrays. */
+  state: [Float32Array, Float32Array, Float32Array];
+}
+
+export function runJsKernel(kernel: KernelId, flags: number, s: Float32Array, t: TensorArrays): void {
+  switch (kernel) {
+    case Kernel.Sgd:
+      return sgd(flags, s, t);
+    case Kernel.Adagrad:
+      return adagrad(flags, s, t);
+    case Kernel.Adadelta:
+      return adadelta(flags, s, t);
+    case Kernel.Rmsprop:
+      return rmsprop(flags, s, t);
+    case Kernel.Adam:
+      return adam(flags, s, t);
+  }
+}
+
+function sgd(flags: number, s: Float32Array, { value, grad, state: [buf] }: TensorArrays): void {
+  const [lr, wd, momentum, oneMinusDampening] = s;
+  const maximize = (flags & Flags.Maximize) !== 0;
+  const l2 = (flags & Flags.L2WeightDecay) !== 0;
+  const hasMomentum = (flags & Flags.Momentum) !== 0;
+  const nesterov = (flags & Flags.Nesterov) !== 0;
+  const first = (flags & Flags.FirstStep) !== 0;
+  for (let i = 0; i < value.length; i++) {
+    const p = value[i];
+    let g = maximize ? -grad[i] : grad[i];
+    if (l2) g = f(g + f(wd * p));
+    if (hasMomentum) {
+      const b = first ? g : f(f(buf[i] * momentum) + f(oneMinusDampening * g));
+      buf[i] = b;
+      g = nesterov ? f(g + f(momentum * b)) : b;
+    }
+    value[i] = f(p - f(lr * g));
+  }
+}
+
+function adagrad(flags: number, s: Float32Array, { value, grad, state: [sum] }: TensorArrays): void {
+  const [clr, wd, eps] = s;
+  const maximize = (flags & Flags.Maximize) !== 0;
+  const l2 = (flags & Flags.L2WeightDecay) !== 0;
+  for (let i = 0; i < value.length; i++) {
+    const p = value[i];
+    let g = maximize ? -grad[i] : grad[i];
+    if (l2) g = f(g + f(wd * p));
+    const acc = f(sum[i] + f(g * g));
+    sum[i] = acc;
+    value[i] = f(p - f(f(clr * g) / f(f(Math.sqrt(acc)) + eps)));
+  }
+}
+
+function adadelta(flags: number, s: Float32Array, { value, grad, state: [squareAvg, accDelta] }: TensorArrays): void {
+  const [lr, wd, rho, oneMinusRho, eps] = s;
+  const maximize = (flags & Flags.Maximize) !== 0;
+  const l2 = (flags & Flags.L2WeightDecay) !== 0;
+  for (let i = 0; i < value.length; i++) {
+    const p = value[i];
+    let g = maximize ? -grad[i] : grad[i];
+    if (l2) g = f(g + f(wd * p));
+    const v = f(f(squareAvg[i] * rho) + f(f(oneMinusRho * g) * g));
+    const u = accDelta[i];
+    const delta = f(f(f(Math.sqrt(f(u + eps))) / f(Math.sqrt(f(v + eps)))) * g);
+    squareAvg[i] = v;
+    accDelta[i] = f(f(u * rho) + f(f(oneMinusRho * delta) * delta));
+    value[i] = f(p - f(lr * delta));
+  }
+}
+
+function rmsprop(flags: number, s: Float32Array, { value, grad, state: [squareAvg, gradAvg, buf] }: TensorArrays): void {
+  const [lr, wd, alpha, oneMinusAlpha, eps, momentum] = s;
+  const maximize = (flags & Flags.Maximize) !== 0;
+  const l2 = (flags & Flags.L2WeightDecay) !== 0;
+  const centered = (flags & Flags.Centered) !== 0;
+  const hasMomentum = (flags & Flags.Momentum) !== 0;
+  for (let i = 0; i < value.length; i++) {
+    const p = value[i];
+    let g = maximize ? -grad[i] : grad[i];
+    if (l2) g = f(g + f(wd * p));
+    const v = f(f(squareAvg[i] * alpha) + f(f(oneMinusAlpha * g) * g));
+    squareAvg[i] = v;
+    let avg: number;
+    if (centered) {
+      const ga = f(gradAvg[i] + f(oneMinusAlpha * f(g - gradAvg[i])));
+      gradAvg[i] = ga;
+      const variance = f(v - f(ga * ga));
+      avg = f(f(Math.sqrt(variance < 0 ? 0 : variance)) + eps);
+    } else {
+      avg = f(f(Math.sqrt(v)) + eps);
+    }
+    if (hasMomentum) {
+      const b = f(f(buf[i] * momentum) + f(g / avg));
+      buf[i] = b;
+      value[i] = f(p - f(lr * b));
+    } else {
+      value[i] = f(p - f(f(lr * g) / avg));
+    }
+  }
+}
+
+function adam(flags: number, s: Float32Array, { value, grad, state: [expAvg, expAvgSq, maxExpAvgSq] }: TensorArrays): void {
+  const [stepSize, bc2Sqrt, oneMinusBeta1, beta2, oneMinusBeta2, eps, wd, decayFactor] = s;
+  const maximize = (flags & Flags.Maximize) !== 0;
+  const l2 = (flags & Flags.L2WeightDecay) !== 0;
+  const decoupled = (flags & Flags.DecoupledWeightDecay) !== 0;
+  const amsgrad = (flags & Flags.Amsgrad) !== 0;
+  for (let i = 0; i < value.length; i++) {
+    let p = value[i];
+    if (decoupled) p = f(p * decayFactor);
+    let g = maximize ? -grad[i] : grad[i];
+    if (l2) g = f(g + f(wd * p));
+    const m = f(expAvg[i] + f(oneMinusBeta1 * f(g - expAvg[i])));
+    const v = f(f(expAvgSq[i] * beta2) + f(f(oneMinusBeta2 * g) * g));
+    expAvg[i] = m;
+    expAvgSq[i] = v;
+    let secondMoment = v;
+    if (amsgrad) {
+      secondMoment = Math.max(maxExpAvgSq[i], v);
+      maxExpAvgSq[i] = secondMoment;
+    }
+    const denom = f(f(f(Math.sqrt(secondMoment)) / bc2Sqrt) + eps);
+    value[i] = f(p - f(f(stepSize * m) / denom));
+  }
+}

@@ -1,0 +1,15 @@
+import { wasmLiveBlocks, wasmMemoryBytes, wasmStepCalls } from './wasm-backend.js';
+
+export interface MemoryStats {
+  /** Size of wasm linear memory in bytes (it grows, never shrinks; freed blocks are reused). */
+  wasmBytes: number;
+  /** wasm blocks (param values and grads, optimizer state, step tables) allocated and not freed. */
+  wasmBlocks: number;
+  /** Calls into wasm made by optimizer steps so far: one per step(), however many params. */
+  wasmStepCalls: number;
+}
+
+/** What the wasm backend currently holds: to check that dispose() returns memory. */
+export function memoryStats(): MemoryStats {
+  return { wasmBytes: wasmMemoryBytes(), wasmBlocks: wasmLiveBlocks(), wasmStepCalls: wasmStepCalls() };
+}

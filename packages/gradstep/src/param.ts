@@ -1,0 +1,109 @@
+/** A trainable tensor: a float32 value and its gradient, both owned by one backend. */
+import type { BackendName, Float32Block } from './backend.js';
+import { backendNamed, getBackend } from './backends.js';
+import { checkLength, checkOptionNames, describe } from './validate.js';
+
+export interface ParamOptions {
+  /** The backend that owns this param's memory; default: getBackend(). */
+  backend?: BackendName;
+}
+
+// A backstop for params that are dropped without dispose(): their wasm memory is returned when they
+// are garbage collected. dispose() remains the way to free memory promptly and predictably.
+const finalizer = new FinalizationRegistry<Float32Block[]>((blocks) => {
+  for (const block of blocks) block.free();
+});
+
+const disposeSymbol: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
+
+let nextId = 1;
+
+export class Param {
+  /** Number of float32 elements. */
+  readonly length: number;
+  readonly backend: BackendName;
+  /** A process-unique id; optimizers use it to reject a param given twice. */
+  readonly id = nextId++;
+  private blocks: { value: Float32Block; grad: Float32Block } | null;
+
+  /** @internal Use param() instead. */
+  constructor(length: number, backend: BackendName) {
+    const owner = backendNamed(backend, 'param(..., { backend })');
+    this.length = length;
+    this.backend = backend;
+    const value = owner.allocate(length);
+    let grad: Float32Block;
+    try {
+      grad = owner.allocate(length);
+    } catch (error) {
+      value.free();
+      throw error;
+    }
+    this.blocks = { value, grad };
+    finalizer.register(this, [value, grad], this);
+  }
+
+  /**
+   * The values, as a live Float32Array view: read and write it in place. With the wasm backend the
+   * view is over wasm memory; memory growth (creating big params) detaches older views, so take it
+   * again from `.value` rather than keeping it across param creation.
+   */
+  get value(): Float32Array {
+    return this.alive().value.view();
+  }
+
+  /** The gradient, a live view like `.value`: write the gradient here before `optimizer.step()`. */
+  get grad(): Float32Array {
+    return this.alive().grad.view();
+  }
+
+  get disposed(): boolean {
+    return this.blocks === null;
+  }
+
+  /** Frees this param's memory. Using it afterwards throws; calling dispose() again does nothing. */
+  dispose(): void {
+    if (this.blocks === null) return;
+    finalizer.unregister(this);
+    this.blocks.value.free();
+    this.blocks.grad.free();
+    this.blocks = null;
+  }
+
+  [disposeSymbol](): void {
+    this.dispose();
+  }
+
+  /** @internal */
+  memory(): { value: Float32Block; grad: Float32Block } {
+    return this.alive();
+  }
+
+  private alive(): { value: Float32Block; grad: Float32Block } {
+    if (this.blocks === null) throw new Error(`gradstep: param #${this.id} (length ${this.length}) was disposed`);
+    return this.blocks;
+  }
+}
+
+/**
+ * Creates a param. `param(n)` gives n zeros; `param(values)` copies the values (any array-like of
+ * numbers, such as a Float32Array or a plain array), rounded to float32. The gradient starts at zero.
+ */
+export function param(init: number | ArrayLike<number>, options?: ParamOptions): Param {
+  const { backend = getBackend() } = checkOptionNames('param', options, ['backend']) as ParamOptions;
+  if (typeof init === 'number') return new Param(checkLength('param', 'size', init), backend);
+  if (init === null || typeof init !== 'object' || typeof (init as ArrayLike<number>).length !== 'number') {
+    throw new TypeError(`param: init must be a size or an array of numbers, got ${describe(init)}`);
+  }
+  const length = checkLength('param', 'init.length', init.length);
+  if (!ArrayBuffer.isView(init)) {
+    for (let i = 0; i < length; i++) {
+      if (typeof init[i] !== 'number') throw new TypeError(`param: init[${i}] must be a number, got ${describe(init[i])}`);
+    }
+  } else if ((init as unknown as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT === undefined || init instanceof BigInt64Array || init instanceof BigUint64Array) {
+    throw new TypeError(`param: init must be an array of numbers, got ${describe(init)}`);
+  }
+  const p = new Param(length, backend);
+  p.value.set(init);
+  return p;
+}

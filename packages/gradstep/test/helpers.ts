@@ -1,0 +1,51 @@
+/** Shared by the test files: seeded inputs, the optimizer catalogue, bit comparison. */
+import { Adadelta, Adagrad, Adam, AdamW, RMSprop, SGD, type Optimizer, type Param } from 'gradstep';
+
+export const BACKENDS = ['wasm', 'js'] as const;
+
+/** xorshift32: float32 values over several magnitudes, both signs, some exact zeros. */
+export function seeded(seed: number, n: number): Float32Array {
+  let x = (seed * 2654435761 + 1) >>> 0 || 1;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    out[i] = x % 11 === 0 ? 0 : ((x % 20001) / 10000 - 1) * 10 ** ((x % 6) - 4);
+  }
+  return out;
+}
+
+type Make = (params: Param[]) => Optimizer<object>;
+
+/** Every optimizer with each option that changes its kernel's code path. */
+export const CONFIGS: [string, Make][] = [
+  ['SGD', (p) => new SGD(p, { lr: 0.1 })],
+  ['SGD momentum dampening', (p) => new SGD(p, { lr: 0.05, momentum: 0.9, dampening: 0.3 })],
+  ['SGD nesterov wd maximize', (p) => new SGD(p, { lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 0.1, maximize: true })],
+  ['Adagrad', (p) => new Adagrad(p)],
+  ['Adagrad lrDecay acc0 wd', (p) => new Adagrad(p, { lr: 0.1, lrDecay: 0.05, initialAccumulatorValue: 0.1, weightDecay: 0.02, maximize: true })],
+  ['Adadelta', (p) => new Adadelta(p)],
+  ['Adadelta wd maximize', (p) => new Adadelta(p, { lr: 0.5, rho: 0.8, weightDecay: 0.02, maximize: true })],
+  ['RMSprop', (p) => new RMSprop(p)],
+  ['RMSprop centered', (p) => new RMSprop(p, { centered: true, alpha: 0.9 })],
+  ['RMSprop momentum centered wd maximize', (p) => new RMSprop(p, { momentum: 0.7, centered: true, weightDecay: 0.03, maximize: true })],
+  ['Adam', (p) => new Adam(p, { lr: 0.01 })],
+  ['Adam amsgrad wd maximize', (p) => new Adam(p, { amsgrad: true, weightDecay: 0.05, maximize: true })],
+  ['Adam epsHat', (p) => new Adam(p, { epsHat: true, betas: [0.8, 0.99] })],
+  ['AdamW', (p) => new AdamW(p)],
+  ['AdamW amsgrad', (p) => new AdamW(p, { amsgrad: true, lr: 0.02, weightDecay: 0.2 })],
+];
+
+/** Equal bit patterns, with every NaN equal to every NaN (payloads are not specified by wasm). */
+export function firstBitDifference(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) return 0;
+  const ua = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const ub = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  for (let i = 0; i < a.length; i++) {
+    if (ua[i] !== ub[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) return i;
+  }
+  return -1;
+}
