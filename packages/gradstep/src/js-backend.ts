@@ -32,7 +32,7 @@ class JsStepProgram implements StepProgram {
     }));
   }
   run(flags: number, scalars: Float32Array): void {
-    for (const tensor of this.tensors) runJsKernel(this.kernel, flags, scalars, tensor);
+    for (let i = 0; i < this.tensors.length; i++) runJsKernel(this.kernel, flags, scalars, this.tensors[i]);
   }
   free(): void {
     this.tensors.length = 0;

@@ -4,6 +4,8 @@
  * Math.fround: +, −, ×, ÷ and √ of float32 operands computed in float64 and rounded once give the
  * correctly rounded float32 result, so this file produces the same bits as wasm's f32 and f32x4
  * instructions. Math.max has IEEE 754-2019 `maximum` semantics, as wasm's f32x4.max.
+ *
+ * No array destructuring here: it runs the iterator protocol, which allocates on every step.
  */
 import { Flags, Kernel, type KernelId } from './kernels.js';
 
@@ -31,8 +33,14 @@ export function runJsKernel(kernel: KernelId, flags: number, s: Float32Array, t:
   }
 }
 
-function sgd(flags: number, s: Float32Array, { value, grad, state: [buf] }: TensorArrays): void {
-  const [lr, wd, momentum, oneMinusDampening] = s;
+function sgd(flags: number, s: Float32Array, t: TensorArrays): void {
+  const { value, grad } = t;
+  const buf = t.state[0];
+  const lr = s[0];
+  const wd = s[1];
+  const momentum = s[2];
+  const oneMinusDampening = s[3];
+
   const maximize = (flags & Flags.Maximize) !== 0;
   const l2 = (flags & Flags.L2WeightDecay) !== 0;
   const hasMomentum = (flags & Flags.Momentum) !== 0;
@@ -51,8 +59,13 @@ function sgd(flags: number, s: Float32Array, { value, grad, state: [buf] }: Tens
   }
 }
 
-function adagrad(flags: number, s: Float32Array, { value, grad, state: [sum] }: TensorArrays): void {
-  const [clr, wd, eps] = s;
+function adagrad(flags: number, s: Float32Array, t: TensorArrays): void {
+  const { value, grad } = t;
+  const sum = t.state[0];
+  const clr = s[0];
+  const wd = s[1];
+  const eps = s[2];
+
   const maximize = (flags & Flags.Maximize) !== 0;
   const l2 = (flags & Flags.L2WeightDecay) !== 0;
   for (let i = 0; i < value.length; i++) {
@@ -65,8 +78,16 @@ function adagrad(flags: number, s: Float32Array, { value, grad, state: [sum] }: 
   }
 }
 
-function adadelta(flags: number, s: Float32Array, { value, grad, state: [squareAvg, accDelta] }: TensorArrays): void {
-  const [lr, wd, rho, oneMinusRho, eps] = s;
+function adadelta(flags: number, s: Float32Array, t: TensorArrays): void {
+  const { value, grad } = t;
+  const squareAvg = t.state[0];
+  const accDelta = t.state[1];
+  const lr = s[0];
+  const wd = s[1];
+  const rho = s[2];
+  const oneMinusRho = s[3];
+  const eps = s[4];
+
   const maximize = (flags & Flags.Maximize) !== 0;
   const l2 = (flags & Flags.L2WeightDecay) !== 0;
   for (let i = 0; i < value.length; i++) {
@@ -82,8 +103,18 @@ function adadelta(flags: number, s: Float32Array, { value, grad, state: [squareA
   }
 }
 
-function rmsprop(flags: number, s: Float32Array, { value, grad, state: [squareAvg, gradAvg, buf] }: TensorArrays): void {
-  const [lr, wd, alpha, oneMinusAlpha, eps, momentum] = s;
+function rmsprop(flags: number, s: Float32Array, t: TensorArrays): void {
+  const { value, grad } = t;
+  const squareAvg = t.state[0];
+  const gradAvg = t.state[1];
+  const buf = t.state[2];
+  const lr = s[0];
+  const wd = s[1];
+  const alpha = s[2];
+  const oneMinusAlpha = s[3];
+  const eps = s[4];
+  const momentum = s[5];
+
   const maximize = (flags & Flags.Maximize) !== 0;
   const l2 = (flags & Flags.L2WeightDecay) !== 0;
   const centered = (flags & Flags.Centered) !== 0;
@@ -113,8 +144,20 @@ function rmsprop(flags: number, s: Float32Array, { value, grad, state: [squareAv
   }
 }
 
-function adam(flags: number, s: Float32Array, { value, grad, state: [expAvg, expAvgSq, maxExpAvgSq] }: TensorArrays): void {
-  const [stepSize, bc2Sqrt, oneMinusBeta1, beta2, oneMinusBeta2, eps, wd, decayFactor] = s;
+function adam(flags: number, s: Float32Array, t: TensorArrays): void {
+  const { value, grad } = t;
+  const expAvg = t.state[0];
+  const expAvgSq = t.state[1];
+  const maxExpAvgSq = t.state[2];
+  const stepSize = s[0];
+  const bc2Sqrt = s[1];
+  const oneMinusBeta1 = s[2];
+  const beta2 = s[3];
+  const oneMinusBeta2 = s[4];
+  const eps = s[5];
+  const wd = s[6];
+  const decayFactor = s[7];
+
   const maximize = (flags & Flags.Maximize) !== 0;
   const l2 = (flags & Flags.L2WeightDecay) !== 0;
   const decoupled = (flags & Flags.DecoupledWeightDecay) !== 0;

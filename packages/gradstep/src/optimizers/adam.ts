@@ -51,7 +51,8 @@ function adamSpec(name: 'Adam' | 'AdamW', decoupled: boolean, defaultWeightDecay
     // Scalars: [step size, sqrt(1-β2^t), 1-β1, β2, 1-β2, eps, weightDecay, 1 - lr·weightDecay],
     // computed in float64 and rounded to float32 once, as PyTorch casts its Python floats.
     prepare(o, t, s) {
-      const [beta1, beta2] = o.betas;
+      const beta1 = o.betas[0];
+      const beta2 = o.betas[1];
       const biasCorrection1 = 1 - beta1 ** t;
       const biasCorrection2 = 1 - beta2 ** t;
       if (o.epsHat) {
