@@ -16,6 +16,7 @@ pub mod rules;
 mod simd128;
 
 pub use rules::{AdadeltaRule, AdagradRule, AdamRule, RmspropRule, SgdRule, UpdateRule};
+use rules::with_const_flags;
 
 /// Which optimizer a [`step_tensor`] call runs. The discriminants are part of the wasm ABI and are
 /// mirrored in `packages/gradstep/src/kernels.ts`.
@@ -43,13 +44,12 @@ impl Kernel {
 
     /// Which of the three state slots (each as long as the value) this kernel uses with `flags`.
     pub fn used_state(self, flags: u32) -> [bool; 3] {
-        let s = &[0.0; SCALARS];
         match self {
-            Kernel::Sgd => SgdRule::new(flags, s).used_state(),
-            Kernel::Adagrad => AdagradRule::new(flags, s).used_state(),
-            Kernel::Adadelta => AdadeltaRule::new(flags, s).used_state(),
-            Kernel::Rmsprop => RmspropRule::new(flags, s).used_state(),
-            Kernel::Adam => AdamRule::new(flags, s).used_state(),
+            Kernel::Sgd => rules::sgd_used_state(flags),
+            Kernel::Adagrad => rules::adagrad_used_state(flags),
+            Kernel::Adadelta => rules::adadelta_used_state(flags),
+            Kernel::Rmsprop => rules::rmsprop_used_state(flags),
+            Kernel::Adam => rules::adam_used_state(flags),
         }
     }
 }
@@ -94,8 +94,17 @@ pub enum StepError {
 }
 
 /// Applies one update of `kernel` (with `flags` and `scalars`, laid out as documented on each rule) to
-/// one tensor.
-pub fn step_tensor(
+/// one tensor: the `f32x4` body on wasm32 with simd128, scalar elsewhere.
+pub fn step_tensor(kernel: u32, flags: u32, scalars: &[f32; SCALARS], tensor: TensorSlices<'_>) -> Result<(), StepError> {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    return step_tensor_lanes::<simd128::F32x4>(kernel, flags, scalars, tensor);
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    return step_tensor_lanes::<f32>(kernel, flags, scalars, tensor);
+}
+
+/// [`step_tensor`] with lane type `L` for the body (and `f32` for the tail): lets native tests run
+/// the chunked path with [`lane::EmulatedF32x4`].
+pub fn step_tensor_lanes<L: lane::Lane>(
     kernel: u32,
     flags: u32,
     scalars: &[f32; SCALARS],
@@ -107,12 +116,14 @@ pub fn step_tensor(
     if tensor.grad.len() != n || (0..3).any(|k| used[k] && tensor.state[k].len() != n) {
         return Err(StepError::LengthMismatch);
     }
+    use flags::*;
+    let f = flags;
     match kernel {
-        Kernel::Sgd => rules::apply(&SgdRule::new(flags, scalars), tensor),
-        Kernel::Adagrad => rules::apply(&AdagradRule::new(flags, scalars), tensor),
-        Kernel::Adadelta => rules::apply(&AdadeltaRule::new(flags, scalars), tensor),
-        Kernel::Rmsprop => rules::apply(&RmspropRule::new(flags, scalars), tensor),
-        Kernel::Adam => rules::apply(&AdamRule::new(flags, scalars), tensor),
+        Kernel::Sgd => with_const_flags!(f, [MAXIMIZE, L2_WEIGHT_DECAY, MOMENTUM, NESTEROV, FIRST_STEP], F => rules::apply_lanes::<L, _>(&SgdRule::<F>::new(scalars), tensor)),
+        Kernel::Adagrad => with_const_flags!(f, [MAXIMIZE, L2_WEIGHT_DECAY], F => rules::apply_lanes::<L, _>(&AdagradRule::<F>::new(scalars), tensor)),
+        Kernel::Adadelta => with_const_flags!(f, [MAXIMIZE, L2_WEIGHT_DECAY], F => rules::apply_lanes::<L, _>(&AdadeltaRule::<F>::new(scalars), tensor)),
+        Kernel::Rmsprop => with_const_flags!(f, [MAXIMIZE, L2_WEIGHT_DECAY, CENTERED, MOMENTUM], F => rules::apply_lanes::<L, _>(&RmspropRule::<F>::new(scalars), tensor)),
+        Kernel::Adam => with_const_flags!(f, [MAXIMIZE, L2_WEIGHT_DECAY, DECOUPLED_WEIGHT_DECAY, AMSGRAD], F => rules::apply_lanes::<L, _>(&AdamRule::<F>::new(scalars), tensor)),
     }
     Ok(())
 }
@@ -120,4 +131,31 @@ pub fn step_tensor(
 /// True when this build runs the `f32x4` body (wasm32 compiled with `simd128`).
 pub const fn simd_enabled() -> bool {
     cfg!(all(target_arch = "wasm32", target_feature = "simd128"))
+}
+
+/// STREAM's triad, `a = b + scalar·c`, over the same lanes as the optimizer kernels: the
+/// memory-bandwidth roofline the benchmarks compare each optimizer with (12 bytes per element).
+/// Returns false (and writes nothing) when the lengths differ.
+pub fn stream_triad(a: &mut [f32], b: &[f32], c: &[f32], scalar: f32) -> bool {
+    if a.len() != b.len() || a.len() != c.len() {
+        return false;
+    }
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    triad_lanes::<simd128::F32x4>(a, b, c, scalar);
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    triad_lanes::<f32>(a, b, c, scalar);
+    true
+}
+
+/// [`stream_triad`] with lane type `L` for the body and `f32` for the tail.
+pub fn triad_lanes<L: lane::Lane>(a: &mut [f32], b: &[f32], c: &[f32], scalar: f32) {
+    let body = a.len() - a.len() % L::WIDTH;
+    let mut i = 0;
+    while i < body {
+        (L::load(&b[i..]) + L::splat(scalar) * L::load(&c[i..])).store(&mut a[i..]);
+        i += L::WIDTH;
+    }
+    for j in body..a.len() {
+        a[j] = b[j] + scalar * c[j];
+    }
 }

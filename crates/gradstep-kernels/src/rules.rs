@@ -8,78 +8,97 @@
 use crate::lane::Lane;
 use crate::{flags, TensorSlices, SCALARS};
 
-/// A per-element update. `state[k]` is only meaningful where `used_state()[k]` is true.
+/// A per-element update. `FLAGS` (the option bits, a const generic of each rule) are resolved at
+/// compile time, so the loop over a tensor carries no per-element branches on options: the wasm
+/// holds one specialised loop per option combination.
 pub trait UpdateRule {
-    /// Number of state slots this kernel may use (its slots are `state[0..STATE_BUFFERS]`).
-    const STATE_BUFFERS: usize;
-    /// Which of the three state slots this configuration reads and writes.
-    fn used_state(&self) -> [bool; 3];
-    /// Returns the new value; updates `state` in place.
+    /// Which of the three state slots this rule reads and writes.
+    const USED_STATE: [bool; 3];
+    /// Returns the new value; updates the used slots of `state` in place.
     fn update<L: Lane>(&self, value: L, grad: L, state: &mut [L; 3]) -> L;
-}
-
-/// Runs `rule` over every element of `tensor`: the `f32x4` body on wasm32 with simd128, scalar
-/// elsewhere. Lengths must have been checked by the caller.
-#[inline]
-pub fn apply<R: UpdateRule>(rule: &R, tensor: TensorSlices<'_>) {
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    apply_lanes::<crate::simd128::F32x4, R>(rule, tensor);
-    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-    apply_lanes::<f32, R>(rule, tensor);
 }
 
 /// Runs `rule` with lane type `L` over the largest multiple of `L::WIDTH` elements and with `f32` over
 /// the remaining tail.
 #[inline]
-pub fn apply_lanes<L: Lane, R: UpdateRule>(rule: &R, mut tensor: TensorSlices<'_>) {
+pub fn apply_lanes<L: Lane, R: UpdateRule>(rule: &R, tensor: TensorSlices<'_>) {
     let n = tensor.value.len();
-    let body = n - n % L::WIDTH;
-    let used = rule.used_state();
+    // Re-slicing to exactly n lets the compiler drop the bounds checks inside the loop.
+    let value = &mut tensor.value[..n];
+    let grad = &tensor.grad[..n];
+    let [s0, s1, s2] = tensor.state;
+    let mut state: [&mut [f32]; 3] = [
+        if R::USED_STATE[0] { &mut s0[..n] } else { s0 },
+        if R::USED_STATE[1] { &mut s1[..n] } else { s1 },
+        if R::USED_STATE[2] { &mut s2[..n] } else { s2 },
+    ];
     let mut i = 0;
-    while i < body {
-        update_at::<L, R>(rule, &used, &mut tensor, i);
+    while i + L::WIDTH <= n {
+        update_at::<L, R>(rule, value, grad, &mut state, i);
         i += L::WIDTH;
     }
     while i < n {
-        update_at::<f32, R>(rule, &used, &mut tensor, i);
+        update_at::<f32, R>(rule, value, grad, &mut state, i);
         i += 1;
     }
 }
 
 #[inline(always)]
-fn update_at<L: Lane, R: UpdateRule>(rule: &R, used: &[bool; 3], tensor: &mut TensorSlices<'_>, i: usize) {
-    let mut state = [L::splat(0.0); 3];
-    for k in 0..R::STATE_BUFFERS {
-        if used[k] {
-            state[k] = L::load(&tensor.state[k][i..]);
+fn update_at<L: Lane, R: UpdateRule>(rule: &R, value: &mut [f32], grad: &[f32], state: &mut [&mut [f32]; 3], i: usize) {
+    let mut lanes = [L::splat(0.0); 3];
+    for k in 0..3 {
+        if R::USED_STATE[k] {
+            lanes[k] = L::load(&state[k][i..]);
         }
     }
-    let value = rule.update(L::load(&tensor.value[i..]), L::load(&tensor.grad[i..]), &mut state);
-    value.store(&mut tensor.value[i..]);
-    for k in 0..R::STATE_BUFFERS {
-        if used[k] {
-            state[k].store(&mut tensor.state[k][i..]);
+    let new_value = rule.update(L::load(&value[i..]), L::load(&grad[i..]), &mut lanes);
+    new_value.store(&mut value[i..]);
+    for k in 0..3 {
+        if R::USED_STATE[k] {
+            lanes[k].store(&mut state[k][i..]);
         }
     }
 }
 
-#[inline(always)]
-fn has(flags: u32, flag: u32) -> bool {
-    flags & flag != 0
+/// Runs `$body` with the const `$F` bound to `$flags` restricted to the listed bits: one
+/// monomorphised copy of `$body` per combination of those bits.
+macro_rules! with_const_flags {
+    ($flags:expr, [$($bit:expr),*], $F:ident => $body:expr) => {
+        with_const_flags!(@bits $flags, 0u32, [$($bit),*], $F => $body)
+    };
+    (@bits $flags:expr, $acc:expr, [], $F:ident => $body:expr) => {{
+        const $F: u32 = $acc;
+        $body
+    }};
+    (@bits $flags:expr, $acc:expr, [$bit:expr $(, $rest:expr)*], $F:ident => $body:expr) => {
+        if $flags & $bit != 0 {
+            with_const_flags!(@bits $flags, $acc | $bit, [$($rest),*], $F => $body)
+        } else {
+            with_const_flags!(@bits $flags, $acc, [$($rest),*], $F => $body)
+        }
+    };
+}
+pub(crate) use with_const_flags;
+
+/// Whether `bit` is set in the flags `f` (a const in every rule, so each test folds away).
+const fn has(f: u32, bit: u32) -> bool {
+    f & bit != 0
 }
 
 /// The gradient after `maximize` and L2 weight decay, the prologue every PyTorch optimizer shares.
 #[inline(always)]
-fn effective_grad<L: Lane>(grad: L, value: L, maximize: bool, l2_weight_decay: Option<f32>) -> L {
-    let g = if maximize { -grad } else { grad };
-    match l2_weight_decay {
-        Some(wd) => g + L::splat(wd) * value,
-        None => g,
+fn effective_grad<L: Lane, const F: u32>(grad: L, value: L, weight_decay: f32) -> L {
+    let g = if has(F, flags::MAXIMIZE) { -grad } else { grad };
+    if has(F, flags::L2_WEIGHT_DECAY) {
+        g + L::splat(weight_decay) * value
+    } else {
+        g
     }
 }
 
 /// SGD with optional momentum, dampening and Nesterov momentum (`torch.optim.SGD`).
 ///
+/// Flags: MAXIMIZE, L2_WEIGHT_DECAY, MOMENTUM, NESTEROV, FIRST_STEP.
 /// Scalars: `[lr, weight_decay, momentum, 1 - dampening]`. State: `[momentum_buffer]`.
 /// ```text
 /// g = -grad if maximize;  g = g + wd*p if L2
@@ -87,47 +106,33 @@ fn effective_grad<L: Lane>(grad: L, value: L, maximize: bool, l2_weight_decay: O
 /// g = g + momentum*buf if nesterov else buf
 /// p = p - lr*g
 /// ```
-pub struct SgdRule {
+pub struct SgdRule<const F: u32> {
     lr: f32,
-    l2_weight_decay: Option<f32>,
-    momentum: Option<f32>,
+    weight_decay: f32,
+    momentum: f32,
     one_minus_dampening: f32,
-    maximize: bool,
-    nesterov: bool,
-    first_step: bool,
 }
 
-impl SgdRule {
-    pub fn new(f: u32, s: &[f32; SCALARS]) -> Self {
-        SgdRule {
-            lr: s[0],
-            l2_weight_decay: has(f, flags::L2_WEIGHT_DECAY).then_some(s[1]),
-            momentum: has(f, flags::MOMENTUM).then_some(s[2]),
-            one_minus_dampening: s[3],
-            maximize: has(f, flags::MAXIMIZE),
-            nesterov: has(f, flags::NESTEROV),
-            first_step: has(f, flags::FIRST_STEP),
-        }
+impl<const F: u32> SgdRule<F> {
+    pub fn new(s: &[f32; SCALARS]) -> Self {
+        SgdRule { lr: s[0], weight_decay: s[1], momentum: s[2], one_minus_dampening: s[3] }
     }
 }
 
-impl UpdateRule for SgdRule {
-    const STATE_BUFFERS: usize = 1;
-    fn used_state(&self) -> [bool; 3] {
-        [self.momentum.is_some(), false, false]
-    }
+pub const fn sgd_used_state(f: u32) -> [bool; 3] {
+    [has(f, flags::MOMENTUM), false, false]
+}
+
+impl<const F: u32> UpdateRule for SgdRule<F> {
+    const USED_STATE: [bool; 3] = sgd_used_state(F);
     #[inline(always)]
     fn update<L: Lane>(&self, p: L, grad: L, state: &mut [L; 3]) -> L {
-        let mut g = effective_grad(grad, p, self.maximize, self.l2_weight_decay);
-        if let Some(momentum) = self.momentum {
-            let momentum = L::splat(momentum);
-            let buf = if self.first_step {
-                g
-            } else {
-                state[0] * momentum + L::splat(self.one_minus_dampening) * g
-            };
+        let mut g = effective_grad::<L, F>(grad, p, self.weight_decay);
+        if has(F, flags::MOMENTUM) {
+            let momentum = L::splat(self.momentum);
+            let buf = if has(F, flags::FIRST_STEP) { g } else { state[0] * momentum + L::splat(self.one_minus_dampening) * g };
             state[0] = buf;
-            g = if self.nesterov { g + momentum * buf } else { buf };
+            g = if has(F, flags::NESTEROV) { g + momentum * buf } else { buf };
         }
         p - L::splat(self.lr) * g
     }
@@ -135,37 +140,33 @@ impl UpdateRule for SgdRule {
 
 /// Adagrad with Duchi's δ outside the square root (`torch.optim.Adagrad`).
 ///
+/// Flags: MAXIMIZE, L2_WEIGHT_DECAY.
 /// Scalars: `[lr / (1 + (t-1)*lr_decay), weight_decay, eps]`. State: `[sum]` (starts at
 /// `initial_accumulator_value`).
 /// ```text
 /// sum = sum + g*g;  p = p - (clr*g) / (sqrt(sum) + eps)
 /// ```
-pub struct AdagradRule {
+pub struct AdagradRule<const F: u32> {
     clr: f32,
-    l2_weight_decay: Option<f32>,
+    weight_decay: f32,
     eps: f32,
-    maximize: bool,
 }
 
-impl AdagradRule {
-    pub fn new(f: u32, s: &[f32; SCALARS]) -> Self {
-        AdagradRule {
-            clr: s[0],
-            l2_weight_decay: has(f, flags::L2_WEIGHT_DECAY).then_some(s[1]),
-            eps: s[2],
-            maximize: has(f, flags::MAXIMIZE),
-        }
+impl<const F: u32> AdagradRule<F> {
+    pub fn new(s: &[f32; SCALARS]) -> Self {
+        AdagradRule { clr: s[0], weight_decay: s[1], eps: s[2] }
     }
 }
 
-impl UpdateRule for AdagradRule {
-    const STATE_BUFFERS: usize = 1;
-    fn used_state(&self) -> [bool; 3] {
-        [true, false, false]
-    }
+pub const fn adagrad_used_state(_f: u32) -> [bool; 3] {
+    [true, false, false]
+}
+
+impl<const F: u32> UpdateRule for AdagradRule<F> {
+    const USED_STATE: [bool; 3] = adagrad_used_state(F);
     #[inline(always)]
     fn update<L: Lane>(&self, p: L, grad: L, state: &mut [L; 3]) -> L {
-        let g = effective_grad(grad, p, self.maximize, self.l2_weight_decay);
+        let g = effective_grad::<L, F>(grad, p, self.weight_decay);
         let sum = state[0] + g * g;
         state[0] = sum;
         p - (L::splat(self.clr) * g) / (sum.sqrt() + L::splat(self.eps))
@@ -174,6 +175,7 @@ impl UpdateRule for AdagradRule {
 
 /// Adadelta, Zeiler's Algorithm 1 with PyTorch's extra learning rate (`torch.optim.Adadelta`).
 ///
+/// Flags: MAXIMIZE, L2_WEIGHT_DECAY.
 /// Scalars: `[lr, weight_decay, rho, 1 - rho, eps]`. State: `[square_avg, acc_delta]`.
 /// ```text
 /// v = rho*v + ((1-rho)*g)*g
@@ -181,36 +183,29 @@ impl UpdateRule for AdagradRule {
 /// u = rho*u + ((1-rho)*delta)*delta
 /// p = p - lr*delta
 /// ```
-pub struct AdadeltaRule {
+pub struct AdadeltaRule<const F: u32> {
     lr: f32,
-    l2_weight_decay: Option<f32>,
+    weight_decay: f32,
     rho: f32,
     one_minus_rho: f32,
     eps: f32,
-    maximize: bool,
 }
 
-impl AdadeltaRule {
-    pub fn new(f: u32, s: &[f32; SCALARS]) -> Self {
-        AdadeltaRule {
-            lr: s[0],
-            l2_weight_decay: has(f, flags::L2_WEIGHT_DECAY).then_some(s[1]),
-            rho: s[2],
-            one_minus_rho: s[3],
-            eps: s[4],
-            maximize: has(f, flags::MAXIMIZE),
-        }
+impl<const F: u32> AdadeltaRule<F> {
+    pub fn new(s: &[f32; SCALARS]) -> Self {
+        AdadeltaRule { lr: s[0], weight_decay: s[1], rho: s[2], one_minus_rho: s[3], eps: s[4] }
     }
 }
 
-impl UpdateRule for AdadeltaRule {
-    const STATE_BUFFERS: usize = 2;
-    fn used_state(&self) -> [bool; 3] {
-        [true, true, false]
-    }
+pub const fn adadelta_used_state(_f: u32) -> [bool; 3] {
+    [true, true, false]
+}
+
+impl<const F: u32> UpdateRule for AdadeltaRule<F> {
+    const USED_STATE: [bool; 3] = adadelta_used_state(F);
     #[inline(always)]
     fn update<L: Lane>(&self, p: L, grad: L, state: &mut [L; 3]) -> L {
-        let g = effective_grad(grad, p, self.maximize, self.l2_weight_decay);
+        let g = effective_grad::<L, F>(grad, p, self.weight_decay);
         let (rho, one_minus_rho, eps) = (L::splat(self.rho), L::splat(self.one_minus_rho), L::splat(self.eps));
         let square_avg = state[0] * rho + (one_minus_rho * g) * g;
         let delta = (state[1] + eps).sqrt() / (square_avg + eps).sqrt() * g;
@@ -222,6 +217,7 @@ impl UpdateRule for AdadeltaRule {
 
 /// RMSprop with ε outside the square root, optional centering and momentum (`torch.optim.RMSprop`).
 ///
+/// Flags: MAXIMIZE, L2_WEIGHT_DECAY, CENTERED, MOMENTUM.
 /// Scalars: `[lr, weight_decay, alpha, 1 - alpha, eps, momentum]`.
 /// State: `[square_avg, grad_avg (centered), momentum_buffer (momentum > 0)]`.
 /// ```text
@@ -233,63 +229,53 @@ impl UpdateRule for AdadeltaRule {
 /// ```
 /// The clamp at 0 is gradstep's: PyTorch takes `sqrt(v - ga²)` as is, which rounding can make the
 /// square root of a tiny negative number (NaN). Where PyTorch's value is not NaN, both agree.
-pub struct RmspropRule {
+pub struct RmspropRule<const F: u32> {
     lr: f32,
-    l2_weight_decay: Option<f32>,
+    weight_decay: f32,
     alpha: f32,
     one_minus_alpha: f32,
     eps: f32,
-    momentum: Option<f32>,
-    centered: bool,
-    maximize: bool,
+    momentum: f32,
 }
 
-impl RmspropRule {
-    pub fn new(f: u32, s: &[f32; SCALARS]) -> Self {
-        RmspropRule {
-            lr: s[0],
-            l2_weight_decay: has(f, flags::L2_WEIGHT_DECAY).then_some(s[1]),
-            alpha: s[2],
-            one_minus_alpha: s[3],
-            eps: s[4],
-            momentum: has(f, flags::MOMENTUM).then_some(s[5]),
-            centered: has(f, flags::CENTERED),
-            maximize: has(f, flags::MAXIMIZE),
-        }
+impl<const F: u32> RmspropRule<F> {
+    pub fn new(s: &[f32; SCALARS]) -> Self {
+        RmspropRule { lr: s[0], weight_decay: s[1], alpha: s[2], one_minus_alpha: s[3], eps: s[4], momentum: s[5] }
     }
 }
 
-impl UpdateRule for RmspropRule {
-    const STATE_BUFFERS: usize = 3;
-    fn used_state(&self) -> [bool; 3] {
-        [true, self.centered, self.momentum.is_some()]
-    }
+pub const fn rmsprop_used_state(f: u32) -> [bool; 3] {
+    [true, has(f, flags::CENTERED), has(f, flags::MOMENTUM)]
+}
+
+impl<const F: u32> UpdateRule for RmspropRule<F> {
+    const USED_STATE: [bool; 3] = rmsprop_used_state(F);
     #[inline(always)]
     fn update<L: Lane>(&self, p: L, grad: L, state: &mut [L; 3]) -> L {
-        let g = effective_grad(grad, p, self.maximize, self.l2_weight_decay);
+        let g = effective_grad::<L, F>(grad, p, self.weight_decay);
         let one_minus_alpha = L::splat(self.one_minus_alpha);
         let square_avg = state[0] * L::splat(self.alpha) + (one_minus_alpha * g) * g;
         state[0] = square_avg;
-        let avg = if self.centered {
+        let avg = if has(F, flags::CENTERED) {
             let grad_avg = state[1] + one_minus_alpha * (g - state[1]);
             state[1] = grad_avg;
             (square_avg - grad_avg * grad_avg).zero_if_negative().sqrt() + L::splat(self.eps)
         } else {
             square_avg.sqrt() + L::splat(self.eps)
         };
-        match self.momentum {
-            Some(momentum) => {
-                let buf = state[2] * L::splat(momentum) + g / avg;
-                state[2] = buf;
-                p - L::splat(self.lr) * buf
-            }
-            None => p - (L::splat(self.lr) * g) / avg,
+        if has(F, flags::MOMENTUM) {
+            let buf = state[2] * L::splat(self.momentum) + g / avg;
+            state[2] = buf;
+            p - L::splat(self.lr) * buf
+        } else {
+            p - (L::splat(self.lr) * g) / avg
         }
     }
 }
 
 /// Adam and AdamW, optionally AMSGrad (`torch.optim.Adam`, `torch.optim.AdamW`), and Keras's ε̂ form.
 ///
+/// Flags: MAXIMIZE, L2_WEIGHT_DECAY, DECOUPLED_WEIGHT_DECAY, AMSGRAD.
 /// Scalars: `[lr/(1-β1^t), sqrt(1-β2^t), 1-β1, β2, 1-β2, eps, weight_decay, 1 - lr*weight_decay]`.
 /// State: `[exp_avg, exp_avg_sq, max_exp_avg_sq (amsgrad)]`.
 /// ```text
@@ -301,21 +287,19 @@ impl UpdateRule for RmspropRule {
 /// ```
 /// The ε̂ form (Kingma & Ba §2, Keras) is this kernel with `sqrt(1-β2^t)` passed as 1 and
 /// `step_size = lr*sqrt(1-β2^t)/(1-β1^t)`: dividing by 1 is exact.
-pub struct AdamRule {
+pub struct AdamRule<const F: u32> {
     step_size: f32,
     bias_correction2_sqrt: f32,
     one_minus_beta1: f32,
     beta2: f32,
     one_minus_beta2: f32,
     eps: f32,
-    l2_weight_decay: Option<f32>,
-    decoupled_decay_factor: Option<f32>,
-    amsgrad: bool,
-    maximize: bool,
+    weight_decay: f32,
+    decoupled_decay_factor: f32,
 }
 
-impl AdamRule {
-    pub fn new(f: u32, s: &[f32; SCALARS]) -> Self {
+impl<const F: u32> AdamRule<F> {
+    pub fn new(s: &[f32; SCALARS]) -> Self {
         AdamRule {
             step_size: s[0],
             bias_correction2_sqrt: s[1],
@@ -323,31 +307,27 @@ impl AdamRule {
             beta2: s[3],
             one_minus_beta2: s[4],
             eps: s[5],
-            l2_weight_decay: has(f, flags::L2_WEIGHT_DECAY).then_some(s[6]),
-            decoupled_decay_factor: has(f, flags::DECOUPLED_WEIGHT_DECAY).then_some(s[7]),
-            amsgrad: has(f, flags::AMSGRAD),
-            maximize: has(f, flags::MAXIMIZE),
+            weight_decay: s[6],
+            decoupled_decay_factor: s[7],
         }
     }
 }
 
-impl UpdateRule for AdamRule {
-    const STATE_BUFFERS: usize = 3;
-    fn used_state(&self) -> [bool; 3] {
-        [true, true, self.amsgrad]
-    }
+pub const fn adam_used_state(f: u32) -> [bool; 3] {
+    [true, true, has(f, flags::AMSGRAD)]
+}
+
+impl<const F: u32> UpdateRule for AdamRule<F> {
+    const USED_STATE: [bool; 3] = adam_used_state(F);
     #[inline(always)]
     fn update<L: Lane>(&self, p: L, grad: L, state: &mut [L; 3]) -> L {
-        let p = match self.decoupled_decay_factor {
-            Some(factor) => p * L::splat(factor),
-            None => p,
-        };
-        let g = effective_grad(grad, p, self.maximize, self.l2_weight_decay);
+        let p = if has(F, flags::DECOUPLED_WEIGHT_DECAY) { p * L::splat(self.decoupled_decay_factor) } else { p };
+        let g = effective_grad::<L, F>(grad, p, self.weight_decay);
         let exp_avg = state[0] + L::splat(self.one_minus_beta1) * (g - state[0]);
         let exp_avg_sq = state[1] * L::splat(self.beta2) + (L::splat(self.one_minus_beta2) * g) * g;
         state[0] = exp_avg;
         state[1] = exp_avg_sq;
-        let second_moment = if self.amsgrad {
+        let second_moment = if has(F, flags::AMSGRAD) {
             state[2] = state[2].maximum(exp_avg_sq);
             state[2]
         } else {

@@ -3,8 +3,8 @@
 //! reference values of torch.optim 2.13 (../shared/reference/optimizers.md §12).
 
 use gradstep_kernels::lane::{EmulatedF32x4, Lane};
-use gradstep_kernels::rules::{apply_lanes, UpdateRule};
-use gradstep_kernels::{flags, step_tensor, AdadeltaRule, AdagradRule, AdamRule, Kernel, RmspropRule, SgdRule, StepError, TensorSlices, SCALARS};
+use gradstep_kernels::rules::apply_lanes;
+use gradstep_kernels::{flags, step_tensor, step_tensor_lanes, Kernel, RmspropRule, StepError, TensorSlices, SCALARS};
 
 /// Deterministic pseudo-random floats spanning several magnitudes and both signs, with exact zeros.
 fn values(seed: u32, n: usize) -> Vec<f32> {
@@ -28,14 +28,14 @@ struct Run {
     state: [Vec<f32>; 3],
 }
 
-fn run<L: Lane, R: UpdateRule>(make: &dyn Fn(usize) -> R, n: usize, steps: usize, initial_state: f32) -> Run {
+/// Five steps of `kernel` over a tensor of length n, with lane type `L` for the body.
+fn run<L: Lane>(kernel: Kernel, flags_for_step: &dyn Fn(usize) -> u32, scalars_for_step: &dyn Fn(usize) -> [f32; SCALARS], n: usize, initial_state: f32) -> Run {
     let mut value = values(1, n);
     let mut state = [vec![initial_state; n], vec![0.0; n], vec![0.0; n]];
-    for step in 0..steps {
+    for step in 0..5 {
         let grad = values(100 + step as u32, n);
-        let rule = make(step);
         let [s0, s1, s2] = &mut state;
-        apply_lanes::<L, R>(&rule, TensorSlices { value: &mut value, grad: &grad, state: [s0, s1, s2] });
+        step_tensor_lanes::<L>(kernel as u32, flags_for_step(step), &scalars_for_step(step), TensorSlices { value: &mut value, grad: &grad, state: [s0, s1, s2] }).unwrap();
     }
     Run { value, state }
 }
@@ -44,54 +44,43 @@ fn same_bits(a: &[f32], b: &[f32]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()))
 }
 
-fn assert_lanes_agree<R: UpdateRule>(name: &str, make: &dyn Fn(usize) -> R, initial_state: f32) {
-    for n in 0..=33 {
-        let scalar = run::<f32, R>(make, n, 5, initial_state);
-        let vector = run::<EmulatedF32x4, R>(make, n, 5, initial_state);
-        assert!(same_bits(&scalar.value, &vector.value), "{name}: values differ at length {n}");
-        for k in 0..3 {
-            assert!(same_bits(&scalar.state[k], &vector.state[k]), "{name}: state {k} differs at length {n}");
-        }
-    }
-}
-
 fn scalars(values: &[f32]) -> [f32; SCALARS] {
     let mut s = [0.0; SCALARS];
     s[..values.len()].copy_from_slice(values);
     s
 }
 
-const ALL_FLAG_SETS: [u32; 8] = [
-    0,
-    flags::MAXIMIZE,
-    flags::L2_WEIGHT_DECAY,
-    flags::MOMENTUM,
-    flags::MOMENTUM | flags::NESTEROV,
-    flags::MOMENTUM | flags::CENTERED | flags::L2_WEIGHT_DECAY,
-    flags::CENTERED | flags::MAXIMIZE,
-    flags::AMSGRAD | flags::DECOUPLED_WEIGHT_DECAY | flags::MAXIMIZE,
-];
+/// Every combination of the option bits (FIRST_STEP is added on the first step where it applies).
+const ALL_OPTION_BITS: u32 = flags::MAXIMIZE | flags::L2_WEIGHT_DECAY | flags::DECOUPLED_WEIGHT_DECAY | flags::MOMENTUM | flags::NESTEROV | flags::CENTERED | flags::AMSGRAD;
 
 #[test]
-fn simd_body_and_scalar_tail_agree_for_every_kernel_and_length() {
-    for f in ALL_FLAG_SETS {
-        let first = |step: usize| if step == 0 { flags::FIRST_STEP } else { 0 };
-        assert_lanes_agree("sgd", &|step| SgdRule::new(f | first(step), &scalars(&[0.05, 0.1, 0.9, 0.5])), 0.0);
-        assert_lanes_agree("adagrad", &|_| AdagradRule::new(f, &scalars(&[0.1, 0.05, 1e-10])), 0.1);
-        assert_lanes_agree("adadelta", &|_| AdadeltaRule::new(f, &scalars(&[1.0, 0.02, 0.9, 0.1, 1e-6])), 0.0);
-        assert_lanes_agree("rmsprop", &|_| RmspropRule::new(f, &scalars(&[0.01, 0.03, 0.99, 0.01, 1e-8, 0.7])), 0.0);
-        assert_lanes_agree(
-            "adam",
-            &|step| {
-                let t = step as f64 + 1.0;
-                let (b1, b2, lr) = (0.9f64, 0.999f64, 1e-3f64);
-                AdamRule::new(
-                    f,
-                    &scalars(&[(lr / (1.0 - b1.powf(t))) as f32, (1.0 - b2.powf(t)).sqrt() as f32, 0.1, 0.999, 0.001, 1e-8, 0.05, 0.9995]),
-                )
-            },
-            0.0,
-        );
+fn simd_body_and_scalar_tail_agree_for_every_kernel_flag_combination_and_length() {
+    let adam_scalars = |step: usize| {
+        let t = step as f64 + 1.0;
+        scalars(&[(1e-3 / (1.0 - 0.9f64.powf(t))) as f32, (1.0 - 0.999f64.powf(t)).sqrt() as f32, 0.1, 0.999, 0.001, 1e-8, 0.05, 0.9995])
+    };
+    let kernels: [(Kernel, &dyn Fn(usize) -> [f32; SCALARS], f32); 5] = [
+        (Kernel::Sgd, &|_| scalars(&[0.05, 0.1, 0.9, 0.5]), 0.0),
+        (Kernel::Adagrad, &|_| scalars(&[0.1, 0.05, 1e-10]), 0.1),
+        (Kernel::Adadelta, &|_| scalars(&[1.0, 0.02, 0.9, 0.1, 1e-6]), 0.0),
+        (Kernel::Rmsprop, &|_| scalars(&[0.01, 0.03, 0.99, 0.01, 1e-8, 0.7]), 0.0),
+        (Kernel::Adam, &adam_scalars, 0.0),
+    ];
+    for options in 0..=ALL_OPTION_BITS {
+        if options & !ALL_OPTION_BITS != 0 {
+            continue;
+        }
+        let flags_for_step = |step: usize| options | if step == 0 { flags::FIRST_STEP } else { 0 };
+        for (kernel, scalars_for_step, initial_state) in &kernels {
+            for n in 0..=33 {
+                let scalar = run::<f32>(*kernel, &flags_for_step, scalars_for_step, n, *initial_state);
+                let vector = run::<EmulatedF32x4>(*kernel, &flags_for_step, scalars_for_step, n, *initial_state);
+                assert!(same_bits(&scalar.value, &vector.value), "{kernel:?} flags {options:#x}: values differ at length {n}");
+                for k in 0..3 {
+                    assert!(same_bits(&scalar.state[k], &vector.state[k]), "{kernel:?} flags {options:#x}: state {k} differs at length {n}");
+                }
+            }
+        }
     }
 }
 
@@ -186,7 +175,7 @@ fn centered_rmsprop_never_takes_the_root_of_a_negative_variance() {
     let mut state = [vec![0.0; 64], vec![0.0; 64], vec![0.0; 64]];
     for _ in 0..2000 {
         let [s0, s1, s2] = &mut state;
-        let rule = RmspropRule::new(flags::CENTERED, &scalars(&[1e-4, 0.0, 0.9, 0.1, 1e-8, 0.0]));
+        let rule = RmspropRule::<{ flags::CENTERED }>::new(&scalars(&[1e-4, 0.0, 0.9, 0.1, 1e-8, 0.0]));
         apply_lanes::<f32, _>(&rule, TensorSlices { value: &mut value, grad: &grad, state: [s0, s1, s2] });
     }
     assert!(value.iter().all(|v| v.is_finite()));
@@ -218,4 +207,18 @@ fn step_rejects_unknown_kernels_and_mismatched_lengths() {
     assert_eq!(step_tensor(Kernel::Adam as u32, 0, &s, t), Err(StepError::LengthMismatch), "Adam needs two state buffers");
     assert_eq!(Kernel::Adam.used_state(flags::AMSGRAD), [true, true, true]);
     assert_eq!(Kernel::Sgd.used_state(0), [false, false, false]);
+}
+
+#[test]
+fn stream_triad_computes_b_plus_scalar_c_with_simd_body_and_tail() {
+    for n in 0..=9 {
+        let (b, c) = (values(1, n), values(2, n));
+        let mut scalar_path = vec![0.0; n];
+        let mut vector_path = vec![0.0; n];
+        gradstep_kernels::triad_lanes::<f32>(&mut scalar_path, &b, &c, 3.0);
+        gradstep_kernels::triad_lanes::<EmulatedF32x4>(&mut vector_path, &b, &c, 3.0);
+        assert!(same_bits(&scalar_path, &vector_path));
+        assert!(scalar_path.iter().enumerate().all(|(i, &a)| a == b[i] + 3.0 * c[i]));
+    }
+    assert!(!gradstep_kernels::stream_triad(&mut [0.0; 2], &[0.0; 3], &[0.0; 2], 1.0));
 }

@@ -85,12 +85,17 @@ pub fn with_tensor(
     let words = unsafe { *(offset as *const [u32; TABLE_WORDS]) };
     let len = words[5] as usize;
     let used = kernel.used_state(flags);
-    let mut mutable_blocks = vec![(words[0], len)];
+    // The value and the used state slots are written: they must be distinct from each other and from
+    // the gradient. (A fixed array, not a Vec: a step must not allocate.)
+    let mut mutable_blocks = [(words[0], len); 4];
+    let mut count = 1;
     for k in 0..3 {
         if used[k] {
-            mutable_blocks.push((words[2 + k], len));
+            mutable_blocks[count] = (words[2 + k], len);
+            count += 1;
         }
     }
+    let mutable_blocks = &mutable_blocks[..count];
     if !valid_block(words[1], len) || mutable_blocks.iter().any(|&(p, l)| !valid_block(p, l)) {
         return Err(3);
     }
@@ -118,4 +123,23 @@ pub fn with_tensor(
         state: [state_slot(0), state_slot(1), state_slot(2)],
     };
     f(tensor)
+}
+
+/// Calls `f` with the three blocks of a STREAM triad (`a` written, `b` and `c` read), or returns 3
+/// when a block is invalid or `a` overlaps another; returns 0 after `f` ran.
+pub fn with_triad_slices(a: u32, b: u32, c: u32, len: usize, f: impl FnOnce(&mut [f32], &[f32], &[f32])) -> u32 {
+    if ![a, b, c].iter().all(|&p| valid_block(p, len)) || overlaps((a, len), (b, len)) || overlaps((a, len), (c, len)) {
+        return 3;
+    }
+    // SAFETY: the three blocks lie inside linear memory and are aligned (checked above); `a`, the
+    // only one written, overlaps neither of the others, so the `&mut` is unique for this call.
+    let (a, b, c) = unsafe {
+        (
+            core::slice::from_raw_parts_mut(a as usize as *mut f32, len),
+            core::slice::from_raw_parts(b as usize as *const f32, len),
+            core::slice::from_raw_parts(c as usize as *const f32, len),
+        )
+    };
+    f(a, b, c);
+    0
 }

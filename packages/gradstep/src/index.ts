@@ -15,6 +15,7 @@ export { RMSprop, type RmspropOptions } from './optimizers/rmsprop.js';
 export { Adam, AdamW, type AdamOptions } from './optimizers/adam.js';
 export { runtimeHasWasmSimd, wasmSimd, type InitOptions, type WasmSource } from './wasm-backend.js';
 export { memoryStats, type MemoryStats } from './memory-stats.js';
+export { streamTriad } from './stream-triad.js';
 
 /**
  * Loads the wasm backend (once: safe to call again and concurrently). Until it resolves, only the

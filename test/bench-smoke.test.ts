@@ -1,0 +1,30 @@
+// A smoke run of the benchmark suite (tiny sizes, short times): it must run end to end, print the
+// table and write its JSON. It asserts no timing: speed is measured by `pnpm bench`, not here.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+describe('pnpm bench (smoke)', () => {
+  it('runs every mode and peer, prints the table and writes JSON and Markdown', () => {
+    const out = mkdtempSync(join(tmpdir(), 'gradstep-bench-'));
+    const stdout = execFileSync(
+      process.execPath,
+      ['--expose-gc', 'bench/run.mjs', '--quick', '--sizes', '1e3', '--time', '5', '--optimizers', 'Adam,SGD momentum', '--out', out],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 240_000 },
+    );
+    expect(stdout).toMatch(/optimizer\s+shape\s+wasm\s+wasm\+copy\s+js\s+tfjs-wasm\s+tfjs-cpu/);
+    const json = JSON.parse(readFileSync(join(out, readdirSync(out).find((f) => f.endsWith('.json'))!), 'utf8'));
+    expect(json.machine.wasmSimd).toBe(true);
+    expect(json.rows.map((r: { optimizer: string; shape: string }) => `${r.optimizer} ${r.shape}`)).toEqual([
+      'Adam 1e+3', 'SGD momentum 1e+3', 'Adam mlp 8 tensors', 'Adam 10x100', 'SGD momentum mlp 8 tensors', 'SGD momentum 10x100',
+    ]);
+    for (const row of json.rows) {
+      expect(Object.keys(row.nsPerParam)).toEqual(expect.arrayContaining(['wasm', 'wasm+copy', 'tfjs-wasm']));
+      expect(row.nsPerParam.wasm).toBeGreaterThan(0);
+    }
+    expect(json.allocation['Adam wasm'].wasmBytesGrown).toBe(0);
+    expect(readFileSync(join(out, 'quick.md'), 'utf8')).toContain('| optimizer | shape | wasm |');
+  });
+});
