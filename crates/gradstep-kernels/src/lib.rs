@@ -133,29 +133,31 @@ pub const fn simd_enabled() -> bool {
     cfg!(all(target_arch = "wasm32", target_feature = "simd128"))
 }
 
-/// STREAM's triad, `a = b + scalar·c`, over the same lanes as the optimizer kernels: the
-/// memory-bandwidth roofline the benchmarks compare each optimizer with (12 bytes per element).
-/// Returns false (and writes nothing) when the lengths differ.
-pub fn stream_triad(a: &mut [f32], b: &[f32], c: &[f32], scalar: f32) -> bool {
-    if a.len() != b.len() || a.len() != c.len() {
+/// The benchmarks' memory-bandwidth probe, `a = a + scalar·b`: the simplest loop that moves memory
+/// the way the optimizer kernels do (read-modify-write of one array, read of another: 12 bytes per
+/// element, no write-allocate traffic), over the same lanes. It is the roofline each optimizer is
+/// compared with. Returns false (and writes nothing) when the lengths differ.
+pub fn bandwidth_probe(a: &mut [f32], b: &[f32], scalar: f32) -> bool {
+    if a.len() != b.len() {
         return false;
     }
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    triad_lanes::<simd128::F32x4>(a, b, c, scalar);
+    bandwidth_probe_lanes::<simd128::F32x4>(a, b, scalar);
     #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-    triad_lanes::<f32>(a, b, c, scalar);
+    bandwidth_probe_lanes::<f32>(a, b, scalar);
     true
 }
 
-/// [`stream_triad`] with lane type `L` for the body and `f32` for the tail.
-pub fn triad_lanes<L: lane::Lane>(a: &mut [f32], b: &[f32], c: &[f32], scalar: f32) {
-    let body = a.len() - a.len() % L::WIDTH;
+/// [`bandwidth_probe`] with lane type `L` for the body and `f32` for the tail.
+pub fn bandwidth_probe_lanes<L: lane::Lane>(a: &mut [f32], b: &[f32], scalar: f32) {
+    let n = a.len();
+    let b = &b[..n];
     let mut i = 0;
-    while i < body {
-        (L::load(&b[i..]) + L::splat(scalar) * L::load(&c[i..])).store(&mut a[i..]);
+    while i + L::WIDTH <= n {
+        (L::load(&a[i..]) + L::splat(scalar) * L::load(&b[i..])).store(&mut a[i..]);
         i += L::WIDTH;
     }
-    for j in body..a.len() {
-        a[j] = b[j] + scalar * c[j];
+    for j in i..n {
+        a[j] += scalar * b[j];
     }
 }

@@ -210,15 +210,14 @@ fn step_rejects_unknown_kernels_and_mismatched_lengths() {
 }
 
 #[test]
-fn stream_triad_computes_b_plus_scalar_c_with_simd_body_and_tail() {
+fn bandwidth_probe_computes_a_plus_scalar_b_with_simd_body_and_tail() {
     for n in 0..=9 {
-        let (b, c) = (values(1, n), values(2, n));
-        let mut scalar_path = vec![0.0; n];
-        let mut vector_path = vec![0.0; n];
-        gradstep_kernels::triad_lanes::<f32>(&mut scalar_path, &b, &c, 3.0);
-        gradstep_kernels::triad_lanes::<EmulatedF32x4>(&mut vector_path, &b, &c, 3.0);
+        let (a, b) = (values(1, n), values(2, n));
+        let (mut scalar_path, mut vector_path) = (a.clone(), a.clone());
+        gradstep_kernels::bandwidth_probe_lanes::<f32>(&mut scalar_path, &b, 3.0);
+        gradstep_kernels::bandwidth_probe_lanes::<EmulatedF32x4>(&mut vector_path, &b, 3.0);
         assert!(same_bits(&scalar_path, &vector_path));
-        assert!(scalar_path.iter().enumerate().all(|(i, &a)| a == b[i] + 3.0 * c[i]));
+        assert!(scalar_path.iter().enumerate().all(|(i, &x)| x == a[i] + 3.0 * b[i]));
     }
-    assert!(!gradstep_kernels::stream_triad(&mut [0.0; 2], &[0.0; 3], &[0.0; 2], 1.0));
+    assert!(!gradstep_kernels::bandwidth_probe(&mut [0.0; 2], &[0.0; 3], 1.0));
 }

@@ -53,12 +53,12 @@ pub fn optimizer_step(kernel: u32, flags: u32, scalars_ptr: u32, table_ptr: u32,
     0
 }
 
-/// STREAM triad `a = b + scalar·c` over `len` f32 at three blocks from [`alloc_f32`]: the benchmarks'
-/// memory-bandwidth roofline. Returns 0, or 3 for an invalid or overlapping block.
-#[wasm_bindgen(js_name = streamTriad)]
-pub fn stream_triad(a_ptr: u32, b_ptr: u32, c_ptr: u32, len: u32, scalar: f32) -> u32 {
-    memory::with_triad_slices(a_ptr, b_ptr, c_ptr, len as usize, |a, b, c| {
-        gradstep_kernels::stream_triad(a, b, c, scalar);
+/// The benchmarks' bandwidth probe `a = a + scalar·b` over `len` f32 at two blocks from
+/// [`alloc_f32`]. Returns 0, or 3 for an invalid or overlapping block.
+#[wasm_bindgen(js_name = bandwidthProbe)]
+pub fn bandwidth_probe(a_ptr: u32, b_ptr: u32, len: u32, scalar: f32) -> u32 {
+    memory::with_probe_slices(a_ptr, b_ptr, len as usize, |a, b| {
+        gradstep_kernels::bandwidth_probe(a, b, scalar);
     })
 }
 

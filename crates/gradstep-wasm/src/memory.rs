@@ -125,21 +125,17 @@ pub fn with_tensor(
     f(tensor)
 }
 
-/// Calls `f` with the three blocks of a STREAM triad (`a` written, `b` and `c` read), or returns 3
-/// when a block is invalid or `a` overlaps another; returns 0 after `f` ran.
-pub fn with_triad_slices(a: u32, b: u32, c: u32, len: usize, f: impl FnOnce(&mut [f32], &[f32], &[f32])) -> u32 {
-    if ![a, b, c].iter().all(|&p| valid_block(p, len)) || overlaps((a, len), (b, len)) || overlaps((a, len), (c, len)) {
+/// Calls `f` with the two blocks of the bandwidth probe (`a` written, `b` read), or returns 3 when a
+/// block is invalid or they overlap; returns 0 after `f` ran.
+pub fn with_probe_slices(a: u32, b: u32, len: usize, f: impl FnOnce(&mut [f32], &[f32])) -> u32 {
+    if !valid_block(a, len) || !valid_block(b, len) || overlaps((a, len), (b, len)) {
         return 3;
     }
-    // SAFETY: the three blocks lie inside linear memory and are aligned (checked above); `a`, the
-    // only one written, overlaps neither of the others, so the `&mut` is unique for this call.
-    let (a, b, c) = unsafe {
-        (
-            core::slice::from_raw_parts_mut(a as usize as *mut f32, len),
-            core::slice::from_raw_parts(b as usize as *const f32, len),
-            core::slice::from_raw_parts(c as usize as *const f32, len),
-        )
+    // SAFETY: both blocks lie inside linear memory and are aligned (checked above); `a`, the one
+    // written, does not overlap `b`, so the `&mut` is unique for this call.
+    let (a, b) = unsafe {
+        (core::slice::from_raw_parts_mut(a as usize as *mut f32, len), core::slice::from_raw_parts(b as usize as *const f32, len))
     };
-    f(a, b, c);
+    f(a, b);
     0
 }

@@ -34,6 +34,6 @@ export interface Backend {
   readonly name: BackendName;
   allocate(length: number): Float32Block;
   prepareStep(kernel: KernelId, tensors: readonly TensorBlocks[]): StepProgram;
-  /** STREAM triad a = b + scalar·c (the benchmarks' memory-bandwidth roofline); blocks of equal length. */
-  streamTriad(a: Float32Block, b: Float32Block, c: Float32Block, scalar: number): void;
+  /** a = a + scalar·b, the benchmarks' memory-bandwidth probe; blocks of equal length. */
+  bandwidthProbe(a: Float32Block, b: Float32Block, scalar: number): void;
 }

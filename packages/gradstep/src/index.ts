@@ -15,7 +15,8 @@ export { RMSprop, type RmspropOptions } from './optimizers/rmsprop.js';
 export { Adam, AdamW, type AdamOptions } from './optimizers/adam.js';
 export { runtimeHasWasmSimd, wasmSimd, type InitOptions, type WasmSource } from './wasm-backend.js';
 export { memoryStats, type MemoryStats } from './memory-stats.js';
-export { streamTriad } from './stream-triad.js';
+export { bandwidthProbe } from './bandwidth-probe.js';
+export * from './model-selection/index.js';
 
 /**
  * Loads the wasm backend (once: safe to call again and concurrently). Until it resolves, only the

@@ -43,9 +43,9 @@ export const jsBackend: Backend = {
   name: 'js',
   allocate: (length) => new JsBlock(length),
   prepareStep: (kernel, tensors) => new JsStepProgram(kernel, tensors),
-  streamTriad(a, b, c, scalar) {
-    const out = a.view(), x = b.view(), y = c.view();
+  bandwidthProbe(a, b, scalar) {
+    const x = a.view(), y = b.view();
     const s = Math.fround(scalar);
-    for (let i = 0; i < out.length; i++) out[i] = x[i] + Math.fround(s * y[i]);
+    for (let i = 0; i < x.length; i++) x[i] += Math.fround(s * y[i]);
   },
 };

@@ -199,9 +199,9 @@ export const wasmBackend: Backend = {
   name: 'wasm',
   allocate: (length) => new WasmBlock(length),
   prepareStep: (kernel, tensors) => new WasmStepProgram(kernel, tensors.length, tensors),
-  streamTriad(a, b, c, scalar) {
-    if (glue.streamTriad(addressOf(a), addressOf(b), addressOf(c), a.length, scalar) !== 0) {
-      throw new Error('gradstep: wasm streamTriad rejected its blocks; this is a gradstep bug');
+  bandwidthProbe(a, b, scalar) {
+    if (glue.bandwidthProbe(addressOf(a), addressOf(b), a.length, scalar) !== 0) {
+      throw new Error('gradstep: wasm bandwidthProbe rejected its blocks; this is a gradstep bug');
     }
   },
 };

@@ -1,5 +1,5 @@
 // The public API on both backends: params, views, zeroGrad, option and argument checks, disposal.
-import { Adadelta, Adagrad, Adam, AdamW, init, param, RMSprop, SGD, getBackend, setBackend, streamTriad, type Param } from 'gradstep';
+import { Adadelta, Adagrad, Adam, AdamW, init, param, RMSprop, SGD, getBackend, setBackend, bandwidthProbe, type Param } from 'gradstep';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, seeded } from './helpers.js';
 
@@ -122,12 +122,12 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     expect(() => new SGD([q])).toThrow(/params\[0\] \(param #\d+\) was disposed/);
   });
 
-  it('streamTriad computes a = b + scalar·c in float32 (the benchmarks\' bandwidth probe)', () => {
-    const b = seeded(1, 37), c = seeded(2, 37);
-    const [pa, pb, pc] = [param(37, { backend }), param(b, { backend }), param(c, { backend })];
-    streamTriad(pa, pb, pc, 1.5);
-    expect(Array.from(pa.value)).toEqual(Array.from(b, (x, i) => Math.fround(x + Math.fround(1.5 * c[i]))));
-    expect(() => streamTriad(pa, pb, param(3, { backend }), 1)).toThrow(/streamTriad: a, b and c must share a backend and a length/);
+  it('bandwidthProbe computes a += scalar·b in float32 (the benchmarks\' roofline)', () => {
+    const a = seeded(1, 37), b = seeded(2, 37);
+    const [pa, pb] = [param(a, { backend }), param(b, { backend })];
+    bandwidthProbe(pa, pb, 1.5);
+    expect(Array.from(pa.value)).toEqual(Array.from(a, (x, i) => Math.fround(x + Math.fround(1.5 * b[i]))));
+    expect(() => bandwidthProbe(pa, param(3, { backend }), 1)).toThrow(/bandwidthProbe: a and b must share a backend and a length/);
   });
 
   it('supports `using` through Symbol.dispose', () => {
