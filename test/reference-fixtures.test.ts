@@ -11,10 +11,13 @@ interface Case {
   init: number[][];
   grads: number[][][];
   expected64: number[][][];
+  /** The lr set before each step (a schedule), when present. */
+  lrPerStep?: number[];
 }
 
 const load = (name: string): Case[] => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')).cases;
 const torchCases = load('torch-optim.json');
+const torchExtraCases = load('torch-optim-extra.json');
 const kerasCases = load('keras-adam.json');
 
 beforeAll(() => gradstep.init());
@@ -22,7 +25,8 @@ beforeAll(() => gradstep.init());
 function trajectory(backend: 'wasm' | 'js', c: Case, make: (p: gradstep.Param[]) => gradstep.Optimizer<object>): Float32Array[][] {
   const params = c.init.map((values) => gradstep.param(values, { backend }));
   const opt = make(params);
-  const out = c.grads.map((grads) => {
+  const out = c.grads.map((grads, t) => {
+    if (c.lrPerStep) opt.lr = c.lrPerStep[t];
     params.forEach((p, i) => p.grad.set(grads[i]));
     opt.step();
     return params.map((p) => p.value.slice());
@@ -58,6 +62,16 @@ describe('torch.optim 2.13 trajectories (float64), both backends', () => {
     expect(new Set(torchCases.map((c) => c.optimizer))).toEqual(new Set(['SGD', 'Adagrad', 'Adadelta', 'RMSprop', 'Adam', 'AdamW']));
   });
   it.each(torchCases.map((c, i) => [`${c.optimizer} ${JSON.stringify(c.options)} #${i}`, c] as const))('%s', (_name, c) => {
+    const Ctor = (gradstep as unknown as Record<string, new (p: gradstep.Param[], o: object) => gradstep.Optimizer<object>>)[c.optimizer];
+    checkCase(c, (p) => new Ctor(p, c.options));
+  });
+});
+
+describe('torch.optim 2.15 trajectories of our own (every SIMD tail length, more option combinations, lr changed between steps), both backends', () => {
+  it('includes learning-rate schedules', () => {
+    expect(torchExtraCases.filter((c) => c.lrPerStep).length).toBe(10);
+  });
+  it.each(torchExtraCases.map((c, i) => [`${c.optimizer} ${JSON.stringify(c.options)}${c.lrPerStep ? ' with an lr schedule' : ''} #${i}`, c] as const))('%s', (_name, c) => {
     const Ctor = (gradstep as unknown as Record<string, new (p: gradstep.Param[], o: object) => gradstep.Optimizer<object>>)[c.optimizer];
     checkCase(c, (p) => new Ctor(p, c.options));
   });
