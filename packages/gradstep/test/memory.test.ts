@@ -89,6 +89,20 @@ describe('wasm memory', () => {
     expect(process.memoryUsage().heapUsed - heap).toBeLessThan(1024 * 1024);
   });
 
+  it('frees the wasm memory of params and optimizers that were dropped without dispose() (FinalizationRegistry backstop)', async () => {
+    const blocks = memoryStats().wasmBlocks;
+    (() => {
+      const dropped = [param(100, { backend: 'wasm' }), param(3, { backend: 'wasm' })];
+      new Adam(dropped, { amsgrad: true }).step();
+    })();
+    expect(memoryStats().wasmBlocks).toBe(blocks + 4 + 6 + 2); // 2 params × (value, grad), 2 × 3 state, table + scalars
+    for (let i = 0; i < 20 && memoryStats().wasmBlocks > blocks; i++) {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(memoryStats().wasmBlocks).toBe(blocks);
+  });
+
   it('refuses a size that wasm memory cannot hold, with a RangeError, and stays usable', () => {
     const blocks = memoryStats().wasmBlocks;
     expect(() => param(2 ** 30, { backend: 'wasm' })).toThrow(RangeError);
