@@ -57,7 +57,7 @@ const ALL_OPTION_BITS: u32 = flags::MAXIMIZE | flags::L2_WEIGHT_DECAY | flags::D
 fn simd_body_and_scalar_tail_agree_for_every_kernel_flag_combination_and_length() {
     let adam_scalars = |step: usize| {
         let t = step as f64 + 1.0;
-        scalars(&[(1e-3 / (1.0 - 0.9f64.powf(t))) as f32, (1.0 - 0.999f64.powf(t)).sqrt() as f32, 0.1, 0.999, 0.001, 1e-8, 0.05, 0.9995])
+        scalars(&[(1e-3 / (1.0 - 0.9f64.powf(t))) as f32, (1.0 / (1.0 - 0.999f64.powf(t)).sqrt()) as f32, 0.1, 0.999, 0.001, 1e-8, 0.05, 0.9995])
     };
     let kernels: [(Kernel, &dyn Fn(usize) -> [f32; SCALARS], f32); 5] = [
         (Kernel::Sgd, &|_| scalars(&[0.05, 0.1, 0.9, 0.5]), 0.0),
@@ -148,8 +148,8 @@ fn adam_scalars(lr: f64, wd: f64, eps_hat: bool) -> impl Fn(usize) -> [f32; SCAL
     move |step| {
         let t = step as f64 + 1.0;
         let (bc1, bc2) = (1.0 - 0.9f64.powf(t), 1.0 - 0.999f64.powf(t));
-        let (step_size, bc2_sqrt) = if eps_hat { (lr * bc2.sqrt() / bc1, 1.0) } else { (lr / bc1, bc2.sqrt()) };
-        scalars(&[step_size as f32, bc2_sqrt as f32, 0.1, 0.999, 0.001, 1e-8, wd as f32, (1.0 - lr * wd) as f32])
+        let (step_size, inverse_bc2_sqrt) = if eps_hat { (lr * bc2.sqrt() / bc1, 1.0) } else { (lr / bc1, 1.0 / bc2.sqrt()) };
+        scalars(&[step_size as f32, inverse_bc2_sqrt as f32, 0.1, 0.999, 0.001, 1e-8, wd as f32, (1.0 - lr * wd) as f32])
     }
 }
 

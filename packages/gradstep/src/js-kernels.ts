@@ -150,7 +150,7 @@ function adam(flags: number, s: Float32Array, t: TensorArrays): void {
   const expAvgSq = t.state[1];
   const maxExpAvgSq = t.state[2];
   const stepSize = s[0];
-  const bc2Sqrt = s[1];
+  const inverseBc2Sqrt = s[1];
   const oneMinusBeta1 = s[2];
   const beta2 = s[3];
   const oneMinusBeta2 = s[4];
@@ -176,7 +176,7 @@ function adam(flags: number, s: Float32Array, t: TensorArrays): void {
       secondMoment = Math.max(maxExpAvgSq[i], v);
       maxExpAvgSq[i] = secondMoment;
     }
-    const denom = f(f(f(Math.sqrt(secondMoment)) / bc2Sqrt) + eps);
+    const denom = f(f(f(Math.sqrt(secondMoment)) * inverseBc2Sqrt) + eps);
     value[i] = f(p - f(f(stepSize * m) / denom));
   }
 }

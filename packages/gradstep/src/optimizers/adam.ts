@@ -48,7 +48,7 @@ function adamSpec(name: 'Adam' | 'AdamW', decoupled: boolean, defaultWeightDecay
       (o.maximize ? Flags.Maximize : 0) |
       (o.amsgrad ? Flags.Amsgrad : 0) |
       (o.weightDecay !== 0 ? (decoupled ? Flags.DecoupledWeightDecay : Flags.L2WeightDecay) : 0),
-    // Scalars: [step size, sqrt(1-β2^t), 1-β1, β2, 1-β2, eps, weightDecay, 1 - lr·weightDecay],
+    // Scalars: [step size, 1/sqrt(1-β2^t), 1-β1, β2, 1-β2, eps, weightDecay, 1 - lr·weightDecay],
     // computed in float64 and rounded to float32 once, as PyTorch casts its Python floats.
     prepare(o, t, s) {
       const beta1 = o.betas[0];
@@ -60,7 +60,7 @@ function adamSpec(name: 'Adam' | 'AdamW', decoupled: boolean, defaultWeightDecay
         s[1] = 1;
       } else {
         s[0] = o.lr / biasCorrection1;
-        s[1] = Math.sqrt(biasCorrection2);
+        s[1] = 1 / Math.sqrt(biasCorrection2);
       }
       s[2] = 1 - beta1;
       s[3] = beta2;
