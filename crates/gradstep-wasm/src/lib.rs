@@ -23,28 +23,30 @@ pub fn free_f32(ptr: u32, len: u32) {
 }
 
 /// Number of u32 words that describe one tensor in a step table:
-/// `[value_ptr, grad_ptr, state0_ptr, state1_ptr, state2_ptr, len]` (unused state pointers are 0).
+/// `[value_ptr, grad_ptr, state0_ptr, state1_ptr, state2_ptr, len, group]` (unused state pointers
+/// are 0; `group` indexes the per-group scalars and flags).
 #[wasm_bindgen(js_name = tableWords)]
 pub fn table_words() -> u32 {
     memory::TABLE_WORDS as u32
 }
 
-/// Number of f32 scalars a step reads at `scalars_ptr`.
+/// Number of f32 scalars a step reads per parameter group.
 #[wasm_bindgen(js_name = scalarCount)]
 pub fn scalar_count() -> u32 {
     SCALARS as u32
 }
 
 /// Runs one optimizer step over `count` tensors described by the table at `table_ptr`: one call into
-/// wasm per step, however many tensors. Returns 0, or a nonzero code when the table is invalid
-/// (1: unknown kernel, 2: a length mismatch, 3: a null or misaligned pointer, 4: overlapping blocks),
-/// in which case nothing was written for the offending tensor and those after it.
+/// wasm per step, however many tensors and parameter groups. Group `g` reads its scalars at
+/// `scalars_ptr + 4·SCALARS·g` and its flags at `flags_ptr + 4·g`. Returns 0, or a nonzero code when
+/// the table is invalid (1: unknown kernel, 2: a length mismatch, 3: a null or misaligned pointer or a
+/// group out of range, 4: overlapping blocks), in which case nothing was written for the offending
+/// tensor and those after it.
 #[wasm_bindgen(js_name = optimizerStep)]
-pub fn optimizer_step(kernel: u32, flags: u32, scalars_ptr: u32, table_ptr: u32, count: u32) -> u32 {
-    let Some(scalars) = memory::scalars(scalars_ptr) else { return 3 };
+pub fn optimizer_step(kernel: u32, scalars_ptr: u32, flags_ptr: u32, groups: u32, table_ptr: u32, count: u32) -> u32 {
     for index in 0..count as usize {
-        let result = memory::with_tensor(table_ptr, index, kernel, flags, |tensor| {
-            step_tensor(kernel, flags, &scalars, tensor).map_err(|e| e as u32)
+        let result = memory::with_tensor(table_ptr, index, kernel, scalars_ptr, flags_ptr, groups, |tensor, flags, scalars| {
+            step_tensor(kernel, flags, scalars, tensor).map_err(|e| e as u32)
         });
         if let Err(code) = result {
             return code;

@@ -10,7 +10,7 @@
 use gradstep_kernels::{Kernel, TensorSlices, SCALARS};
 use std::alloc::{alloc_zeroed, dealloc, Layout};
 
-pub const TABLE_WORDS: usize = 6;
+pub const TABLE_WORDS: usize = 7;
 const ALIGN: usize = 16;
 
 fn layout(len: usize) -> Option<Layout> {
@@ -57,22 +57,29 @@ fn overlaps(a: (u32, usize), b: (u32, usize)) -> bool {
     a.1 > 0 && b.1 > 0 && a0 < b1 && b0 < a1
 }
 
-pub fn scalars(ptr: u32) -> Option<[f32; SCALARS]> {
-    if !valid_block(ptr, SCALARS) {
+/// The scalars and flags of parameter group `group` (of `groups`), copied out of wasm memory.
+fn group_parameters(scalars_ptr: u32, flags_ptr: u32, groups: u32, group: u32) -> Option<([f32; SCALARS], u32)> {
+    let groups = groups as usize;
+    if group as usize >= groups || !valid_block(scalars_ptr, SCALARS * groups) || !valid_block(flags_ptr, groups) {
         return None;
     }
-    // SAFETY: the block is inside linear memory and 4-byte aligned (checked above); f32 has no
-    // invalid bit patterns; the values are copied out, so no reference outlives this call.
-    Some(unsafe { *(ptr as usize as *const [f32; SCALARS]) })
+    let scalars_at = scalars_ptr as usize + 4 * SCALARS * group as usize;
+    let flags_at = flags_ptr as usize + 4 * group as usize;
+    // SAFETY: both lie inside linear memory and are 4-byte aligned (checked above: the blocks hold
+    // `groups` entries and `group < groups`); f32 and u32 have no invalid bit patterns; copied out.
+    Some(unsafe { (*(scalars_at as *const [f32; SCALARS]), *(flags_at as *const u32)) })
 }
 
-/// Calls `f` with the slices of tensor `index` of the table at `table_ptr`, or returns an error code.
+/// Calls `f` with the slices of tensor `index` of the table at `table_ptr` and its group's flags and
+/// scalars, or returns an error code.
 pub fn with_tensor(
     table_ptr: u32,
     index: usize,
     kernel: u32,
-    flags: u32,
-    f: impl FnOnce(TensorSlices<'_>) -> Result<(), u32>,
+    scalars_ptr: u32,
+    flags_ptr: u32,
+    groups: u32,
+    f: impl FnOnce(TensorSlices<'_>, u32, &[f32; SCALARS]) -> Result<(), u32>,
 ) -> Result<(), u32> {
     let Some(kernel) = Kernel::from_id(kernel) else { return Err(1) };
     let Some(offset) = index.checked_mul(TABLE_WORDS * 4).and_then(|o| (table_ptr as usize).checked_add(o)) else {
@@ -83,6 +90,7 @@ pub fn with_tensor(
     }
     // SAFETY: the six words are inside linear memory and aligned (checked above); copied out.
     let words = unsafe { *(offset as *const [u32; TABLE_WORDS]) };
+    let Some((scalars, flags)) = group_parameters(scalars_ptr, flags_ptr, groups, words[6]) else { return Err(3) };
     let len = words[5] as usize;
     let used = kernel.used_state(flags);
     // The value and the used state slots are written: they must be distinct from each other and from
@@ -122,7 +130,7 @@ pub fn with_tensor(
         grad: unsafe { core::slice::from_raw_parts(words[1] as usize as *const f32, len) },
         state: [state_slot(0), state_slot(1), state_slot(2)],
     };
-    f(tensor)
+    f(tensor, flags, &scalars)
 }
 
 /// Calls `f` with the two blocks of the bandwidth probe (`a` written, `b` read), or returns 3 when a

@@ -21,19 +21,24 @@ export interface TensorBlocks {
   value: Float32Block;
   grad: Float32Block;
   state: readonly [Float32Block | null, Float32Block | null, Float32Block | null];
+  /** The tensor's parameter group: it runs with that group's flags and scalars. */
+  group: number;
 }
 
 /** A step over a fixed list of tensors, prepared once, run every step without allocating. */
 export interface StepProgram {
-  /** Runs `kernel` with these flags and per-step scalars over every tensor (one wasm call). */
-  run(flags: number, scalars: Float32Array): void;
+  /**
+   * Runs the kernel over every tensor (one wasm call): a tensor of group g runs with `flags[g]` and
+   * the scalars `scalars[g·SCALARS … g·SCALARS + SCALARS)`.
+   */
+  run(flags: Uint32Array, scalars: Float32Array): void;
   free(): void;
 }
 
 export interface Backend {
   readonly name: BackendName;
   allocate(length: number): Float32Block;
-  prepareStep(kernel: KernelId, tensors: readonly TensorBlocks[]): StepProgram;
+  prepareStep(kernel: KernelId, tensors: readonly TensorBlocks[], groups: number): StepProgram;
   /** a = a + scalar·b, the benchmarks' memory-bandwidth probe; blocks of equal length. */
   bandwidthProbe(a: Float32Block, b: Float32Block, scalar: number): void;
 }

@@ -7,7 +7,7 @@ import { initWasm, type InitOptions } from './wasm-backend.js';
 export type { BackendName } from './backend.js';
 export { getBackend, setBackend } from './backends.js';
 export { Param, param, type ParamOptions } from './param.js';
-export { Optimizer, type OptimizerStateDict } from './optimizer.js';
+export { Optimizer, type OptimizerStateDict, type ParamGroup, type ParamGroupInput } from './optimizer.js';
 export { SGD, type SgdOptions } from './optimizers/sgd.js';
 export { Adagrad, type AdagradOptions } from './optimizers/adagrad.js';
 export { Adadelta, type AdadeltaOptions } from './optimizers/adadelta.js';
@@ -17,6 +17,18 @@ export { runtimeHasWasmSimd, wasmSimd, type InitOptions, type WasmSource } from 
 export { memoryStats, type MemoryStats } from './memory-stats.js';
 export { bandwidthProbe } from './bandwidth-probe.js';
 export * from './model-selection/index.js';
+export { crossValidate, type CrossValidateOptions, type CrossValidateResult } from './evaluation/cross-validate.js';
+export { learningCurve, type LearningCurveOptions, type LearningCurveResult } from './evaluation/learning-curve.js';
+export { validationCurve, type ValidationCurveOptions, type ValidationCurveResult } from './evaluation/validation-curve.js';
+export { biasVariance, type BiasVarianceOptions, type BiasVarianceMseOptions, type BiasVarianceZeroOneOptions, type BiasVarianceResult, type BiasVarianceLoss } from './evaluation/bias-variance.js';
+export { DecisionTreeClassifier, DecisionTreeRegressor, type DecisionTreeOptions, type DecisionTreeClassifierOptions, type TreeStructure } from './ensembles/decision-tree.js';
+export { DecisionStumpClassifier, DecisionStumpRegressor } from './ensembles/decision-stump.js';
+export { bagging, type BaggingRegressionOptions, type BaggingClassificationOptions, type BaggingRegressor, type BaggingClassifier, type BaggingMemberInfo } from './ensembles/bagging.js';
+export { adaBoost, type AdaBoostOptions, type AdaBoostClassifier } from './ensembles/ada-boost.js';
+export { adaBoostRegressor, type AdaBoostRegressorOptions, type AdaBoostRegressor, type AdaBoostR2Loss } from './ensembles/ada-boost-regressor.js';
+export { gradientBoosting, type GradientBoostingOptions, type GradientBoostingRegressor } from './ensembles/gradient-boosting.js';
+export type { FeatureRows } from './ensembles/training-data.js';
+export type { LabelPredictor, NumberPredictor, WeightedClassifierLearner, ResampledRegressorLearner } from './ensembles/weak-learner.js';
 
 /**
  * Loads the wasm backend (once: safe to call again and concurrently). Until it resolves, only the

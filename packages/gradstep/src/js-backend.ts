@@ -1,7 +1,7 @@
 /** The pure TypeScript backend: blocks are Float32Arrays; it needs no init() and runs everywhere. */
 import type { Backend, Float32Block, StepProgram, TensorBlocks } from './backend.js';
 import { runJsKernel, type TensorArrays } from './js-kernels.js';
-import type { KernelId } from './kernels.js';
+import { SCALARS, type KernelId } from './kernels.js';
 
 const EMPTY = new Float32Array(0);
 
@@ -21,18 +21,23 @@ class JsBlock implements Float32Block {
 
 class JsStepProgram implements StepProgram {
   private readonly tensors: TensorArrays[];
+  private readonly groups: Uint32Array;
   constructor(
     private readonly kernel: KernelId,
     blocks: readonly TensorBlocks[],
   ) {
+    this.groups = Uint32Array.from(blocks, (b) => b.group);
     this.tensors = blocks.map((b) => ({
       value: b.value.view(),
       grad: b.grad.view(),
       state: [b.state[0]?.view() ?? EMPTY, b.state[1]?.view() ?? EMPTY, b.state[2]?.view() ?? EMPTY],
     }));
   }
-  run(flags: number, scalars: Float32Array): void {
-    for (let i = 0; i < this.tensors.length; i++) runJsKernel(this.kernel, flags, scalars, this.tensors[i]);
+  run(flags: Uint32Array, scalars: Float32Array): void {
+    for (let i = 0; i < this.tensors.length; i++) {
+      const group = this.groups[i];
+      runJsKernel(this.kernel, flags[group], scalars, group * SCALARS, this.tensors[i]);
+    }
   }
   free(): void {
     this.tensors.length = 0;

@@ -18,28 +18,29 @@ export interface TensorArrays {
   state: [Float32Array, Float32Array, Float32Array];
 }
 
-export function runJsKernel(kernel: KernelId, flags: number, s: Float32Array, t: TensorArrays): void {
+/** Runs `kernel` over one tensor with `flags` and the scalars `s[o … o + SCALARS)`. */
+export function runJsKernel(kernel: KernelId, flags: number, s: Float32Array, o: number, t: TensorArrays): void {
   switch (kernel) {
     case Kernel.Sgd:
-      return sgd(flags, s, t);
+      return sgd(flags, s, o, t);
     case Kernel.Adagrad:
-      return adagrad(flags, s, t);
+      return adagrad(flags, s, o, t);
     case Kernel.Adadelta:
-      return adadelta(flags, s, t);
+      return adadelta(flags, s, o, t);
     case Kernel.Rmsprop:
-      return rmsprop(flags, s, t);
+      return rmsprop(flags, s, o, t);
     case Kernel.Adam:
-      return adam(flags, s, t);
+      return adam(flags, s, o, t);
   }
 }
 
-function sgd(flags: number, s: Float32Array, t: TensorArrays): void {
+function sgd(flags: number, s: Float32Array, o: number, t: TensorArrays): void {
   const { value, grad } = t;
   const buf = t.state[0];
-  const lr = s[0];
-  const wd = s[1];
-  const momentum = s[2];
-  const oneMinusDampening = s[3];
+  const lr = s[o];
+  const wd = s[o + 1];
+  const momentum = s[o + 2];
+  const oneMinusDampening = s[o + 3];
 
   const maximize = (flags & Flags.Maximize) !== 0;
   const l2 = (flags & Flags.L2WeightDecay) !== 0;
@@ -59,12 +60,12 @@ function sgd(flags: number, s: Float32Array, t: TensorArrays): void {
   }
 }
 
-function adagrad(flags: number, s: Float32Array, t: TensorArrays): void {
+function adagrad(flags: number, s: Float32Array, o: number, t: TensorArrays): void {
   const { value, grad } = t;
   const sum = t.state[0];
-  const clr = s[0];
-  const wd = s[1];
-  const eps = s[2];
+  const clr = s[o];
+  const wd = s[o + 1];
+  const eps = s[o + 2];
 
   const maximize = (flags & Flags.Maximize) !== 0;
   const l2 = (flags & Flags.L2WeightDecay) !== 0;
@@ -78,15 +79,15 @@ function adagrad(flags: number, s: Float32Array, t: TensorArrays): void {
   }
 }
 
-function adadelta(flags: number, s: Float32Array, t: TensorArrays): void {
+function adadelta(flags: number, s: Float32Array, o: number, t: TensorArrays): void {
   const { value, grad } = t;
   const squareAvg = t.state[0];
   const accDelta = t.state[1];
-  const lr = s[0];
-  const wd = s[1];
-  const rho = s[2];
-  const oneMinusRho = s[3];
-  const eps = s[4];
+  const lr = s[o];
+  const wd = s[o + 1];
+  const rho = s[o + 2];
+  const oneMinusRho = s[o + 3];
+  const eps = s[o + 4];
 
   const maximize = (flags & Flags.Maximize) !== 0;
   const l2 = (flags & Flags.L2WeightDecay) !== 0;
@@ -103,17 +104,17 @@ function adadelta(flags: number, s: Float32Array, t: TensorArrays): void {
   }
 }
 
-function rmsprop(flags: number, s: Float32Array, t: TensorArrays): void {
+function rmsprop(flags: number, s: Float32Array, o: number, t: TensorArrays): void {
   const { value, grad } = t;
   const squareAvg = t.state[0];
   const gradAvg = t.state[1];
   const buf = t.state[2];
-  const lr = s[0];
-  const wd = s[1];
-  const alpha = s[2];
-  const oneMinusAlpha = s[3];
-  const eps = s[4];
-  const momentum = s[5];
+  const lr = s[o];
+  const wd = s[o + 1];
+  const alpha = s[o + 2];
+  const oneMinusAlpha = s[o + 3];
+  const eps = s[o + 4];
+  const momentum = s[o + 5];
 
   const maximize = (flags & Flags.Maximize) !== 0;
   const l2 = (flags & Flags.L2WeightDecay) !== 0;
@@ -144,19 +145,19 @@ function rmsprop(flags: number, s: Float32Array, t: TensorArrays): void {
   }
 }
 
-function adam(flags: number, s: Float32Array, t: TensorArrays): void {
+function adam(flags: number, s: Float32Array, o: number, t: TensorArrays): void {
   const { value, grad } = t;
   const expAvg = t.state[0];
   const expAvgSq = t.state[1];
   const maxExpAvgSq = t.state[2];
-  const stepSize = s[0];
-  const inverseBc2Sqrt = s[1];
-  const oneMinusBeta1 = s[2];
-  const beta2 = s[3];
-  const oneMinusBeta2 = s[4];
-  const eps = s[5];
-  const wd = s[6];
-  const decayFactor = s[7];
+  const stepSize = s[o];
+  const inverseBc2Sqrt = s[o + 1];
+  const oneMinusBeta1 = s[o + 2];
+  const beta2 = s[o + 3];
+  const oneMinusBeta2 = s[o + 4];
+  const eps = s[o + 5];
+  const wd = s[o + 6];
+  const decayFactor = s[o + 7];
 
   const maximize = (flags & Flags.Maximize) !== 0;
   const l2 = (flags & Flags.L2WeightDecay) !== 0;

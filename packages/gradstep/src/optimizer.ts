@@ -18,11 +18,26 @@ export interface OptimizerStateDict {
   optimizer: string;
   /** Steps taken so far (t in the bias corrections). */
   step: number;
-  /** The optimizer's options when saved; loading restores them, as PyTorch restores param_groups. */
-  options: Record<string, unknown>;
+  /**
+   * Each parameter group's options and the positions (in `optimizer.params`) of its params. Loading
+   * restores the options, as PyTorch restores param_groups.
+   */
+  groups: { options: Record<string, unknown>; params: number[] }[];
   /** Per param, in order: its length and each state buffer (base64 of little-endian float32). */
   state: { length: number; buffers: Record<string, string> }[];
 }
+
+/** A parameter group as given to an optimizer: its params and the options that differ from the defaults. */
+export type ParamGroupInput<Options> = { params: Param[] } & Partial<Options>;
+
+/**
+ * A parameter group of an optimizer: its params and its options, which may be assigned between steps
+ * (`opt.paramGroups[0].lr = 1e-4`, as PyTorch's param_groups). An assignment is validated like the
+ * constructor's options; options that decide which state buffers exist (SGD's and RMSprop's momentum
+ * switching between zero and non-zero, RMSprop's centered, Adam's amsgrad) cannot change after
+ * construction.
+ */
+export type ParamGroup<Options> = { readonly params: readonly Param[] } & Options;
 
 /** How an optimizer class describes itself to the shared machinery. */
 export interface OptimizerSpec<Options> {
@@ -34,8 +49,8 @@ export interface OptimizerSpec<Options> {
   resolve(options: unknown): Options;
   /** The flags that follow from the options alone. */
   flags(options: Options): number;
-  /** Writes the per-step scalars of step `t` (1-based) and returns the flags for this step. */
-  prepare(options: Options, t: number, scalars: Float32Array): number;
+  /** Writes the per-step scalars of step `t` (1-based) at `s[o …]` and returns the flags for this step. */
+  prepare(options: Options, t: number, s: Float32Array, o: number): number;
   /** The value a state slot starts at (Adagrad's initialAccumulatorValue); default 0. */
   initialState?(options: Options, slot: number): number;
 }
@@ -44,26 +59,48 @@ const disposeSymbol: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for('Symbo
 
 const finalizer = new FinalizationRegistry<{ release(): void }>((held) => held.release());
 
+interface Group<Options> {
+  params: Param[];
+  options: Options;
+}
+
 export abstract class Optimizer<Options extends object> {
-  /** The params this optimizer updates, in order. */
+  /** Every param this optimizer updates, in order (group by group). */
   readonly params: readonly Param[];
+  /** The parameter groups; their options may be changed between steps (see ParamGroup). */
+  readonly paramGroups: readonly ParamGroup<Options>[];
   readonly backend: BackendName;
-  private opts: Options;
+  private readonly defaults: Options;
+  private readonly groups: Group<Options>[];
+  /** Group index of each param. */
+  private readonly groupOf: Uint32Array;
   private taken = 0;
-  private readonly scalars = new Float32Array(SCALARS);
+  private readonly scalars: Float32Array;
+  private readonly flags: Uint32Array;
   private readonly owner: Backend;
   // Everything the optimizer allocated, in one object so that the finalizer can free it.
   private memory: { state: (Float32Block | null)[][]; program: StepProgram | null; release(): void } | null;
 
+  /**
+   * @param params an array of params, or an array of parameter groups `{ params, ...options }` whose
+   *   options override `options` for their params (PyTorch's param groups).
+   * @param options the defaults of every group.
+   */
   protected constructor(
     private readonly spec: OptimizerSpec<Options>,
     params: unknown,
     options: unknown,
   ) {
-    this.params = checkParams(spec.name, params);
+    this.defaults = spec.resolve(options);
+    this.groups = checkGroups(spec, params, options as Record<string, unknown> | undefined);
+    this.params = this.groups.flatMap((g) => g.params);
+    checkParams(spec.name, this.params);
+    this.groupOf = Uint32Array.from(this.groups.flatMap((g, i) => g.params.map(() => i)));
     this.backend = this.params[0].backend;
     this.owner = backendNamed(this.backend, `${spec.name}: params[0].backend`);
-    this.opts = spec.resolve(options);
+    this.scalars = new Float32Array(SCALARS * this.groups.length);
+    this.flags = new Uint32Array(this.groups.length);
+    this.paramGroups = this.groups.map((group, i) => groupView(spec, group, i));
     this.memory = {
       state: [],
       program: null,
@@ -78,18 +115,26 @@ export abstract class Optimizer<Options extends object> {
     finalizer.register(this, this.memory, this);
   }
 
-  /** The resolved options (defaults filled in). Read-only: use the setters of the options that may change. */
+  /** The default options (defaults filled in) that groups without their own values use. */
   get options(): Readonly<Options> {
-    return { ...this.opts };
+    return { ...this.defaults };
   }
 
-  /** The learning rate; may be changed between steps (e.g. by a schedule). */
+  /**
+   * The learning rate of every group: reading it with groups of different rates throws (read
+   * `paramGroups[i].lr`); assigning it sets every group's.
+   */
   get lr(): number {
-    return (this.opts as { lr: number }).lr;
+    const lr = (this.groups[0].options as { lr: number }).lr;
+    if (this.groups.some((g) => (g.options as { lr: number }).lr !== lr)) {
+      throw new RangeError(`${this.spec.name}.lr: the parameter groups have different learning rates; read paramGroups[i].lr`);
+    }
+    return lr;
   }
 
   set lr(value: number) {
-    this.opts = this.spec.resolve({ ...this.opts, lr: value });
+    const resolved = this.groups.map((g) => this.spec.resolve({ ...g.options, lr: value }));
+    this.groups.forEach((g, i) => (g.options = resolved[i]));
   }
 
   /** Steps taken so far. */
@@ -97,13 +142,13 @@ export abstract class Optimizer<Options extends object> {
     return this.taken;
   }
 
-  /** Updates every param from its current gradient: one backend call for all of them. */
+  /** Updates every param from its current gradient: one backend call for all of them, whatever the groups. */
   step(): void {
     const memory = this.alive();
     for (const p of this.params) if (p.disposed) throw new Error(`${this.spec.name}.step(): param #${p.id} was disposed`);
     const t = this.taken + 1;
-    const flags = this.spec.prepare(this.opts, t, this.scalars);
-    memory.program!.run(flags, this.scalars);
+    for (let g = 0; g < this.groups.length; g++) this.flags[g] = this.spec.prepare(this.groups[g].options, t, this.scalars, g * SCALARS);
+    memory.program!.run(this.flags, this.scalars);
     this.taken = t;
   }
 
@@ -116,13 +161,16 @@ export abstract class Optimizer<Options extends object> {
   /** The optimizer's state as plain data (see OptimizerStateDict). */
   stateDict(): OptimizerStateDict {
     const memory = this.alive();
-    const options = JSON.parse(JSON.stringify(this.opts)) as Record<string, unknown>;
+    let position = 0;
     return {
       format: 'gradstep.optimizer',
       version: 1,
       optimizer: this.spec.name,
       step: this.taken,
-      options,
+      groups: this.groups.map((g) => ({
+        options: JSON.parse(JSON.stringify(g.options)) as Record<string, unknown>,
+        params: g.params.map(() => position++),
+      })),
       state: this.params.map((p, i) => {
         const buffers: Record<string, string> = {};
         memory.state[i].forEach((block, slot) => {
@@ -135,7 +183,8 @@ export abstract class Optimizer<Options extends object> {
 
   /**
    * Restores a state dict saved by stateDict() of the same optimizer class over params of the same
-   * lengths, on either backend; training then continues bit-identically. Restores the saved options.
+   * lengths in the same groups, on either backend; training then continues bit-identically. Restores
+   * the saved options of every group.
    */
   loadStateDict(dict: OptimizerStateDict): void {
     this.alive();
@@ -151,14 +200,24 @@ export abstract class Optimizer<Options extends object> {
     if (!Array.isArray(dict.state) || dict.state.length !== this.params.length) {
       throw new RangeError(`${where}: the dict has state for ${describe(Array.isArray(dict.state) ? dict.state.length : dict.state)} params, this optimizer has ${this.params.length}`);
     }
-    const options = this.spec.resolve(dict.options);
-    const used = usedState(this.spec.kernel, this.spec.flags(options));
+    if (!Array.isArray(dict.groups) || dict.groups.length !== this.groups.length) {
+      throw new RangeError(`${where}: the dict has ${describe(Array.isArray(dict.groups) ? dict.groups.length : dict.groups)} parameter groups, this optimizer has ${this.groups.length}`);
+    }
+    let position = 0;
+    const options = dict.groups.map((saved, g) => {
+      const expected = this.groups[g].params.map(() => position++);
+      if (saved === null || typeof saved !== 'object' || JSON.stringify(saved.params) !== JSON.stringify(expected)) {
+        throw new RangeError(`${where}: dict.groups[${g}] holds params ${describe(saved?.params)}, this optimizer's group ${g} has params [${expected.join(', ')}]`);
+      }
+      return this.spec.resolve(saved.options);
+    });
     // Decode everything before touching the optimizer, so that a bad dict leaves it unchanged.
     const decoded = dict.state.map((entry, i) => {
       const length = this.params[i].length;
       if (entry === null || typeof entry !== 'object' || entry.length !== length) {
         throw new RangeError(`${where}: dict.state[${i}] is for a param of length ${describe(entry?.length)}, params[${i}] has length ${length}`);
       }
+      const used = usedState(this.spec.kernel, this.spec.flags(options[this.groupOf[i]]));
       return used.map((isUsed, slot) => {
         if (!isUsed) return null;
         const name = this.spec.stateNames[slot];
@@ -169,7 +228,7 @@ export abstract class Optimizer<Options extends object> {
         return values;
       });
     });
-    this.opts = options;
+    this.groups.forEach((g, i) => (g.options = options[i]));
     this.allocateState();
     const memory = this.memory!;
     decoded.forEach((slots, i) => slots.forEach((values, slot) => values && memory.state[i][slot]!.view().set(values)));
@@ -197,30 +256,32 @@ export abstract class Optimizer<Options extends object> {
     return this.memory;
   }
 
-  /** (Re)allocates the state slots the current options use, at their initial values, and the step program. */
+  /** (Re)allocates the state slots each group's options use, at their initial values, and the step program. */
   private allocateState(): void {
     const memory = this.memory!;
     memory.release();
-    const used = usedState(this.spec.kernel, this.spec.flags(this.opts));
     try {
-      for (const p of this.params) {
+      this.params.forEach((p, i) => {
+        const options = this.groups[this.groupOf[i]].options;
+        const used = usedState(this.spec.kernel, this.spec.flags(options));
         const slots: (Float32Block | null)[] = [null, null, null];
         memory.state.push(slots);
         used.forEach((isUsed, slot) => {
           if (!isUsed) return;
           const block = this.owner.allocate(p.length);
           slots[slot] = block;
-          const initial = this.spec.initialState?.(this.opts, slot) ?? 0;
+          const initial = this.spec.initialState?.(options, slot) ?? 0;
           if (initial !== 0) block.view().fill(initial);
         });
-      }
+      });
       memory.program = this.owner.prepareStep(
         this.spec.kernel,
         this.params.map((p, i) => {
           const { value, grad } = p.memory();
           const [s0, s1, s2] = memory.state[i];
-          return { value, grad, state: [s0, s1, s2] as const };
+          return { value, grad, state: [s0, s1, s2] as const, group: this.groupOf[i] };
         }),
+        this.groups.length,
       );
     } catch (error) {
       memory.release();
@@ -230,18 +291,58 @@ export abstract class Optimizer<Options extends object> {
   }
 }
 
-function checkParams(owner: string, params: unknown): Param[] {
-  if (!Array.isArray(params)) throw new TypeError(`${owner}: params must be an array of params, got ${describe(params)}`);
+/** Reads `params` as a list of params or of parameter groups, each group's options resolved over the defaults. */
+function checkGroups<Options>(spec: OptimizerSpec<Options>, params: unknown, defaults: Record<string, unknown> | undefined): Group<Options>[] {
+  const owner = spec.name;
+  if (!Array.isArray(params)) throw new TypeError(`${owner}: params must be an array of params or of parameter groups, got ${describe(params)}`);
   if (params.length === 0) throw new RangeError(`${owner}: params is an empty array (an optimizer needs at least one param)`);
+  const isGroup = (x: unknown) => x !== null && typeof x === 'object' && !(x instanceof Param) && 'params' in (x as object);
+  if (!params.some(isGroup)) return [{ params: params as Param[], options: spec.resolve(defaults) }];
+  return params.map((group: unknown, g) => {
+    if (!isGroup(group)) throw new TypeError(`${owner}: params[${g}] must be a parameter group { params, ...options } like the others, got ${describe(group)}`);
+    const { params: groupParams, ...overrides } = group as { params: unknown };
+    if (!Array.isArray(groupParams) || groupParams.length === 0) {
+      throw new TypeError(`${owner}: params[${g}].params must be a non-empty array of params, got ${describe(groupParams)}`);
+    }
+    return { params: groupParams as Param[], options: spec.resolve({ ...defaults, ...overrides }) };
+  });
+}
+
+/** The public view of a group: `params` and one validated accessor per option. */
+function groupView<Options extends object>(spec: OptimizerSpec<Options>, group: Group<Options>, index: number): ParamGroup<Options> {
+  const view = {} as ParamGroup<Options>;
+  Object.defineProperty(view, 'params', { value: Object.freeze([...group.params]), enumerable: true });
+  for (const key of Object.keys(group.options)) {
+    Object.defineProperty(view, key, {
+      enumerable: true,
+      get: () => {
+        const value = (group.options as Record<string, unknown>)[key];
+        return Array.isArray(value) ? [...value] : value;
+      },
+      set: (value: unknown) => {
+        const next = spec.resolve({ ...group.options, [key]: value });
+        const before = usedState(spec.kernel, spec.flags(group.options));
+        const after = usedState(spec.kernel, spec.flags(next));
+        if (before.some((used, slot) => used !== after[slot])) {
+          throw new TypeError(`${spec.name}: paramGroups[${index}].${key} = ${describe(value)} would change which state buffers exist; create a new optimizer instead`);
+        }
+        group.options = next;
+      },
+    });
+  }
+  return Object.seal(view);
+}
+
+function checkParams(owner: string, params: readonly unknown[]): void {
   const seen = new Set<number>();
   params.forEach((p: unknown, i) => {
     if (!(p instanceof Param)) throw new TypeError(`${owner}: params[${i}] must be a Param (from param()), got ${describe(p)}`);
     if (p.disposed) throw new Error(`${owner}: params[${i}] (param #${p.id}) was disposed`);
     if (seen.has(p.id)) throw new TypeError(`${owner}: params[${i}] (param #${p.id}) is given twice`);
     seen.add(p.id);
-    if (p.backend !== params[0].backend) {
-      throw new TypeError(`${owner}: params[${i}] is on the ${describe(p.backend)} backend but params[0] is on ${describe(params[0].backend)}; one optimizer updates params of one backend`);
+    const first = params[0] as Param;
+    if (p.backend !== first.backend) {
+      throw new TypeError(`${owner}: params[${i}] is on the ${describe(p.backend)} backend but params[0] is on ${describe(first.backend)}; one optimizer updates params of one backend`);
     }
   });
-  return [...params] as Param[];
 }

@@ -151,42 +151,55 @@ class WasmBlock implements Float32Block {
   }
 }
 
-const TABLE_WORDS = 6;
+const TABLE_WORDS = 7;
 const STEP_ERRORS: Record<number, string> = {
   1: 'unknown kernel',
   2: 'a state buffer has the wrong length',
-  3: 'a block is null or outside wasm memory',
+  3: 'a block is null or outside wasm memory, or a group is out of range',
   4: 'two blocks of one tensor overlap',
 };
 
 class WasmStepProgram implements StepProgram {
   private readonly table: WasmBlock;
   private readonly scalars: WasmBlock;
+  // Group flags are u32s; a WasmBlock of that many 4-byte words holds them.
+  private readonly flags: WasmBlock;
+  private flagsView: Uint32Array;
   constructor(
     private readonly kernel: KernelId,
     private readonly count: number,
+    private readonly groups: number,
     tensors: readonly TensorBlocks[],
   ) {
     this.table = new WasmBlock(count * TABLE_WORDS);
-    this.scalars = new WasmBlock(SCALARS);
-    const words = new Uint32Array(loaded().memory.buffer, this.table.address, count * TABLE_WORDS);
+    this.scalars = new WasmBlock(groups * SCALARS);
+    this.flags = new WasmBlock(groups);
+    const buffer = loaded().memory.buffer;
+    this.flagsView = new Uint32Array(buffer, this.flags.address, groups);
+    const words = new Uint32Array(buffer, this.table.address, count * TABLE_WORDS);
     tensors.forEach((t, i) => {
       const row = i * TABLE_WORDS;
       words[row] = addressOf(t.value);
       words[row + 1] = addressOf(t.grad);
       for (let k = 0; k < 3; k++) words[row + 2 + k] = t.state[k] === null ? 0 : addressOf(t.state[k]!);
       words[row + 5] = t.value.length;
+      words[row + 6] = t.group;
     });
   }
-  run(flags: number, scalars: Float32Array): void {
+  run(flags: Uint32Array, scalars: Float32Array): void {
     this.scalars.view().set(scalars);
+    if (this.flagsView.buffer !== state!.memory.buffer) {
+      this.flagsView = new Uint32Array(state!.memory.buffer, this.flags.address, this.groups);
+    }
+    this.flagsView.set(flags);
     stepCalls++;
-    const code = glue.optimizerStep(this.kernel, flags, this.scalars.address, this.table.address, this.count);
+    const code = glue.optimizerStep(this.kernel, this.scalars.address, this.flags.address, this.groups, this.table.address, this.count);
     if (code !== 0) throw new Error(`gradstep: wasm step rejected its table (${STEP_ERRORS[code] ?? code}); this is a gradstep bug`);
   }
   free(): void {
     this.table.free();
     this.scalars.free();
+    this.flags.free();
   }
 }
 
@@ -198,7 +211,7 @@ function addressOf(block: Float32Block): number {
 export const wasmBackend: Backend = {
   name: 'wasm',
   allocate: (length) => new WasmBlock(length),
-  prepareStep: (kernel, tensors) => new WasmStepProgram(kernel, tensors.length, tensors),
+  prepareStep: (kernel, tensors, groups) => new WasmStepProgram(kernel, tensors.length, groups, tensors),
   bandwidthProbe(a, b, scalar) {
     if (glue.bandwidthProbe(addressOf(a), addressOf(b), a.length, scalar) !== 0) {
       throw new Error('gradstep: wasm bandwidthProbe rejected its blocks; this is a gradstep bug');

@@ -87,7 +87,7 @@ describe.each(BACKENDS)('%s backend', (backend) => {
 
   it('rejects bad params lists', () => {
     const a = param(2, { backend });
-    expect(() => new Adam(a as never)).toThrow(/Adam: params must be an array of params, got an object \(Param\)/);
+    expect(() => new Adam(a as never)).toThrow(/Adam: params must be an array of params or of parameter groups, got an object \(Param\)/);
     expect(() => new Adam([])).toThrow(new RangeError('Adam: params is an empty array (an optimizer needs at least one param)'));
     expect(() => new Adam([a, a])).toThrow(/Adam: params\[1\] \(param #\d+\) is given twice/);
     expect(() => new Adam([a, new Float32Array(2)] as never)).toThrow(/params\[1\] must be a Param \(from param\(\)\), got a Float32Array/);

@@ -95,7 +95,7 @@ describe('wasm memory', () => {
       const dropped = [param(100, { backend: 'wasm' }), param(3, { backend: 'wasm' })];
       new Adam(dropped, { amsgrad: true }).step();
     })();
-    expect(memoryStats().wasmBlocks).toBe(blocks + 4 + 6 + 2); // 2 params × (value, grad), 2 × 3 state, table + scalars
+    expect(memoryStats().wasmBlocks).toBe(blocks + 4 + 6 + 3); // 2 params × (value, grad), 2 × 3 state, table, scalars, flags
     for (let i = 0; i < 20 && memoryStats().wasmBlocks > blocks; i++) {
       gc();
       await new Promise((resolve) => setTimeout(resolve, 10));

@@ -54,7 +54,7 @@ describe('loadStateDict checks', () => {
     expect(saved.format).toBe('gradstep.optimizer');
     expect(saved.optimizer).toBe('Adam');
     expect(saved.step).toBe(1);
-    expect(saved.options).toMatchObject({ amsgrad: true, betas: [0.9, 0.999] });
+    expect(saved.groups).toEqual([{ options: expect.objectContaining({ amsgrad: true, betas: [0.9, 0.999] }), params: [0, 1] }]);
     expect(Object.keys(saved.state[0].buffers)).toEqual(['expAvg', 'expAvgSq', 'maxExpAvgSq']);
     expect(saved.state.map((s) => s.length)).toEqual([4, 3]);
   });
@@ -74,8 +74,8 @@ describe('loadStateDict checks', () => {
     const { params, saved } = setup();
     const other = new Adam(params.map((p) => param(p.value)), { lr: 0.5 });
     other.loadStateDict(saved);
-    expect(other.options.lr).toBe(1e-3);
-    expect(other.options.amsgrad).toBe(true);
+    expect(other.paramGroups[0].lr).toBe(1e-3);
+    expect(other.paramGroups[0].amsgrad).toBe(true);
   });
 
   it('refuses another optimizer, other lengths, other counts and corrupted buffers, and stays unchanged', () => {
@@ -92,7 +92,7 @@ describe('loadStateDict checks', () => {
     corrupt.state[1].buffers.expAvgSq = 'AAAA';
     expect(() => target.loadStateDict(corrupt)).toThrow(/dict.state\[1\].buffers.expAvgSq is missing or not 3 float32 values in base64/);
     const badOptions = structuredClone(saved);
-    badOptions.options.lr = -1;
+    badOptions.groups[0].options.lr = -1;
     expect(() => target.loadStateDict(badOptions)).toThrow(/Adam: lr must be a finite number >= 0, got -1/);
     expect(() => target.loadStateDict({ ...saved, step: -2 })).toThrow(/dict.step must be an integer >= 0, got -2/);
     expect(() => target.loadStateDict({ format: 'torch' } as never)).toThrow(/not a gradstep optimizer state dict/);

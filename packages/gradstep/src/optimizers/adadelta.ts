@@ -1,5 +1,6 @@
 import { Flags, Kernel } from '../kernels.js';
-import { Optimizer, type OptimizerSpec } from '../optimizer.js';
+import { Optimizer, type OptimizerSpec, type ParamGroupInput } from '../optimizer.js';
+import type { Param } from '../param.js';
 import { bool, NON_NEGATIVE, num, parseOptions } from './options.js';
 
 export interface AdadeltaOptions {
@@ -30,12 +31,12 @@ const spec: OptimizerSpec<AdadeltaOptions> = {
   resolve: (options) => parseOptions<AdadeltaOptions>('Adadelta', SCHEMA, options),
   flags: (o) => (o.maximize ? Flags.Maximize : 0) | (o.weightDecay !== 0 ? Flags.L2WeightDecay : 0),
   // Scalars: [lr, weightDecay, rho, 1 - rho, eps].
-  prepare(o, _t, s) {
-    s[0] = o.lr;
-    s[1] = o.weightDecay;
-    s[2] = o.rho;
-    s[3] = 1 - o.rho;
-    s[4] = o.eps;
+  prepare(o, _t, s, i) {
+    s[i] = o.lr;
+    s[i + 1] = o.weightDecay;
+    s[i + 2] = o.rho;
+    s[i + 3] = 1 - o.rho;
+    s[i + 4] = o.eps;
     return spec.flags(o);
   },
 };
@@ -45,7 +46,7 @@ const spec: OptimizerSpec<AdadeltaOptions> = {
  * Δ = sqrt(u + ε)/sqrt(v + ε)·g; u = ρu + (1−ρ)Δ²; p −= lr·Δ.
  */
 export class Adadelta extends Optimizer<AdadeltaOptions> {
-  constructor(params: unknown, options?: Partial<AdadeltaOptions>) {
+  constructor(params: readonly Param[] | readonly ParamGroupInput<AdadeltaOptions>[], options?: Partial<AdadeltaOptions>) {
     super(spec, params, options);
   }
 }

@@ -1,5 +1,6 @@
 import { Flags, Kernel } from '../kernels.js';
-import { Optimizer, type OptimizerSpec } from '../optimizer.js';
+import { Optimizer, type OptimizerSpec, type ParamGroupInput } from '../optimizer.js';
+import type { Param } from '../param.js';
 import { bool, NON_NEGATIVE, num, parseOptions } from './options.js';
 
 export interface AdagradOptions {
@@ -33,10 +34,10 @@ const spec: OptimizerSpec<AdagradOptions> = {
   resolve: (options) => parseOptions<AdagradOptions>('Adagrad', SCHEMA, options),
   flags: (o) => (o.maximize ? Flags.Maximize : 0) | (o.weightDecay !== 0 ? Flags.L2WeightDecay : 0),
   // Scalars: [lr / (1 + (t-1)·lrDecay), weightDecay, eps].
-  prepare(o, t, s) {
-    s[0] = o.lr / (1 + (t - 1) * o.lrDecay);
-    s[1] = o.weightDecay;
-    s[2] = o.eps;
+  prepare(o, t, s, i) {
+    s[i] = o.lr / (1 + (t - 1) * o.lrDecay);
+    s[i + 1] = o.weightDecay;
+    s[i + 2] = o.eps;
     return spec.flags(o);
   },
   initialState: (o) => o.initialAccumulatorValue,
@@ -44,7 +45,7 @@ const spec: OptimizerSpec<AdagradOptions> = {
 
 /** Adagrad (`torch.optim.Adagrad`): sum += g²; p −= lr_t·g / (sqrt(sum) + eps). */
 export class Adagrad extends Optimizer<AdagradOptions> {
-  constructor(params: unknown, options?: Partial<AdagradOptions>) {
+  constructor(params: readonly Param[] | readonly ParamGroupInput<AdagradOptions>[], options?: Partial<AdagradOptions>) {
     super(spec, params, options);
   }
 }

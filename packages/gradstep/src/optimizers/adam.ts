@@ -1,5 +1,6 @@
 import { Flags, Kernel } from '../kernels.js';
-import { Optimizer, type OptimizerSpec } from '../optimizer.js';
+import { Optimizer, type OptimizerSpec, type ParamGroupInput } from '../optimizer.js';
+import type { Param } from '../param.js';
 import { betas, bool, NON_NEGATIVE, num, parseOptions } from './options.js';
 
 export interface AdamOptions {
@@ -50,24 +51,24 @@ function adamSpec(name: 'Adam' | 'AdamW', decoupled: boolean, defaultWeightDecay
       (o.weightDecay !== 0 ? (decoupled ? Flags.DecoupledWeightDecay : Flags.L2WeightDecay) : 0),
     // Scalars: [step size, 1/sqrt(1-β2^t), 1-β1, β2, 1-β2, eps, weightDecay, 1 - lr·weightDecay],
     // computed in float64 and rounded to float32 once, as PyTorch casts its Python floats.
-    prepare(o, t, s) {
+    prepare(o, t, s, i) {
       const beta1 = o.betas[0];
       const beta2 = o.betas[1];
       const biasCorrection1 = 1 - beta1 ** t;
       const biasCorrection2 = 1 - beta2 ** t;
       if (o.epsHat) {
-        s[0] = (o.lr * Math.sqrt(biasCorrection2)) / biasCorrection1;
-        s[1] = 1;
+        s[i] = (o.lr * Math.sqrt(biasCorrection2)) / biasCorrection1;
+        s[i + 1] = 1;
       } else {
-        s[0] = o.lr / biasCorrection1;
-        s[1] = 1 / Math.sqrt(biasCorrection2);
+        s[i] = o.lr / biasCorrection1;
+        s[i + 1] = 1 / Math.sqrt(biasCorrection2);
       }
-      s[2] = 1 - beta1;
-      s[3] = beta2;
-      s[4] = 1 - beta2;
-      s[5] = o.eps;
-      s[6] = o.weightDecay;
-      s[7] = 1 - o.lr * o.weightDecay;
+      s[i + 2] = 1 - beta1;
+      s[i + 3] = beta2;
+      s[i + 4] = 1 - beta2;
+      s[i + 5] = o.eps;
+      s[i + 6] = o.weightDecay;
+      s[i + 7] = 1 - o.lr * o.weightDecay;
       return spec.flags(o);
     },
   };
@@ -83,14 +84,14 @@ const adamW = adamSpec('AdamW', true, 1e-2);
  * `epsHat: true` gives Keras' numbers instead (see AdamOptions.epsHat).
  */
 export class Adam extends Optimizer<AdamOptions> {
-  constructor(params: unknown, options?: Partial<AdamOptions>) {
+  constructor(params: readonly Param[] | readonly ParamGroupInput<AdamOptions>[], options?: Partial<AdamOptions>) {
     super(adam, params, options);
   }
 }
 
 /** AdamW (`torch.optim.AdamW`): Adam with decoupled weight decay p *= 1 − lr·weightDecay (default 1e-2) before the step. */
 export class AdamW extends Optimizer<AdamOptions> {
-  constructor(params: unknown, options?: Partial<AdamOptions>) {
+  constructor(params: readonly Param[] | readonly ParamGroupInput<AdamOptions>[], options?: Partial<AdamOptions>) {
     super(adamW, params, options);
   }
 }

@@ -1,5 +1,6 @@
 import { Flags, Kernel } from '../kernels.js';
-import { Optimizer, type OptimizerSpec } from '../optimizer.js';
+import { Optimizer, type OptimizerSpec, type ParamGroupInput } from '../optimizer.js';
+import type { Param } from '../param.js';
 import { bool, NON_NEGATIVE, num, parseOptions } from './options.js';
 
 export interface RmspropOptions {
@@ -40,13 +41,13 @@ const spec: OptimizerSpec<RmspropOptions> = {
     (o.momentum > 0 ? Flags.Momentum : 0) |
     (o.centered ? Flags.Centered : 0),
   // Scalars: [lr, weightDecay, alpha, 1 - alpha, eps, momentum].
-  prepare(o, _t, s) {
-    s[0] = o.lr;
-    s[1] = o.weightDecay;
-    s[2] = o.alpha;
-    s[3] = 1 - o.alpha;
-    s[4] = o.eps;
-    s[5] = o.momentum;
+  prepare(o, _t, s, i) {
+    s[i] = o.lr;
+    s[i + 1] = o.weightDecay;
+    s[i + 2] = o.alpha;
+    s[i + 3] = 1 - o.alpha;
+    s[i + 4] = o.eps;
+    s[i + 5] = o.momentum;
     return spec.flags(o);
   },
 };
@@ -56,7 +57,7 @@ const spec: OptimizerSpec<RmspropOptions> = {
  * (sqrt(v − ḡ²), clamped at 0 so rounding never yields NaN) and with momentum.
  */
 export class RMSprop extends Optimizer<RmspropOptions> {
-  constructor(params: unknown, options?: Partial<RmspropOptions>) {
+  constructor(params: readonly Param[] | readonly ParamGroupInput<RmspropOptions>[], options?: Partial<RmspropOptions>) {
     super(spec, params, options);
   }
 }

@@ -1,5 +1,6 @@
 import { Flags, Kernel } from '../kernels.js';
-import { Optimizer, type OptimizerSpec } from '../optimizer.js';
+import { Optimizer, type OptimizerSpec, type ParamGroupInput } from '../optimizer.js';
+import type { Param } from '../param.js';
 import { bool, NON_NEGATIVE, num, parseOptions } from './options.js';
 
 export interface SgdOptions {
@@ -43,11 +44,11 @@ const spec: OptimizerSpec<SgdOptions> = {
     (o.momentum !== 0 ? Flags.Momentum : 0) |
     (o.nesterov ? Flags.Nesterov : 0),
   // Scalars: [lr, weightDecay, momentum, 1 - dampening].
-  prepare(o, t, s) {
-    s[0] = o.lr;
-    s[1] = o.weightDecay;
-    s[2] = o.momentum;
-    s[3] = 1 - o.dampening;
+  prepare(o, t, s, i) {
+    s[i] = o.lr;
+    s[i + 1] = o.weightDecay;
+    s[i + 2] = o.momentum;
+    s[i + 3] = 1 - o.dampening;
     return spec.flags(o) | (t === 1 ? Flags.FirstStep : 0);
   },
 };
@@ -59,7 +60,7 @@ const spec: OptimizerSpec<SgdOptions> = {
  * Nesterov p −= lr·(g + μ·buf)).
  */
 export class SGD extends Optimizer<SgdOptions> {
-  constructor(params: unknown, options?: Partial<SgdOptions>) {
+  constructor(params: readonly Param[] | readonly ParamGroupInput<SgdOptions>[], options?: Partial<SgdOptions>) {
     super(spec, params, options);
   }
 }

@@ -1,0 +1,75 @@
+/**
+ * Validation curves: train and test score against the values of one hyperparameter, after
+ * scikit-learn's `validation_curve`. Low scores on both sides of the range say underfitting; a
+ * train score rising away from a falling test score says overfitting.
+ */
+import type { Fold } from '../model-selection/folds.js';
+import { checkOptionNames, describe } from '../validate.js';
+import { checkFunction } from '../ensembles/training-data.js';
+import { checkFolds, checkScore } from './fold-checks.js';
+import { rowMeansAndStds } from './score-summary.js';
+
+export interface ValidationCurveOptions<V, M> {
+  /** The splits, e.g. from `kFold`. */
+  folds: readonly Fold[];
+  /** The hyperparameter values to try (any type), at least one. */
+  paramRange: readonly V[];
+  /** Fits a model with hyperparameter `value` on the rows `train` of fold `foldIndex`; may return a Promise. */
+  fit: (train: Uint32Array, value: V, foldIndex: number) => M | PromiseLike<M>;
+  /** Scores a model on the rows `indices` (higher is better); may return a Promise. */
+  score: (model: M, indices: Uint32Array) => number | PromiseLike<number>;
+}
+
+export interface ValidationCurveResult {
+  /** trainScores[p][f]: train score of the model with paramRange[p] in fold f (scikit-learn's shape). */
+  readonly trainScores: Float64Array[];
+  /** testScores[p][f]: its test score. */
+  readonly testScores: Float64Array[];
+  /** Per value, the mean and population std over folds. */
+  readonly meanTrainScores: Float64Array;
+  readonly stdTrainScores: Float64Array;
+  readonly meanTestScores: Float64Array;
+  readonly stdTestScores: Float64Array;
+}
+
+/**
+ * For each fold (outer loop, as scikit-learn) and each value of `paramRange` (inner loop), fits on
+ * the fold's train rows and scores on its train and test rows.
+ *
+ * Always returns a Promise (see {@link crossValidate}); callbacks run one at a time.
+ *
+ * @throws (rejects with) TypeError/RangeError for malformed folds, an empty paramRange or a
+ *   non-number score
+ */
+export async function validationCurve<V, M>(options: ValidationCurveOptions<V, M>): Promise<ValidationCurveResult> {
+  const owner = 'validationCurve';
+  const given = checkOptionNames(owner, options, ['folds', 'paramRange', 'fit', 'score']);
+  const folds = checkFolds(owner, given.folds);
+  const paramRange = given.paramRange;
+  if (!Array.isArray(paramRange)) throw new TypeError(`${owner}: paramRange must be an array of values, got ${describe(paramRange)}`);
+  if (paramRange.length === 0) throw new RangeError(`${owner}: paramRange must not be empty`);
+  const values = paramRange.slice() as V[];
+  const fit = checkFunction<ValidationCurveOptions<V, M>['fit']>(owner, 'fit', given.fit);
+  const score = checkFunction<ValidationCurveOptions<V, M>['score']>(owner, 'score', given.score);
+
+  const trainScores = values.map(() => new Float64Array(folds.length));
+  const testScores = values.map(() => new Float64Array(folds.length));
+  for (let f = 0; f < folds.length; f++) {
+    const { train, test } = folds[f];
+    for (let p = 0; p < values.length; p++) {
+      const model = await fit(train, values[p], f);
+      testScores[p][f] = checkScore(owner, await score(model, test), `the test rows of fold ${f}, paramRange[${p}]`);
+      trainScores[p][f] = checkScore(owner, await score(model, train), `the train rows of fold ${f}, paramRange[${p}]`);
+    }
+  }
+  const trainSummary = rowMeansAndStds(trainScores);
+  const testSummary = rowMeansAndStds(testScores);
+  return {
+    trainScores,
+    testScores,
+    meanTrainScores: trainSummary.mean,
+    stdTrainScores: trainSummary.std,
+    meanTestScores: testSummary.mean,
+    stdTestScores: testSummary.std,
+  };
+}

@@ -1,0 +1,109 @@
+// learningCurve and validationCurve: scikit-learn's size translation (worked numbers of the
+// reference §4), prefixes of the train indices, the (ticks × folds) shape, loop order, errors.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { learningCurve, translateTrainSizes } from '../../src/evaluation/learning-curve.js';
+import { validationCurve } from '../../src/evaluation/validation-curve.js';
+import { kFold } from '../../src/model-selection/k-fold.js';
+import { setWarningHandler, type WarningHandler } from '../../src/model-selection/warnings.js';
+
+let warnings: string[];
+let previous: WarningHandler;
+beforeEach(() => {
+  warnings = [];
+  previous = setWarningHandler((message) => warnings.push(message));
+});
+afterEach(() => setWarningHandler(previous));
+
+describe('translateTrainSizes (scikit-learn _translate_train_sizes)', () => {
+  it('truncates fractions of the first fold and clips to [1, n_max]', () => {
+    expect(Array.from(translateTrainSizes('t', [0.3, 0.6, 0.9], 80))).toEqual([24, 48, 72]);
+    expect(Array.from(translateTrainSizes('t', [0.1, 0.325, 0.55, 0.775, 1], 80))).toEqual([8, 26, 44, 62, 80]);
+    expect(Array.from(translateTrainSizes('t', [0.1, 0.325, 0.55, 0.775, 1], 8))).toEqual([1, 2, 4, 6, 8]);
+    expect(Array.from(translateTrainSizes('t', [1], 8))).toEqual([8]);
+  });
+
+  it('takes counts when any size is above 1, sorted and deduplicated with a warning', () => {
+    expect(Array.from(translateTrainSizes('t', [10, 1, 5], 10))).toEqual([1, 5, 10]);
+    expect(warnings).toEqual([]);
+    expect(Array.from(translateTrainSizes('t', [0.1, 0.11, 0.5], 10))).toEqual([1, 5]);
+    expect(warnings).toEqual(['t: removed duplicate entries from trainSizes; number of ticks will be less than the size of trainSizes: 2 instead of 3']);
+  });
+
+  it('rejects sizes out of range, non-integer counts, NaN and non-arrays, naming the value', () => {
+    expect(() => translateTrainSizes('t', [0, 0.5], 10)).toThrow(/must be within \(0, 1\], got 0 at index 0/);
+    expect(() => translateTrainSizes('t', [-0.5, 0.5], 10)).toThrow(RangeError);
+    expect(() => translateTrainSizes('t', [2, 11], 10)).toThrow(/within \[1, 10\], got 11 at index 1/);
+    expect(() => translateTrainSizes('t', [2.5, 5], 10)).toThrow(/integers within \[1, 10\], got 2.5/);
+    expect(() => translateTrainSizes('t', [NaN], 10)).toThrow(/trainSizes\[0\] must be a finite number, got NaN/);
+    expect(() => translateTrainSizes('t', ['1'], 10)).toThrow(TypeError);
+    expect(() => translateTrainSizes('t', [], 10)).toThrow(/must not be empty/);
+    expect(() => translateTrainSizes('t', 0.5, 10)).toThrow(TypeError);
+  });
+});
+
+describe('learningCurve', () => {
+  it('fits on train[:size] of every fold, scores the prefix and the test rows, (sizes × folds) matrices', async () => {
+    const folds = kFold(10, { k: 5 }); // each train set has 8 rows
+    const calls: string[] = [];
+    const curve = await learningCurve({
+      folds,
+      trainSizes: [0.5, 0.25, 1],
+      fit: (train, f) => {
+        calls.push(`${f}:${train.length}`);
+        expect(Array.from(train)).toEqual(Array.from(folds[f].train.subarray(0, train.length)));
+        return { size: train.length, fold: f };
+      },
+      // Train score: the size scored on; test score: size + fold / 10, to check the matrix layout.
+      score: (model, idx) => (idx === folds[model.fold].test ? model.size + model.fold / 10 : idx.length),
+    });
+    expect(Array.from(curve.trainSizes)).toEqual([2, 4, 8]);
+    expect(calls).toEqual(['0:2', '0:4', '0:8', '1:2', '1:4', '1:8', '2:2', '2:4', '2:8', '3:2', '3:4', '3:8', '4:2', '4:4', '4:8']);
+    expect(curve.trainScores.map((row) => Array.from(row))).toEqual([[2, 2, 2, 2, 2], [4, 4, 4, 4, 4], [8, 8, 8, 8, 8]]);
+    expect(Array.from(curve.testScores[1])).toEqual([4, 4.1, 4.2, 4.3, 4.4]);
+    expect(curve.meanTestScores[2]).toBeCloseTo(8.2, 14);
+    expect(curve.stdTestScores[0]).toBeCloseTo(Math.sqrt(0.02), 14);
+    expect(Array.from(curve.stdTrainScores)).toEqual([0, 0, 0]);
+    expect(curve.fitTimes.map((row) => row.length)).toEqual([5, 5, 5]);
+  });
+
+  it('uses the default sizes np.linspace(0.1, 1, 5) and accepts async callbacks', async () => {
+    const folds = kFold(100, { k: 5 });
+    const curve = await learningCurve({ folds, fit: async (train) => train.length, score: async (size) => size });
+    expect(Array.from(curve.trainSizes)).toEqual([8, 26, 44, 62, 80]);
+    expect(Array.from(curve.meanTestScores)).toEqual([8, 26, 44, 62, 80]);
+  });
+
+  it('rejects bad options', async () => {
+    const folds = kFold(10, { k: 5 });
+    await expect(learningCurve({ folds, trainSizes: [9], fit: () => 0, score: () => 0 })).rejects.toThrow(/within \[1, 8\], got 9/);
+    await expect(learningCurve({ folds, fit: () => 0, score: () => NaN as never, trainSize: [1] } as never)).rejects.toThrow(/unknown option "trainSize"/);
+  });
+});
+
+describe('validationCurve', () => {
+  it('loops folds outside and values inside, returns (values × folds) matrices', async () => {
+    const folds = kFold(6, { k: 3 });
+    const calls: string[] = [];
+    const curve = await validationCurve({
+      folds,
+      paramRange: ['a', 'bb', 'ccc'],
+      fit: (train, value, f) => {
+        calls.push(`${f}${value}`);
+        expect(train).toBe(folds[f].train);
+        return value.length * 10 + f;
+      },
+      score: (model, idx) => model + idx.length / 100,
+    });
+    expect(calls).toEqual(['0a', '0bb', '0ccc', '1a', '1bb', '1ccc', '2a', '2bb', '2ccc']);
+    expect(Array.from(curve.testScores[1])).toEqual([20.02, 21.02, 22.02]);
+    expect(Array.from(curve.trainScores[2])).toEqual([30.04, 31.04, 32.04]);
+    expect(curve.meanTestScores[0]).toBeCloseTo(11.02, 12);
+    expect(curve.stdTrainScores[0]).toBeCloseTo(Math.sqrt(2 / 3), 12);
+  });
+
+  it('rejects an empty or missing paramRange', async () => {
+    const folds = kFold(6, { k: 3 });
+    await expect(validationCurve({ folds, paramRange: [], fit: () => 0, score: () => 0 })).rejects.toThrow(/paramRange must not be empty/);
+    await expect(validationCurve({ folds, paramRange: undefined as never, fit: () => 0, score: () => 0 })).rejects.toThrow(TypeError);
+  });
+});
