@@ -9,3 +9,5 @@ if [ "$(pnpm --version 2>/dev/null)" != "$PNPM_VERSION" ]; then
   npm install --global "pnpm@$PNPM_VERSION" >&2
 fi
 pnpm install --frozen-lockfile >&2
+# Debian's Chromium for the browser tests (never a downloaded browser).
+bash scripts/setup-browser.sh

@@ -18,6 +18,7 @@ interface Case {
 const load = (name: string): Case[] => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')).cases;
 const torchCases = load('torch-optim.json');
 const torchExtraCases = load('torch-optim-extra.json');
+const moreCases = load('torch-optim-more.json');
 const kerasCases = load('keras-adam.json');
 
 beforeAll(() => gradstep.init());
@@ -72,6 +73,13 @@ describe('torch.optim 2.15 trajectories of our own (every SIMD tail length, more
     expect(torchExtraCases.filter((c) => c.lrPerStep).length).toBe(10);
   });
   it.each(torchExtraCases.map((c, i) => [`${c.optimizer} ${JSON.stringify(c.options)}${c.lrPerStep ? ' with an lr schedule' : ''} #${i}`, c] as const))('%s', (_name, c) => {
+    const Ctor = (gradstep as unknown as Record<string, new (p: gradstep.Param[], o: object) => gradstep.Optimizer<object>>)[c.optimizer];
+    checkCase(c, (p) => new Ctor(p, c.options));
+  });
+});
+
+describe('Adamax, NAdam, RAdam (torch.optim 2.15) and Lion (its reference implementation), float64, both backends', () => {
+  it.each(moreCases.map((c, i) => [`${c.optimizer} ${JSON.stringify(c.options)} #${i}`, c] as const))('%s', (_name, c) => {
     const Ctor = (gradstep as unknown as Record<string, new (p: gradstep.Param[], o: object) => gradstep.Optimizer<object>>)[c.optimizer];
     checkCase(c, (p) => new Ctor(p, c.options));
   });

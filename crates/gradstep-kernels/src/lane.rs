@@ -21,6 +21,10 @@ pub trait Lane:
     fn maximum(self, other: Self) -> Self;
     /// `x < 0 ? 0 : x` per element (NaN and −0 pass through).
     fn zero_if_negative(self) -> Self;
+    /// |x| (clears the sign bit).
+    fn abs(self) -> Self;
+    /// `x > 0 ? 1 : x < 0 ? −1 : x`: ±1, with ±0 and NaN passing through (torch.sign).
+    fn sign(self) -> Self;
 }
 
 impl Lane for f32 {
@@ -59,6 +63,20 @@ impl Lane for f32 {
     fn zero_if_negative(self) -> f32 {
         if self < 0.0 {
             0.0
+        } else {
+            self
+        }
+    }
+    #[inline(always)]
+    fn abs(self) -> f32 {
+        f32::abs(self)
+    }
+    #[inline(always)]
+    fn sign(self) -> f32 {
+        if self > 0.0 {
+            1.0
+        } else if self < 0.0 {
+            -1.0
         } else {
             self
         }
@@ -112,5 +130,11 @@ impl Lane for EmulatedF32x4 {
     }
     fn zero_if_negative(self) -> Self {
         EmulatedF32x4(self.0.map(Lane::zero_if_negative))
+    }
+    fn abs(self) -> Self {
+        EmulatedF32x4(self.0.map(f32::abs))
+    }
+    fn sign(self) -> Self {
+        EmulatedF32x4(self.0.map(Lane::sign))
     }
 }

@@ -15,7 +15,7 @@ pub mod rules;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod simd128;
 
-pub use rules::{AdadeltaRule, AdagradRule, AdamRule, RmspropRule, SgdRule, UpdateRule};
+pub use rules::{AdadeltaRule, AdagradRule, AdamRule, AdamaxRule, LionRule, NadamRule, RadamRule, RmspropRule, SgdRule, UpdateRule};
 use rules::with_const_flags;
 
 /// Which optimizer a [`step_tensor`] call runs. The discriminants are part of the wasm ABI and are
@@ -28,6 +28,10 @@ pub enum Kernel {
     Adadelta = 2,
     Rmsprop = 3,
     Adam = 4,
+    Adamax = 5,
+    Nadam = 6,
+    Radam = 7,
+    Lion = 8,
 }
 
 impl Kernel {
@@ -38,6 +42,10 @@ impl Kernel {
             2 => Kernel::Adadelta,
             3 => Kernel::Rmsprop,
             4 => Kernel::Adam,
+            5 => Kernel::Adamax,
+            6 => Kernel::Nadam,
+            7 => Kernel::Radam,
+            8 => Kernel::Lion,
             _ => return None,
         })
     }
@@ -50,6 +58,8 @@ impl Kernel {
             Kernel::Adadelta => rules::adadelta_used_state(flags),
             Kernel::Rmsprop => rules::rmsprop_used_state(flags),
             Kernel::Adam => rules::adam_used_state(flags),
+            Kernel::Adamax | Kernel::Nadam | Kernel::Radam => [true, true, false],
+            Kernel::Lion => [true, false, false],
         }
     }
 }
@@ -73,6 +83,8 @@ pub mod flags {
     pub const AMSGRAD: u32 = 1 << 6;
     /// SGD: the momentum buffer does not exist yet and is set to the gradient (PyTorch's first step).
     pub const FIRST_STEP: u32 = 1 << 7;
+    /// RAdam: the variance of the adaptive rate is tractable (ρ_t > 5): apply the rectified step.
+    pub const RECTIFY: u32 = 1 << 8;
 }
 
 /// Number of float32 scalars a step receives; unused trailing entries are ignored.
@@ -124,6 +136,10 @@ pub fn step_tensor_lanes<L: lane::Lane>(
         Kernel::Adadelta => with_const_flags!(f, [MAXIMIZE, L2_WEIGHT_DECAY], F => rules::apply_lanes::<L, _>(&AdadeltaRule::<F>::new(scalars), tensor)),
         Kernel::Rmsprop => with_const_flags!(f, [MAXIMIZE, L2_WEIGHT_DECAY, CENTERED, MOMENTUM], F => rules::apply_lanes::<L, _>(&RmspropRule::<F>::new(scalars), tensor)),
         Kernel::Adam => with_const_flags!(f, [MAXIMIZE, L2_WEIGHT_DECAY, DECOUPLED_WEIGHT_DECAY, AMSGRAD], F => rules::apply_lanes::<L, _>(&AdamRule::<F>::new(scalars), tensor)),
+        Kernel::Adamax => with_const_flags!(f, [MAXIMIZE, L2_WEIGHT_DECAY], F => rules::apply_lanes::<L, _>(&AdamaxRule::<F>::new(scalars), tensor)),
+        Kernel::Nadam => with_const_flags!(f, [MAXIMIZE, L2_WEIGHT_DECAY, DECOUPLED_WEIGHT_DECAY], F => rules::apply_lanes::<L, _>(&NadamRule::<F>::new(scalars), tensor)),
+        Kernel::Radam => with_const_flags!(f, [MAXIMIZE, L2_WEIGHT_DECAY, DECOUPLED_WEIGHT_DECAY, RECTIFY], F => rules::apply_lanes::<L, _>(&RadamRule::<F>::new(scalars), tensor)),
+        Kernel::Lion => with_const_flags!(f, [MAXIMIZE, DECOUPLED_WEIGHT_DECAY], F => rules::apply_lanes::<L, _>(&LionRule::<F>::new(scalars), tensor)),
     }
     Ok(())
 }

@@ -339,3 +339,191 @@ impl<const F: u32> UpdateRule for AdamRule<F> {
         p - (L::splat(self.step_size) * exp_avg) / denom
     }
 }
+
+/// The decoupled decay `p·(1 − lr·wd)` when the flag is set (AdamW, NAdam/RAdam with
+/// decoupled_weight_decay, Lion).
+#[inline(always)]
+fn decoupled_decay<L: Lane, const F: u32>(p: L, factor: f32) -> L {
+    if has(F, flags::DECOUPLED_WEIGHT_DECAY) {
+        p * L::splat(factor)
+    } else {
+        p
+    }
+}
+
+/// Adamax, Adam with the infinity norm (`torch.optim.Adamax`).
+///
+/// Flags: MAXIMIZE, L2_WEIGHT_DECAY.
+/// Scalars: `[lr/(1-β1^t), 1-β1, β2, eps, weight_decay]`. State: `[exp_avg, exp_inf]`.
+/// ```text
+/// m = m + (1-β1)*(g - m);  u = maximum(β2*u, |g| + eps);  p = p - (clr*m)/u
+/// ```
+pub struct AdamaxRule<const F: u32> {
+    clr: f32,
+    one_minus_beta1: f32,
+    beta2: f32,
+    eps: f32,
+    weight_decay: f32,
+}
+
+impl<const F: u32> AdamaxRule<F> {
+    pub fn new(s: &[f32; SCALARS]) -> Self {
+        AdamaxRule { clr: s[0], one_minus_beta1: s[1], beta2: s[2], eps: s[3], weight_decay: s[4] }
+    }
+}
+
+impl<const F: u32> UpdateRule for AdamaxRule<F> {
+    const USED_STATE: [bool; 3] = [true, true, false];
+    #[inline(always)]
+    fn update<L: Lane>(&self, p: L, grad: L, state: &mut [L; 3]) -> L {
+        let g = effective_grad::<L, F>(grad, p, self.weight_decay);
+        let exp_avg = state[0] + L::splat(self.one_minus_beta1) * (g - state[0]);
+        let exp_inf = (state[1] * L::splat(self.beta2)).maximum(g.abs() + L::splat(self.eps));
+        state[0] = exp_avg;
+        state[1] = exp_inf;
+        p - (L::splat(self.clr) * exp_avg) / exp_inf
+    }
+}
+
+/// NAdam, Adam with Nesterov momentum and Dozat's momentum schedule (`torch.optim.NAdam`).
+///
+/// Flags: MAXIMIZE, L2_WEIGHT_DECAY, DECOUPLED_WEIGHT_DECAY.
+/// Scalars: `[lr(1-μ_t)/(1-Πμ), lr·μ_{t+1}/(1-Πμ·μ_{t+1}), 1-β2^t, eps, 1-β1, β2, 1-β2, wd or 1-lr·wd]`.
+/// State: `[exp_avg, exp_avg_sq]`.
+/// ```text
+/// m = m + (1-β1)*(g - m);  v = β2*v + ((1-β2)*g)*g;  denom = sqrt(v / (1-β2^t)) + eps
+/// p = p - (c1*g)/denom;  p = p - (c2*m)/denom
+/// ```
+pub struct NadamRule<const F: u32> {
+    grad_coefficient: f32,
+    momentum_coefficient: f32,
+    bias_correction2: f32,
+    eps: f32,
+    one_minus_beta1: f32,
+    beta2: f32,
+    one_minus_beta2: f32,
+    weight_decay_or_factor: f32,
+}
+
+impl<const F: u32> NadamRule<F> {
+    pub fn new(s: &[f32; SCALARS]) -> Self {
+        NadamRule {
+            grad_coefficient: s[0],
+            momentum_coefficient: s[1],
+            bias_correction2: s[2],
+            eps: s[3],
+            one_minus_beta1: s[4],
+            beta2: s[5],
+            one_minus_beta2: s[6],
+            weight_decay_or_factor: s[7],
+        }
+    }
+}
+
+impl<const F: u32> UpdateRule for NadamRule<F> {
+    const USED_STATE: [bool; 3] = [true, true, false];
+    #[inline(always)]
+    fn update<L: Lane>(&self, p: L, grad: L, state: &mut [L; 3]) -> L {
+        let p = decoupled_decay::<L, F>(p, self.weight_decay_or_factor);
+        let g = effective_grad::<L, F>(grad, p, self.weight_decay_or_factor);
+        let exp_avg = state[0] + L::splat(self.one_minus_beta1) * (g - state[0]);
+        let exp_avg_sq = state[1] * L::splat(self.beta2) + (L::splat(self.one_minus_beta2) * g) * g;
+        state[0] = exp_avg;
+        state[1] = exp_avg_sq;
+        let denom = (exp_avg_sq / L::splat(self.bias_correction2)).sqrt() + L::splat(self.eps);
+        let p = p - (L::splat(self.grad_coefficient) * g) / denom;
+        p - (L::splat(self.momentum_coefficient) * exp_avg) / denom
+    }
+}
+
+/// RAdam, Adam with the variance of the adaptive rate rectified (`torch.optim.RAdam`).
+///
+/// Flags: MAXIMIZE, L2_WEIGHT_DECAY, DECOUPLED_WEIGHT_DECAY, RECTIFY (ρ_t > 5 this step).
+/// Scalars: `[1-β1^t, lr (× r_t when rectified), sqrt(1-β2^t), eps, 1-β1, β2, 1-β2, wd or 1-lr·wd]`.
+/// State: `[exp_avg, exp_avg_sq]`.
+/// ```text
+/// m = m + (1-β1)*(g - m);  v = β2*v + ((1-β2)*g)*g;  m̂ = m / (1-β1^t)
+/// rectified: p = p - (m̂*(lr·r_t)) * (sqrt(1-β2^t) / (sqrt(v) + eps))
+/// else:      p = p - m̂*lr
+/// ```
+/// PyTorch multiplies `m̂·lr·adaptive·r_t` left to right; folding r_t into lr differs by an ulp.
+pub struct RadamRule<const F: u32> {
+    bias_correction1: f32,
+    step_lr: f32,
+    bias_correction2_sqrt: f32,
+    eps: f32,
+    one_minus_beta1: f32,
+    beta2: f32,
+    one_minus_beta2: f32,
+    weight_decay_or_factor: f32,
+}
+
+impl<const F: u32> RadamRule<F> {
+    pub fn new(s: &[f32; SCALARS]) -> Self {
+        RadamRule {
+            bias_correction1: s[0],
+            step_lr: s[1],
+            bias_correction2_sqrt: s[2],
+            eps: s[3],
+            one_minus_beta1: s[4],
+            beta2: s[5],
+            one_minus_beta2: s[6],
+            weight_decay_or_factor: s[7],
+        }
+    }
+}
+
+impl<const F: u32> UpdateRule for RadamRule<F> {
+    const USED_STATE: [bool; 3] = [true, true, false];
+    #[inline(always)]
+    fn update<L: Lane>(&self, p: L, grad: L, state: &mut [L; 3]) -> L {
+        let p = decoupled_decay::<L, F>(p, self.weight_decay_or_factor);
+        let g = effective_grad::<L, F>(grad, p, self.weight_decay_or_factor);
+        let exp_avg = state[0] + L::splat(self.one_minus_beta1) * (g - state[0]);
+        let exp_avg_sq = state[1] * L::splat(self.beta2) + (L::splat(self.one_minus_beta2) * g) * g;
+        state[0] = exp_avg;
+        state[1] = exp_avg_sq;
+        let corrected = exp_avg / L::splat(self.bias_correction1);
+        if has(F, flags::RECTIFY) {
+            let adaptive = L::splat(self.bias_correction2_sqrt) / (exp_avg_sq.sqrt() + L::splat(self.eps));
+            p - (corrected * L::splat(self.step_lr)) * adaptive
+        } else {
+            p - corrected * L::splat(self.step_lr)
+        }
+    }
+}
+
+/// Lion (Chen et al. 2023, arXiv:2302.06675), as its reference implementation (google/automl
+/// `lion_pytorch.py`): the sign of an interpolated momentum.
+///
+/// Flags: MAXIMIZE, DECOUPLED_WEIGHT_DECAY.
+/// Scalars: `[lr, β1, 1-β1, β2, 1-β2, 1-lr·wd]`. State: `[exp_avg]`.
+/// ```text
+/// p = p*(1 - lr*wd);  c = β1*m + (1-β1)*g;  p = p - lr*sign(c);  m = β2*m + (1-β2)*g
+/// ```
+pub struct LionRule<const F: u32> {
+    lr: f32,
+    beta1: f32,
+    one_minus_beta1: f32,
+    beta2: f32,
+    one_minus_beta2: f32,
+    decay_factor: f32,
+}
+
+impl<const F: u32> LionRule<F> {
+    pub fn new(s: &[f32; SCALARS]) -> Self {
+        LionRule { lr: s[0], beta1: s[1], one_minus_beta1: s[2], beta2: s[3], one_minus_beta2: s[4], decay_factor: s[5] }
+    }
+}
+
+impl<const F: u32> UpdateRule for LionRule<F> {
+    const USED_STATE: [bool; 3] = [true, false, false];
+    #[inline(always)]
+    fn update<L: Lane>(&self, p: L, grad: L, state: &mut [L; 3]) -> L {
+        let p = decoupled_decay::<L, F>(p, self.decay_factor);
+        let g = if has(F, flags::MAXIMIZE) { -grad } else { grad };
+        let interpolated = state[0] * L::splat(self.beta1) + L::splat(self.one_minus_beta1) * g;
+        state[0] = state[0] * L::splat(self.beta2) + L::splat(self.one_minus_beta2) * g;
+        p - L::splat(self.lr) * interpolated.sign()
+    }
+}

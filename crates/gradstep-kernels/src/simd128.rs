@@ -78,4 +78,16 @@ impl Lane for F32x4 {
         let negative = f32x4_lt(self.0, f32x4_splat(0.0));
         F32x4(v128_andnot(self.0, negative))
     }
+    #[inline(always)]
+    fn abs(self) -> Self {
+        F32x4(f32x4_abs(self.0))
+    }
+    #[inline(always)]
+    fn sign(self) -> Self {
+        let zero = f32x4_splat(0.0);
+        let positive = f32x4_gt(self.0, zero);
+        let negative = f32x4_lt(self.0, zero);
+        let with_negatives = v128_bitselect(f32x4_splat(-1.0), self.0, negative);
+        F32x4(v128_bitselect(f32x4_splat(1.0), with_negatives, positive))
+    }
 }

@@ -51,7 +51,7 @@ fn scalars(values: &[f32]) -> [f32; SCALARS] {
 }
 
 /// Every combination of the option bits (FIRST_STEP is added on the first step where it applies).
-const ALL_OPTION_BITS: u32 = flags::MAXIMIZE | flags::L2_WEIGHT_DECAY | flags::DECOUPLED_WEIGHT_DECAY | flags::MOMENTUM | flags::NESTEROV | flags::CENTERED | flags::AMSGRAD;
+const ALL_OPTION_BITS: u32 = flags::MAXIMIZE | flags::L2_WEIGHT_DECAY | flags::DECOUPLED_WEIGHT_DECAY | flags::MOMENTUM | flags::NESTEROV | flags::CENTERED | flags::AMSGRAD | flags::RECTIFY;
 
 #[test]
 fn simd_body_and_scalar_tail_agree_for_every_kernel_flag_combination_and_length() {
@@ -59,12 +59,16 @@ fn simd_body_and_scalar_tail_agree_for_every_kernel_flag_combination_and_length(
         let t = step as f64 + 1.0;
         scalars(&[(1e-3 / (1.0 - 0.9f64.powf(t))) as f32, (1.0 / (1.0 - 0.999f64.powf(t)).sqrt()) as f32, 0.1, 0.999, 0.001, 1e-8, 0.05, 0.9995])
     };
-    let kernels: [(Kernel, &dyn Fn(usize) -> [f32; SCALARS], f32); 5] = [
+    let kernels: [(Kernel, &dyn Fn(usize) -> [f32; SCALARS], f32); 9] = [
         (Kernel::Sgd, &|_| scalars(&[0.05, 0.1, 0.9, 0.5]), 0.0),
         (Kernel::Adagrad, &|_| scalars(&[0.1, 0.05, 1e-10]), 0.1),
         (Kernel::Adadelta, &|_| scalars(&[1.0, 0.02, 0.9, 0.1, 1e-6]), 0.0),
         (Kernel::Rmsprop, &|_| scalars(&[0.01, 0.03, 0.99, 0.01, 1e-8, 0.7]), 0.0),
         (Kernel::Adam, &adam_scalars, 0.0),
+        (Kernel::Adamax, &|_| scalars(&[0.002, 0.1, 0.999, 1e-8, 0.05]), 0.0),
+        (Kernel::Nadam, &|_| scalars(&[-0.001, -0.002, 0.01, 1e-8, 0.1, 0.999, 0.001, 0.05]), 0.0),
+        (Kernel::Radam, &|_| scalars(&[0.3, 0.001, 0.1, 1e-8, 0.1, 0.999, 0.001, 0.05]), 0.0),
+        (Kernel::Lion, &|_| scalars(&[1e-4, 0.9, 0.1, 0.99, 0.01, 0.999]), 0.0),
     ];
     for options in 0..=ALL_OPTION_BITS {
         if options & !ALL_OPTION_BITS != 0 {
@@ -165,6 +169,43 @@ fn adam_matches_torch_and_keras_reference_values() {
     assert_close("adamw", &p, &[0.8147255861, -0.3946871209, 0.3391083261, 1.803592839, -0.1413551316]);
     let p = three_steps(Kernel::Adam, &|_| 0, &adam_scalars(0.1, 0.0, true), 0.0);
     assert_close("adam eps-hat (keras)", &p, &[0.8415049325, -0.4072814429, 0.3472775699, 1.860915612, -0.115799673]);
+}
+
+#[test]
+fn adamax_nadam_radam_lion_match_reference_values() {
+    let bc = |beta: f64, step: usize| 1.0 - beta.powf(step as f64 + 1.0);
+    let p = three_steps(Kernel::Adamax, &|_| 0, &|step| scalars(&[(0.01 / bc(0.9, step)) as f32, 0.1, 0.999, 1e-8, 0.0]), 0.0);
+    assert_close("adamax", &p, &[0.9847644262, -0.4905199362, 0.2567406498, 1.98686187, -0.01288633833]);
+
+    // NAdam: μ_t = β1(1 − ½·0.96^(tψ)), Π μ rounded to float32 each step as torch's tensor.
+    let mu = |t: f64| 0.9 * (1.0 - 0.5 * 0.96f64.powf(t * 0.004));
+    let nadam = |step: usize| {
+        let t = step as f64 + 1.0;
+        let product: f64 = (1..=step + 1).fold(1.0f32, |acc, k| acc * mu(k as f64) as f32) as f64;
+        let next = product * mu(t + 1.0);
+        let c1 = 0.01 * (1.0 - mu(t)) / (1.0 - product);
+        let c2 = 0.01 * mu(t + 1.0) / (1.0 - next);
+        scalars(&[c1 as f32, c2 as f32, bc(0.999, step) as f32, 1e-8, 0.1, 0.999, 0.001, 0.0])
+    };
+    let p = three_steps(Kernel::Nadam, &|_| 0, &nadam, 0.0);
+    assert_close("nadam", &p, &[0.9944528265, -0.5017873962, 0.256055227, 1.99092687, -0.01270642382]);
+
+    // RAdam: ρ_t ≤ 5 for t ≤ 5 with β2 = 0.999, so three steps are un-rectified.
+    let radam = |step: usize| scalars(&[bc(0.9, step) as f32, 0.01, bc(0.999, step).sqrt() as f32, 1e-8, 0.1, 0.999, 0.001, 0.0]);
+    let p = three_steps(Kernel::Radam, &|_| 0, &radam, 0.0);
+    assert_close("radam", &p, &[0.9989052243, -0.4982357739, 0.2513478345, 1.994746941, -1.652165469e-08]);
+
+    let p = three_steps(Kernel::Lion, &|_| 0, &|_| scalars(&[0.01, 0.9, 0.1, 0.99, 0.01, 1.0]), 0.0);
+    assert_close("lion", &p, &[0.99, -0.51, 0.25, 1.99, -0.01]);
+}
+
+#[test]
+fn sign_and_abs_lanes() {
+    assert_eq!(Lane::sign(-3.0f32), -1.0);
+    assert_eq!(Lane::sign(2.5f32), 1.0);
+    assert_eq!(Lane::sign(-0.0f32).to_bits(), (-0.0f32).to_bits());
+    assert!(Lane::sign(f32::NAN).is_nan());
+    assert_eq!(Lane::abs(-2.0f32), 2.0);
 }
 
 #[test]

@@ -1,8 +1,10 @@
 /**
  * gradstep: optimizers with PyTorch's semantics as fused WebAssembly SIMD kernels, and a pure
  * TypeScript backend that produces the same bits.
+ *
+ * Everything but `init`, which each entry (src/entries/: node, browser, inline) defines with its own
+ * way of finding the .wasm.
  */
-import { initWasm, type InitOptions } from './wasm-backend.js';
 
 export type { BackendName } from './backend.js';
 export { getBackend, setBackend } from './backends.js';
@@ -13,6 +15,10 @@ export { Adagrad, type AdagradOptions } from './optimizers/adagrad.js';
 export { Adadelta, type AdadeltaOptions } from './optimizers/adadelta.js';
 export { RMSprop, type RmspropOptions } from './optimizers/rmsprop.js';
 export { Adam, AdamW, type AdamOptions } from './optimizers/adam.js';
+export { Adamax, type AdamaxOptions } from './optimizers/adamax.js';
+export { NAdam, type NadamOptions } from './optimizers/nadam.js';
+export { RAdam, type RadamOptions } from './optimizers/radam.js';
+export { Lion, type LionOptions } from './optimizers/lion.js';
 export { runtimeHasWasmSimd, wasmSimd, type InitOptions, type WasmSource } from './wasm-backend.js';
 export { memoryStats, type MemoryStats } from './memory-stats.js';
 export { bandwidthProbe } from './bandwidth-probe.js';
@@ -29,11 +35,3 @@ export { adaBoostRegressor, type AdaBoostRegressorOptions, type AdaBoostRegresso
 export { gradientBoosting, type GradientBoostingOptions, type GradientBoostingRegressor } from './ensembles/gradient-boosting.js';
 export type { FeatureRows } from './ensembles/training-data.js';
 export type { LabelPredictor, NumberPredictor, WeightedClassifierLearner, ResampledRegressorLearner } from './ensembles/weak-learner.js';
-
-/**
- * Loads the wasm backend (once: safe to call again and concurrently). Until it resolves, only the
- * 'js' backend is available; afterwards new params default to 'wasm'.
- */
-export function init(options?: InitOptions): Promise<void> {
-  return initWasm(options);
-}

@@ -31,6 +31,14 @@ export function runJsKernel(kernel: KernelId, flags: number, s: Float32Array, o:
       return rmsprop(flags, s, o, t);
     case Kernel.Adam:
       return adam(flags, s, o, t);
+    case Kernel.Adamax:
+      return adamax(flags, s, o, t);
+    case Kernel.Nadam:
+      return nadam(flags, s, o, t);
+    case Kernel.Radam:
+      return radam(flags, s, o, t);
+    case Kernel.Lion:
+      return lion(flags, s, o, t);
   }
 }
 
@@ -179,5 +187,117 @@ function adam(flags: number, s: Float32Array, o: number, t: TensorArrays): void 
     }
     const denom = f(f(f(Math.sqrt(secondMoment)) * inverseBc2Sqrt) + eps);
     value[i] = f(p - f(f(stepSize * m) / denom));
+  }
+}
+
+function adamax(flags: number, s: Float32Array, o: number, t: TensorArrays): void {
+  const { value, grad } = t;
+  const expAvg = t.state[0];
+  const expInf = t.state[1];
+  const clr = s[o];
+  const oneMinusBeta1 = s[o + 1];
+  const beta2 = s[o + 2];
+  const eps = s[o + 3];
+  const wd = s[o + 4];
+  const maximize = (flags & Flags.Maximize) !== 0;
+  const l2 = (flags & Flags.L2WeightDecay) !== 0;
+  for (let i = 0; i < value.length; i++) {
+    const p = value[i];
+    let g = maximize ? -grad[i] : grad[i];
+    if (l2) g = f(g + f(wd * p));
+    const m = f(expAvg[i] + f(oneMinusBeta1 * f(g - expAvg[i])));
+    const u = Math.max(f(expInf[i] * beta2), f(Math.abs(g) + eps));
+    expAvg[i] = m;
+    expInf[i] = u;
+    value[i] = f(p - f(f(clr * m) / u));
+  }
+}
+
+function nadam(flags: number, s: Float32Array, o: number, t: TensorArrays): void {
+  const { value, grad } = t;
+  const expAvg = t.state[0];
+  const expAvgSq = t.state[1];
+  const gradCoefficient = s[o];
+  const momentumCoefficient = s[o + 1];
+  const biasCorrection2 = s[o + 2];
+  const eps = s[o + 3];
+  const oneMinusBeta1 = s[o + 4];
+  const beta2 = s[o + 5];
+  const oneMinusBeta2 = s[o + 6];
+  const wdOrFactor = s[o + 7];
+  const maximize = (flags & Flags.Maximize) !== 0;
+  const l2 = (flags & Flags.L2WeightDecay) !== 0;
+  const decoupled = (flags & Flags.DecoupledWeightDecay) !== 0;
+  for (let i = 0; i < value.length; i++) {
+    let p = value[i];
+    if (decoupled) p = f(p * wdOrFactor);
+    let g = maximize ? -grad[i] : grad[i];
+    if (l2) g = f(g + f(wdOrFactor * p));
+    const m = f(expAvg[i] + f(oneMinusBeta1 * f(g - expAvg[i])));
+    const v = f(f(expAvgSq[i] * beta2) + f(f(oneMinusBeta2 * g) * g));
+    expAvg[i] = m;
+    expAvgSq[i] = v;
+    const denom = f(f(Math.sqrt(f(v / biasCorrection2))) + eps);
+    p = f(p - f(f(gradCoefficient * g) / denom));
+    value[i] = f(p - f(f(momentumCoefficient * m) / denom));
+  }
+}
+
+function radam(flags: number, s: Float32Array, o: number, t: TensorArrays): void {
+  const { value, grad } = t;
+  const expAvg = t.state[0];
+  const expAvgSq = t.state[1];
+  const biasCorrection1 = s[o];
+  const stepLr = s[o + 1];
+  const biasCorrection2Sqrt = s[o + 2];
+  const eps = s[o + 3];
+  const oneMinusBeta1 = s[o + 4];
+  const beta2 = s[o + 5];
+  const oneMinusBeta2 = s[o + 6];
+  const wdOrFactor = s[o + 7];
+  const maximize = (flags & Flags.Maximize) !== 0;
+  const l2 = (flags & Flags.L2WeightDecay) !== 0;
+  const decoupled = (flags & Flags.DecoupledWeightDecay) !== 0;
+  const rectify = (flags & Flags.Rectify) !== 0;
+  for (let i = 0; i < value.length; i++) {
+    let p = value[i];
+    if (decoupled) p = f(p * wdOrFactor);
+    let g = maximize ? -grad[i] : grad[i];
+    if (l2) g = f(g + f(wdOrFactor * p));
+    const m = f(expAvg[i] + f(oneMinusBeta1 * f(g - expAvg[i])));
+    const v = f(f(expAvgSq[i] * beta2) + f(f(oneMinusBeta2 * g) * g));
+    expAvg[i] = m;
+    expAvgSq[i] = v;
+    const corrected = f(m / biasCorrection1);
+    if (rectify) {
+      const adaptive = f(biasCorrection2Sqrt / f(f(Math.sqrt(v)) + eps));
+      value[i] = f(p - f(f(corrected * stepLr) * adaptive));
+    } else {
+      value[i] = f(p - f(corrected * stepLr));
+    }
+  }
+}
+
+function lion(flags: number, s: Float32Array, o: number, t: TensorArrays): void {
+  const { value, grad } = t;
+  const expAvg = t.state[0];
+  const lr = s[o];
+  const beta1 = s[o + 1];
+  const oneMinusBeta1 = s[o + 2];
+  const beta2 = s[o + 3];
+  const oneMinusBeta2 = s[o + 4];
+  const decayFactor = s[o + 5];
+  const maximize = (flags & Flags.Maximize) !== 0;
+  const decoupled = (flags & Flags.DecoupledWeightDecay) !== 0;
+  for (let i = 0; i < value.length; i++) {
+    let p = value[i];
+    if (decoupled) p = f(p * decayFactor);
+    const g = maximize ? -grad[i] : grad[i];
+    const m = expAvg[i];
+    const c = f(f(m * beta1) + f(oneMinusBeta1 * g));
+    expAvg[i] = f(f(m * beta2) + f(oneMinusBeta2 * g));
+    // torch.sign: ±1, with ±0 and NaN passing through.
+    const sign = c > 0 ? 1 : c < 0 ? -1 : c;
+    value[i] = f(p - f(lr * sign));
   }
 }

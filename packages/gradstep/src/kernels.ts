@@ -10,6 +10,10 @@ export const Kernel = {
   Adadelta: 2,
   Rmsprop: 3,
   Adam: 4,
+  Adamax: 5,
+  Nadam: 6,
+  Radam: 7,
+  Lion: 8,
 } as const;
 export type KernelId = (typeof Kernel)[keyof typeof Kernel];
 
@@ -22,6 +26,7 @@ export const Flags = {
   Centered: 1 << 5,
   Amsgrad: 1 << 6,
   FirstStep: 1 << 7,
+  Rectify: 1 << 8,
 } as const;
 
 /** Number of float32 scalars every step receives. */
@@ -40,5 +45,11 @@ export function usedState(kernel: KernelId, flags: number): readonly [boolean, b
       return [true, (flags & Flags.Centered) !== 0, (flags & Flags.Momentum) !== 0];
     case Kernel.Adam:
       return [true, true, (flags & Flags.Amsgrad) !== 0];
+    case Kernel.Adamax:
+    case Kernel.Nadam:
+    case Kernel.Radam:
+      return [true, true, false];
+    case Kernel.Lion:
+      return [true, false, false];
   }
 }

@@ -103,7 +103,10 @@ export function param(init: number | ArrayLike<number>, options?: ParamOptions):
   } else if ((init as unknown as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT === undefined || init instanceof BigInt64Array || init instanceof BigUint64Array) {
     throw new TypeError(`param: init must be an array of numbers, got ${describe(init)}`);
   }
+  // Copy first: `init` may itself be a view of wasm memory (param(other.value)), which the
+  // allocation below can grow and so detach.
+  const values = ArrayBuffer.isView(init) ? new Float32Array(init) : init;
   const p = new Param(length, backend);
-  p.value.set(init);
+  p.value.set(values);
   return p;
 }

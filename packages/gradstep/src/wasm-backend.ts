@@ -5,7 +5,8 @@
  * Two builds of the same crate ship: `gradstep_wasm_bg.wasm` (simd128, f32x4 kernels) and
  * `gradstep_wasm_scalar.wasm` (no SIMD) for runtimes without wasm SIMD. Both give the same bits.
  */
-import initGlue, * as glue from '../wasm/simd/gradstep_wasm.js';
+import initGlue, { initSync as initGlueSync } from '../wasm/simd/gradstep_wasm.js';
+import * as glue from '../wasm/simd/gradstep_wasm.js';
 import type { Backend, Float32Block, StepProgram, TensorBlocks } from './backend.js';
 import { SCALARS, type KernelId } from './kernels.js';
 
@@ -13,10 +14,25 @@ import { SCALARS, type KernelId } from './kernels.js';
 export type WasmSource = URL | string | Request | Response | BufferSource | WebAssembly.Module;
 
 export interface InitOptions {
-  /** The module to load (a URL, its bytes, a fetch Response or a compiled Module). Default: the .wasm next to this file. */
-  wasm?: WasmSource;
+  /**
+   * The module to load: a URL (or a string URL; in Node also a file path), its bytes, a fetch
+   * Response (or a promise of one) or a compiled `WebAssembly.Module`. Default: the entry's own
+   * (the .wasm next to the bundle, or the inlined bytes of `gradstep/inline`).
+   */
+  wasm?: WasmSource | Promise<WasmSource>;
   /** Force the SIMD (true) or the scalar (false) build; default: SIMD where the runtime supports it. */
   simd?: boolean;
+}
+
+/**
+ * How one entry point (Node, browser/bundler, inline) finds the module: each entry passes its own,
+ * so that the browser entry never mentions node:fs and the inline one never fetches.
+ */
+export interface WasmLocator {
+  /** The module to load when init() is given none, for the SIMD or the scalar build. */
+  defaultSource(simd: boolean): WasmSource | Promise<WasmSource>;
+  /** Turns a source the glue cannot load itself (a file: URL or a path in Node) into bytes. */
+  resolve?(source: WasmSource): WasmSource | Promise<WasmSource>;
 }
 
 interface WasmState {
@@ -41,47 +57,68 @@ export function runtimeHasWasmSimd(): boolean {
   }
 }
 
-const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
+const noDefault: WasmLocator = {
+  defaultSource() {
+    throw new Error('gradstep: this build has no default wasm location; pass init({ wasm: url | bytes | WebAssembly.Module })');
+  },
+};
 
-async function defaultSource(simd: boolean): Promise<WasmSource> {
-  const url = simd
-    ? new URL('./gradstep_wasm_bg.wasm', import.meta.url)
-    : new URL('./gradstep_wasm_scalar.wasm', import.meta.url);
-  return isNode && url.protocol === 'file:' ? readNodeFile(url) : url;
-}
-
-async function readNodeFile(url: URL): Promise<Uint8Array> {
-  const { readFile } = await import('node:fs/promises');
-  return readFile(url);
-}
-
-async function load(options: InitOptions): Promise<void> {
+function chooseSimd(options: InitOptions): boolean {
   const simd = options.simd ?? runtimeHasWasmSimd();
   if (simd && !runtimeHasWasmSimd()) throw new Error('gradstep: init({ simd: true }) but this runtime has no wasm SIMD');
-  let source = options.wasm ?? (await defaultSource(simd));
-  if (isNode && (source instanceof URL || (typeof source === 'string' && source.startsWith('file:')))) {
-    const url = new URL(source);
-    if (url.protocol === 'file:') source = await readNodeFile(url);
-  }
+  return simd;
+}
+
+async function load(options: InitOptions, locator: WasmLocator): Promise<void> {
+  const simd = chooseSimd(options);
+  let source = await (options.wasm ?? locator.defaultSource(simd));
+  if (locator.resolve) source = await locator.resolve(source);
   const exports = await initGlue({ module_or_path: source as never });
   state = { memory: exports.memory, simd: glue.simdEnabled() };
+}
+
+function checkOptions(options: InitOptions, name: string): void {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`gradstep: ${name}(options) takes an object, got ${String(options)}`);
+  }
+  const unknown = Object.keys(options).filter((key) => key !== 'wasm' && key !== 'simd');
+  if (unknown.length > 0) throw new TypeError(`gradstep: ${name}() has no option ${unknown.map((k) => JSON.stringify(k)).join(', ')} (options: wasm, simd)`);
 }
 
 /**
  * Loads the wasm backend once. Safe to call again and concurrently: later calls return the first
  * call's promise (and ignore their options). After it resolves, new params default to 'wasm'.
+ * A failed load can be retried.
  */
-export function initWasm(options: InitOptions = {}): Promise<void> {
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(`gradstep: init(options) takes an object, got ${String(options)}`);
-  }
+export function initWasm(options: InitOptions = {}, locator: WasmLocator = noDefault): Promise<void> {
+  checkOptions(options, 'init');
   if (loading === null) {
-    loading = load(options).catch((error: unknown) => {
+    loading = load(options, locator).catch((error: unknown) => {
       loading = null;
       throw error;
     });
   }
   return loading;
+}
+
+/**
+ * Loads the wasm backend synchronously from bytes or a compiled module (no default: the inline entry
+ * passes its own bytes). Browsers refuse to compile modules over 8 MB on the main thread this way;
+ * ours is far smaller. Throws while an asynchronous init() is still loading.
+ */
+export function initWasmSync(options: InitOptions = {}, defaultBytes?: (simd: boolean) => BufferSource): void {
+  checkOptions(options, 'initSync');
+  if (state !== null) return;
+  if (loading !== null) throw new Error('gradstep: initSync() called while init() is loading; await init() instead');
+  const simd = chooseSimd(options);
+  const source = options.wasm ?? defaultBytes?.(simd);
+  const isModule = typeof WebAssembly === 'object' && source instanceof WebAssembly.Module;
+  if (!(isModule || ArrayBuffer.isView(source) || source instanceof ArrayBuffer)) {
+    throw new TypeError('gradstep: initSync({ wasm }) takes bytes or a WebAssembly.Module (use await init() for URLs and Responses)');
+  }
+  const exports = initGlueSync({ module: source as never });
+  state = { memory: exports.memory, simd: glue.simdEnabled() };
+  loading = Promise.resolve();
 }
 
 export function wasmReady(): boolean {

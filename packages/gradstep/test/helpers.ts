@@ -1,5 +1,5 @@
 /** Shared by the test files: seeded inputs, the optimizer catalogue, bit comparison. */
-import { Adadelta, Adagrad, Adam, AdamW, RMSprop, SGD, type Optimizer, type Param } from 'gradstep';
+import { Adadelta, Adagrad, Adam, Adamax, AdamW, Lion, NAdam, RAdam, RMSprop, SGD, type Optimizer, type Param } from 'gradstep';
 
 export const BACKENDS = ['wasm', 'js'] as const;
 
@@ -37,6 +37,16 @@ export const CONFIGS: [string, Make][] = [
   ['Adam epsHat', (p) => new Adam(p, { epsHat: true, betas: [0.8, 0.99] })],
   ['AdamW', (p) => new AdamW(p)],
   ['AdamW amsgrad', (p) => new AdamW(p, { amsgrad: true, lr: 0.02, weightDecay: 0.2 })],
+  ['Adamax', (p) => new Adamax(p)],
+  ['Adamax wd maximize', (p) => new Adamax(p, { lr: 0.01, weightDecay: 0.05, maximize: true, betas: [0.8, 0.95] })],
+  ['NAdam', (p) => new NAdam(p)],
+  ['NAdam decoupled wd maximize', (p) => new NAdam(p, { weightDecay: 0.1, decoupledWeightDecay: true, maximize: true, momentumDecay: 0.01 })],
+  ['NAdam l2', (p) => new NAdam(p, { weightDecay: 0.1 })],
+  ['RAdam', (p) => new RAdam(p)],
+  ['RAdam early rectification decoupled', (p) => new RAdam(p, { betas: [0.9, 0.9], weightDecay: 0.1, decoupledWeightDecay: true })],
+  ['RAdam l2 maximize', (p) => new RAdam(p, { betas: [0.8, 0.95], weightDecay: 0.1, maximize: true })],
+  ['Lion', (p) => new Lion(p)],
+  ['Lion wd maximize', (p) => new Lion(p, { lr: 3e-4, weightDecay: 0.1, maximize: true, betas: [0.95, 0.98] })],
 ];
 
 /** Equal bit patterns, with every NaN equal to every NaN (payloads are not specified by wasm). */

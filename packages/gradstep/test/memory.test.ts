@@ -3,7 +3,7 @@
 import { Adam, init, memoryStats, param, SGD } from 'gradstep';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, CONFIGS } from './helpers.js';
+import { BACKENDS, CONFIGS, firstBitDifference, seeded } from './helpers.js';
 
 beforeAll(() => init());
 
@@ -24,6 +24,16 @@ describe('wasm memory', () => {
     expect(small.value[1]).toBe(7);
     big.dispose();
     small.dispose();
+  });
+
+  it('param(other.value) copies a view of wasm memory even when the allocation grows memory', () => {
+    const source = param(seeded(5, 1000), { backend: 'wasm' });
+    const copies = [];
+    for (let i = 0; i < 40; i++) copies.push(param(source.value, { backend: 'wasm' })); // grows memory on the way
+    copies.forEach((c) => expect(firstBitDifference(c.value, source.value)).toBe(-1));
+    const big = param(source.value.length * 0 + 4 * 1024 * 1024, { backend: 'wasm' });
+    expect(Array.from(param(source.value).value.subarray(0, 3))).toEqual(Array.from(source.value.subarray(0, 3)));
+    [source, big, ...copies].forEach((p) => p.dispose());
   });
 
   it('makes one wasm call per step, whatever the number of tensors', () => {

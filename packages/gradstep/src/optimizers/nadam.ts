@@ -1,0 +1,93 @@
+import { Flags, Kernel } from '../kernels.js';
+import { Optimizer, type OptimizerSpec, type ParamGroupInput } from '../optimizer.js';
+import type { Param } from '../param.js';
+import { betas, bool, NON_NEGATIVE, num, parseOptions } from './options.js';
+
+export interface NadamOptions {
+  /** Learning rate. Default 2e-3. */
+  lr: number;
+  /** [β1, β2], each in [0, 1). Default [0.9, 0.999]. */
+  betas: [number, number];
+  /** Added to sqrt(v̂). Default 1e-8. */
+  eps: number;
+  /** L2 penalty, or decoupled decay with decoupledWeightDecay. Default 0. */
+  weightDecay: number;
+  /** ψ of the momentum schedule μ_t = β1·(1 − ½·0.96^(t·ψ)). Default 4e-3. */
+  momentumDecay: number;
+  /** Decay p *= 1 − lr·weightDecay before the step (NAdamW) instead of an L2 penalty. Default false. */
+  decoupledWeightDecay: boolean;
+  /** Maximize instead of minimize. Default false. */
+  maximize: boolean;
+}
+
+const SCHEMA = {
+  lr: num(2e-3, NON_NEGATIVE),
+  betas: betas([0.9, 0.999]),
+  eps: num(1e-8, NON_NEGATIVE),
+  weightDecay: num(0, NON_NEGATIVE),
+  momentumDecay: num(4e-3, NON_NEGATIVE),
+  decoupledWeightDecay: bool(),
+  maximize: bool(),
+};
+
+const f = Math.fround;
+
+/**
+ * Π_{k≤t} μ_k, rounded to float32 after every factor as PyTorch's float32 `mu_product` tensor is.
+ * Kept per options object so that consecutive steps cost one multiplication; recomputed from 1 when
+ * the options change or the count does not follow on (after loadStateDict).
+ */
+const products = new WeakMap<NadamOptions, { t: number; product: number }>();
+
+function momentum(o: NadamOptions, t: number): number {
+  return o.betas[0] * (1 - 0.5 * 0.96 ** (t * o.momentumDecay));
+}
+
+function muProduct(o: NadamOptions, t: number): number {
+  let cached = products.get(o);
+  if (cached === undefined || cached.t > t) {
+    cached = { t: 0, product: 1 };
+    products.set(o, cached);
+  }
+  while (cached.t < t) {
+    cached.t++;
+    cached.product = f(cached.product * f(momentum(o, cached.t)));
+  }
+  return cached.product;
+}
+
+const spec: OptimizerSpec<NadamOptions> = {
+  name: 'NAdam',
+  kernel: Kernel.Nadam,
+  stateNames: ['expAvg', 'expAvgSq', ''],
+  resolve: (options) => parseOptions<NadamOptions>('NAdam', SCHEMA, options),
+  flags: (o) =>
+    (o.maximize ? Flags.Maximize : 0) |
+    (o.weightDecay !== 0 ? (o.decoupledWeightDecay ? Flags.DecoupledWeightDecay : Flags.L2WeightDecay) : 0),
+  // Scalars: [lr(1-μ_t)/(1-Πμ), lr·μ_{t+1}/(1-Πμ·μ_{t+1}), 1-β2^t, eps, 1-β1, β2, 1-β2, wd or 1-lr·wd].
+  prepare(o, t, s, i) {
+    const mu = momentum(o, t);
+    const muNext = momentum(o, t + 1);
+    const product = muProduct(o, t);
+    s[i] = (o.lr * (1 - mu)) / (1 - product);
+    s[i + 1] = (o.lr * muNext) / (1 - product * muNext);
+    s[i + 2] = 1 - o.betas[1] ** t;
+    s[i + 3] = o.eps;
+    s[i + 4] = 1 - o.betas[0];
+    s[i + 5] = o.betas[1];
+    s[i + 6] = 1 - o.betas[1];
+    s[i + 7] = o.decoupledWeightDecay ? 1 - o.lr * o.weightDecay : o.weightDecay;
+    return spec.flags(o);
+  },
+};
+
+/**
+ * NAdam (`torch.optim.NAdam`, Dozat 2016): Adam with Nesterov momentum and the momentum schedule
+ * μ_t = β1(1 − ½·0.96^(tψ)); p −= lr(1−μ_t)/(1−Πμ)·g/d + lr·μ_{t+1}/(1−Πμ·μ_{t+1})·m/d with
+ * d = sqrt(v/(1−β2^t)) + ε. (Keras' Nadam uses 0.96^t without ψ; Optax's nadam has no schedule.)
+ */
+export class NAdam extends Optimizer<NadamOptions> {
+  constructor(params: readonly Param[] | readonly ParamGroupInput<NadamOptions>[], options?: Partial<NadamOptions>) {
+    super(spec, params, options);
+  }
+}
