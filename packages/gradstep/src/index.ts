@@ -35,3 +35,4 @@ export { adaBoostRegressor, type AdaBoostRegressorOptions, type AdaBoostRegresso
 export { gradientBoosting, type GradientBoostingOptions, type GradientBoostingRegressor } from './ensembles/gradient-boosting.js';
 export type { FeatureRows } from './ensembles/training-data.js';
 export type { LabelPredictor, NumberPredictor, WeightedClassifierLearner, ResampledRegressorLearner } from './ensembles/weak-learner.js';
+export * from './schedulers/index.js';

@@ -1,0 +1,192 @@
+// The schedulers against torch.optim.lr_scheduler itself (fixtures/torch-schedulers.json, written by
+// fixtures/gen_torch_schedulers.py): the lr of each of two param groups after the constructor and
+// after every step, OneCycleLR's momentum/beta1, ReduceLROnPlateau's counters over fixed metric
+// sequences, SequentialLR chains, the steps at which PyTorch raises, and the arguments it rejects.
+//
+// Tolerance: 1e-12 relative. The arithmetic is PyTorch's, operation for operation, in float64; only
+// Math.cos (V8's fdlibm port) and the C library's cos may differ in the last bit, which the recursive
+// forms then carry along (measured: 9.3e-16 at worst, most values bit-identical; see the last test).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  CosineAnnealingLR,
+  ExponentialLR,
+  LinearLR,
+  LRScheduler,
+  MultiStepLR,
+  OneCycleLR,
+  ReduceLROnPlateau,
+  SequentialLR,
+  StepLR,
+  type SchedulableGroup,
+  type SchedulableOptimizer,
+} from '../packages/gradstep/src/schedulers/index.js';
+
+interface Spec {
+  type: string;
+  options?: Record<string, unknown>;
+  schedulers?: Spec[];
+  milestones?: number[];
+}
+type OptimizerKind = 'sgd' | 'adam' | 'adagrad';
+interface ScheduleCase {
+  name: string;
+  optimizer: OptimizerKind;
+  groupLrs: number[];
+  scheduler: Spec;
+  lrs: number[][];
+  momentum?: number[][];
+  raisesAt?: number;
+  torchError?: string;
+}
+type Extended = number | 'Infinity' | '-Infinity' | 'NaN';
+interface PlateauCase {
+  name: string;
+  groupLrs: number[];
+  options: Record<string, unknown>;
+  metrics: Extended[];
+  lrs: number[][];
+  best: Extended[];
+  numBadEpochs: number[];
+  cooldownCounter: number[];
+}
+interface ErrorCase {
+  name: string;
+  optimizer: OptimizerKind;
+  scheduler: Spec;
+  when: 'constructor' | 'first step';
+  torchError: string;
+}
+
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/torch-schedulers.json', import.meta.url), 'utf8')) as {
+  torch: string;
+  schedules: ScheduleCase[];
+  plateau: PlateauCase[];
+  errors: ErrorCase[];
+};
+
+const TOLERANCE = 1e-12;
+let worstSeen = 0;
+
+/** The optimizers of the generator, as plain param groups: SGD(momentum 0.9), Adam(betas), Adagrad. */
+function fakeOptimizer(kind: OptimizerKind, lrs: number[]): SchedulableOptimizer {
+  return {
+    paramGroups: lrs.map((lr): SchedulableGroup => {
+      if (kind === 'sgd') return { lr, momentum: 0.9 };
+      if (kind === 'adam') return { lr, betas: [0.9, 0.999] };
+      return { lr };
+    }),
+  };
+}
+
+type Scheduler = LRScheduler | SequentialLR | ReduceLROnPlateau;
+
+function build(opt: SchedulableOptimizer, spec: Spec): Scheduler {
+  const o = spec.options as never;
+  switch (spec.type) {
+    case 'StepLR':
+      return new StepLR(opt, o);
+    case 'MultiStepLR':
+      return new MultiStepLR(opt, o);
+    case 'ExponentialLR':
+      return new ExponentialLR(opt, o);
+    case 'CosineAnnealingLR':
+      return new CosineAnnealingLR(opt, o);
+    case 'LinearLR':
+      return new LinearLR(opt, o);
+    case 'OneCycleLR':
+      return new OneCycleLR(opt, o);
+    case 'ReduceLROnPlateau':
+      return new ReduceLROnPlateau(opt, o);
+    case 'SequentialLR':
+      return new SequentialLR(opt, {
+        schedulers: spec.schedulers!.map((child) => build(opt, child)) as LRScheduler[],
+        milestones: spec.milestones!,
+      });
+    default:
+      throw new Error(`unknown scheduler ${spec.type}`);
+  }
+}
+
+function expectClose(got: readonly number[], expected: readonly number[], where: string): void {
+  expect(got.length, where).toBe(expected.length);
+  expected.forEach((e, i) => {
+    const error = e === got[i] ? 0 : Math.abs(got[i] - e) / Math.abs(e);
+    worstSeen = Math.max(worstSeen, error);
+    expect(error, `${where}, group ${i}: got ${got[i]}, PyTorch ${e}`).toBeLessThanOrEqual(TOLERANCE);
+  });
+}
+
+const momentaOf = (opt: SchedulableOptimizer) => opt.paramGroups.map((g) => (g.betas ? g.betas[0] : g.momentum!));
+const decode = (x: Extended): number => (typeof x === 'number' ? x : Number(x));
+
+describe(`torch.optim.lr_scheduler ${fixture.torch}: lr sequences of two param groups`, () => {
+  it.each(fixture.schedules.map((c) => [c.name, c] as const))('%s', (_, c) => {
+    const opt = fakeOptimizer(c.optimizer, c.groupLrs);
+    const scheduler = build(opt, c.scheduler) as LRScheduler | SequentialLR;
+    const check = (epoch: number) => {
+      const where = `epoch ${epoch}`;
+      expectClose(opt.paramGroups.map((g) => g.lr), c.lrs[epoch], where);
+      expect(scheduler.getLastLr(), where).toEqual(opt.paramGroups.map((g) => g.lr));
+      expect(scheduler.lastEpoch, where).toBe(epoch);
+      if (c.momentum) expectClose(momentaOf(opt), c.momentum[epoch], `${where} momentum`);
+    };
+    check(0);
+    for (let epoch = 1; epoch < c.lrs.length; epoch++) {
+      scheduler.step();
+      check(epoch);
+    }
+    if (c.raisesAt !== undefined) {
+      // PyTorch raises at this step (past totalSteps, or its division by zero); so does gradstep,
+      // without moving on.
+      expect(c.raisesAt).toBe(c.lrs.length);
+      expect(() => scheduler.step()).toThrow(RangeError);
+      expect(scheduler.lastEpoch).toBe(c.lrs.length - 1);
+      expect(opt.paramGroups.map((g) => g.lr)).toEqual(c.lrs[c.lrs.length - 1]);
+    }
+  });
+});
+
+describe(`torch.optim.lr_scheduler ${fixture.torch}: ReduceLROnPlateau over fixed metric sequences`, () => {
+  it.each(fixture.plateau.map((c) => [c.name, c] as const))('%s', (_, c) => {
+    const opt = fakeOptimizer('sgd', c.groupLrs);
+    const scheduler = new ReduceLROnPlateau(opt, c.options);
+    expect(scheduler.getLastLr()).toEqual(c.groupLrs);
+    expect(scheduler.best).toBe(c.options.mode === 'max' ? -Infinity : Infinity);
+    c.metrics.forEach((metric, k) => {
+      scheduler.step(decode(metric));
+      const where = `after metric #${k} (${metric})`;
+      expectClose(opt.paramGroups.map((g) => g.lr), c.lrs[k], where);
+      expect(scheduler.getLastLr(), where).toEqual(opt.paramGroups.map((g) => g.lr));
+      expect(scheduler.best, where).toBe(decode(c.best[k]));
+      expect(scheduler.numBadEpochs, where).toBe(c.numBadEpochs[k]);
+      expect(scheduler.inCooldown, where).toBe(c.cooldownCounter[k] > 0);
+      expect(scheduler.stateDict().state.cooldownCounter, where).toBe(c.cooldownCounter[k]);
+      expect(scheduler.lastEpoch).toBe(k + 1);
+    });
+  });
+});
+
+describe(`torch.optim.lr_scheduler ${fixture.torch}: arguments PyTorch rejects`, () => {
+  it.each(fixture.errors.map((c) => [c.name, c] as const))('%s', (_, c) => {
+    // gradstep rejects in the constructor even where PyTorch only fails on the first step.
+    const opt = fakeOptimizer(c.optimizer, [0.1, 0.05]);
+    let error: unknown;
+    try {
+      build(opt, c.scheduler);
+    } catch (e) {
+      error = e;
+    }
+    expect(error, `PyTorch raises (${c.when}): ${c.torchError}`).toBeDefined();
+    expect(error instanceof RangeError || error instanceof TypeError, String(error)).toBe(true);
+    // Before any lr changes (except a SequentialLR's: its schedulers exist, and set lrs, before it checks).
+    if (c.scheduler.type !== 'SequentialLR') expect(opt.paramGroups.map((g) => g.lr)).toEqual([0.1, 0.05]);
+  });
+});
+
+describe('tolerance actually needed', () => {
+  it('stays far below 1e-12 relative', () => {
+    // Runs after the comparisons above (same file, in order): a few ulps at most.
+    expect(worstSeen).toBeLessThan(1e-14);
+  });
+});
