@@ -11,6 +11,7 @@
 //! caller in float64 and passed here rounded to float32, as PyTorch casts its Python-float coefficients.
 
 pub mod lane;
+pub mod reductions;
 pub mod rules;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod simd128;

@@ -91,3 +91,35 @@ impl Lane for F32x4 {
         F32x4(v128_bitselect(f32x4_splat(1.0), with_negatives, positive))
     }
 }
+
+/// The f32x4 body of [`crate::reductions::norm_partial`]: lanes 0..3 of the float64 accumulators over
+/// the largest multiple of 4 elements, and where that body ends.
+pub fn norm_lanes(grad: &[f32], norm: crate::reductions::Norm) -> ([f64; 4], usize) {
+    use crate::reductions::Norm;
+    let body = grad.len() - grad.len() % 4;
+    let (mut low, mut high) = (f64x2_splat(0.0), f64x2_splat(0.0));
+    let mut i = 0;
+    while i < body {
+        let chunk = &grad[i..i + 4];
+        // SAFETY: `chunk` holds exactly 4 f32 (16 bytes); v128_load has no alignment requirement.
+        let v = unsafe { v128_load(chunk.as_ptr() as *const v128) };
+        let (a, b) = (f64x2_promote_low_f32x4(v), f64x2_promote_low_f32x4(i32x4_shuffle::<2, 3, 0, 1>(v, v)));
+        match norm {
+            Norm::L1 => {
+                low = f64x2_add(low, f64x2_abs(a));
+                high = f64x2_add(high, f64x2_abs(b));
+            }
+            Norm::L2 => {
+                low = f64x2_add(low, f64x2_mul(a, a));
+                high = f64x2_add(high, f64x2_mul(b, b));
+            }
+            Norm::Inf => {
+                low = f64x2_max(low, f64x2_abs(a));
+                high = f64x2_max(high, f64x2_abs(b));
+            }
+        }
+        i += 4;
+    }
+    let lanes = [f64x2_extract_lane::<0>(low), f64x2_extract_lane::<1>(low), f64x2_extract_lane::<0>(high), f64x2_extract_lane::<1>(high)];
+    (lanes, body)
+}

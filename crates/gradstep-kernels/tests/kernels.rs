@@ -262,3 +262,28 @@ fn bandwidth_probe_computes_a_plus_scalar_b_with_simd_body_and_tail() {
     }
     assert!(!gradstep_kernels::bandwidth_probe(&mut [0.0; 2], &[0.0; 3], 1.0));
 }
+
+#[test]
+fn gradient_norm_partials_follow_the_documented_order() {
+    use gradstep_kernels::reductions::{clamp_in_place, norm_partial, scale_in_place, Norm};
+    for n in 0..=9 {
+        let g = values(7, n);
+        let mut lanes = [0.0f64; 4];
+        for (i, &x) in g.iter().enumerate() {
+            lanes[i % 4] += (x as f64) * (x as f64);
+        }
+        assert_eq!(norm_partial(&g, Norm::L2).to_bits(), ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])).to_bits());
+        let max = g.iter().fold(0.0f64, |m, &x| m.max((x as f64).abs()));
+        assert_eq!(norm_partial(&g, Norm::Inf), max);
+        let sum: f64 = g.iter().map(|&x| (x as f64).abs()).sum();
+        assert!((norm_partial(&g, Norm::L1) - sum).abs() <= 1e-12 * sum.max(1.0));
+    }
+    assert!(norm_partial(&[1.0, f32::NAN], Norm::Inf).is_nan());
+    let mut g = [2.0f32, -3.0, f32::NAN, 0.5];
+    clamp_in_place(&mut g, 1.0);
+    assert_eq!(&g[..2], &[1.0, -1.0]);
+    assert!(g[2].is_nan());
+    assert_eq!(g[3], 0.5);
+    scale_in_place(&mut g[..2], 0.5);
+    assert_eq!(&g[..2], &[0.5, -0.5]);
+}

@@ -64,6 +64,27 @@ pub fn bandwidth_probe(a_ptr: u32, b_ptr: u32, len: u32, scalar: f32) -> u32 {
     })
 }
 
+/// Writes each listed gradient's contribution to a norm (`norm`: 1 Σ|g|, 2 Σg², 0 max|g|; see
+/// `gradstep_kernels::reductions`) as an f64 at `out_ptr + 8·i`. The list at `list_ptr` holds
+/// `count` pairs `[grad_ptr, len]`. Returns 0, 1 for an unknown norm, 3 for an invalid block.
+#[wasm_bindgen(js_name = gradNorms)]
+pub fn grad_norms(norm: u32, list_ptr: u32, count: u32, out_ptr: u32) -> u32 {
+    let Some(norm) = gradstep_kernels::reductions::Norm::from_id(norm) else { return 1 };
+    memory::with_grad_list(list_ptr, count as usize, out_ptr, |grad, out| *out = gradstep_kernels::reductions::norm_partial(grad, norm))
+}
+
+/// Multiplies every listed gradient by `coefficient` (float32). Returns 0, or 3 for an invalid block.
+#[wasm_bindgen(js_name = scaleGrads)]
+pub fn scale_grads(list_ptr: u32, count: u32, coefficient: f32) -> u32 {
+    memory::with_grad_list(list_ptr, count as usize, 0, |grad, _| gradstep_kernels::reductions::scale_in_place(grad, coefficient))
+}
+
+/// Clamps every listed gradient to [−clip, clip] (NaN passes through). Returns 0, or 3 for an invalid block.
+#[wasm_bindgen(js_name = clampGrads)]
+pub fn clamp_grads(list_ptr: u32, count: u32, clip: f32) -> u32 {
+    memory::with_grad_list(list_ptr, count as usize, 0, |grad, _| gradstep_kernels::reductions::clamp_in_place(grad, clip))
+}
+
 /// True when this module was compiled with simd128 (the f32x4 body runs).
 #[wasm_bindgen(js_name = simdEnabled)]
 pub fn simd_enabled() -> bool {

@@ -147,3 +147,28 @@ pub fn with_probe_slices(a: u32, b: u32, len: usize, f: impl FnOnce(&mut [f32], 
     f(a, b);
     0
 }
+
+/// Calls `f` with each gradient of the list at `list_ptr` (`count` pairs `[grad_ptr, len]`), one at a
+/// time, and the f64 output slot `out_ptr + 8·i` (a scratch value when `out_ptr` is 0). Returns 0, or
+/// 3 when the list, a block or the output is invalid (nothing after the invalid entry is touched).
+pub fn with_grad_list(list_ptr: u32, count: usize, out_ptr: u32, mut f: impl FnMut(&mut [f32], &mut f64)) -> u32 {
+    let Some(words) = count.checked_mul(2) else { return 3 };
+    if !valid_block(list_ptr, words) || (out_ptr != 0 && (out_ptr % 8 != 0 || !valid_block(out_ptr, 2 * count))) {
+        return 3;
+    }
+    for i in 0..count {
+        // SAFETY: the list lies inside linear memory and is aligned (checked above); copied out.
+        let [ptr, len] = unsafe { *((list_ptr as usize + 8 * i) as *const [u32; 2]) };
+        if !valid_block(ptr, len as usize) || (out_ptr != 0 && overlaps((ptr, len as usize), (out_ptr, 2 * count))) {
+            return 3;
+        }
+        // SAFETY: inside linear memory and aligned (checked above); the only live reference to this
+        // block during the call (entries are handed out one at a time, and the output is elsewhere).
+        let grad = unsafe { core::slice::from_raw_parts_mut(ptr as usize as *mut f32, len as usize) };
+        let mut scratch = 0.0;
+        // SAFETY: inside linear memory and 8-byte aligned (checked above), not overlapping `grad`.
+        let out = if out_ptr == 0 { &mut scratch } else { unsafe { &mut *((out_ptr as usize + 8 * i) as *mut f64) } };
+        f(grad, out);
+    }
+    0
+}

@@ -39,6 +39,15 @@ export interface Backend {
   readonly name: BackendName;
   allocate(length: number): Float32Block;
   prepareStep(kernel: KernelId, tensors: readonly TensorBlocks[], groups: number): StepProgram;
+  /**
+   * Each gradient's contribution to a norm, into `out[i]`: Σ|g| (norm 1), Σg² (norm 2) or max|g|
+   * (norm 0), reduced in float64 in a fixed order (see crates/gradstep-kernels/src/reductions.rs).
+   */
+  gradNorms(norm: 0 | 1 | 2, grads: readonly Float32Block[], out: Float64Array): void;
+  /** g = g·coefficient (float32) for every block. */
+  scaleGrads(grads: readonly Float32Block[], coefficient: number): void;
+  /** g = min(max(g, −clip), clip) for every block; NaN passes through. */
+  clampGrads(grads: readonly Float32Block[], clip: number): void;
   /** a = a + scalar·b, the benchmarks' memory-bandwidth probe; blocks of equal length. */
   bandwidthProbe(a: Float32Block, b: Float32Block, scalar: number): void;
 }

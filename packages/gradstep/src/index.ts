@@ -22,6 +22,7 @@ export { Lion, type LionOptions } from './optimizers/lion.js';
 export { runtimeHasWasmSimd, wasmSimd, type InitOptions, type WasmSource } from './wasm-backend.js';
 export { memoryStats, type MemoryStats } from './memory-stats.js';
 export { bandwidthProbe } from './bandwidth-probe.js';
+export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from './clip-grad.js';
 export * from './model-selection/index.js';
 export { crossValidate, type CrossValidateOptions, type CrossValidateResult } from './evaluation/cross-validate.js';
 export { learningCurve, type LearningCurveOptions, type LearningCurveResult } from './evaluation/learning-curve.js';

@@ -48,6 +48,38 @@ export const jsBackend: Backend = {
   name: 'js',
   allocate: (length) => new JsBlock(length),
   prepareStep: (kernel, tensors) => new JsStepProgram(kernel, tensors),
+  gradNorms(norm, grads, out) {
+    grads.forEach((block, t) => {
+      const g = block.view();
+      // Element i goes to accumulator i mod 4, as in the wasm reduction; doubles need no rounding help.
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+      for (let i = 0; i < g.length; i++) {
+        const x = g[i];
+        const term = norm === 2 ? x * x : Math.abs(x);
+        switch (i & 3) {
+          case 0: a0 = norm === 0 ? Math.max(a0, term) : a0 + term; break;
+          case 1: a1 = norm === 0 ? Math.max(a1, term) : a1 + term; break;
+          case 2: a2 = norm === 0 ? Math.max(a2, term) : a2 + term; break;
+          default: a3 = norm === 0 ? Math.max(a3, term) : a3 + term;
+        }
+      }
+      out[t] = norm === 0 ? Math.max(Math.max(a0, a1), Math.max(a2, a3)) : a0 + a1 + (a2 + a3);
+    });
+  },
+  scaleGrads(grads, coefficient) {
+    const c = Math.fround(coefficient);
+    for (const block of grads) {
+      const g = block.view();
+      for (let i = 0; i < g.length; i++) g[i] *= c;
+    }
+  },
+  clampGrads(grads, clip) {
+    const c = Math.fround(clip);
+    for (const block of grads) {
+      const g = block.view();
+      for (let i = 0; i < g.length; i++) g[i] = Math.min(Math.max(g[i], -c), c);
+    }
+  },
   bandwidthProbe(a, b, scalar) {
     const x = a.view(), y = b.view();
     const s = Math.fround(scalar);

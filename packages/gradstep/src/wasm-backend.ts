@@ -240,6 +240,26 @@ class WasmStepProgram implements StepProgram {
   }
 }
 
+/** Writes the list `[grad_ptr, len]…` of `grads` into a temporary wasm block for the duration of `call`. */
+function withGradList(grads: readonly Float32Block[], call: (listAddress: number) => void): void {
+  if (grads.length === 0) return;
+  const list = new WasmBlock(2 * grads.length);
+  try {
+    const words = new Uint32Array(state!.memory.buffer, list.address, 2 * grads.length);
+    grads.forEach((g, i) => {
+      words[2 * i] = addressOf(g);
+      words[2 * i + 1] = g.length;
+    });
+    call(list.address);
+  } finally {
+    list.free();
+  }
+}
+
+function checkListCall(code: number, name: string): void {
+  if (code !== 0) throw new Error(`gradstep: wasm ${name} rejected its gradient list (code ${code}); this is a gradstep bug`);
+}
+
 function addressOf(block: Float32Block): number {
   if (!(block instanceof WasmBlock)) throw new TypeError('gradstep: a js block was given to the wasm backend');
   return block.address;
@@ -249,6 +269,23 @@ export const wasmBackend: Backend = {
   name: 'wasm',
   allocate: (length) => new WasmBlock(length),
   prepareStep: (kernel, tensors, groups) => new WasmStepProgram(kernel, tensors.length, groups, tensors),
+  gradNorms(norm, grads, out) {
+    withGradList(grads, (list) => {
+      const results = new WasmBlock(2 * grads.length); // f64s: 16-byte aligned like every block
+      try {
+        checkListCall(glue.gradNorms(norm, list, grads.length, results.address), 'gradNorms');
+        out.set(new Float64Array(state!.memory.buffer, results.address, grads.length));
+      } finally {
+        results.free();
+      }
+    });
+  },
+  scaleGrads(grads, coefficient) {
+    withGradList(grads, (list) => checkListCall(glue.scaleGrads(list, grads.length, coefficient), 'scaleGrads'));
+  },
+  clampGrads(grads, clip) {
+    withGradList(grads, (list) => checkListCall(glue.clampGrads(list, grads.length, clip), 'clampGrads'));
+  },
   bandwidthProbe(a, b, scalar) {
     if (glue.bandwidthProbe(addressOf(a), addressOf(b), a.length, scalar) !== 0) {
       throw new Error('gradstep: wasm bandwidthProbe rejected its blocks; this is a gradstep bug');

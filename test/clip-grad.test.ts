@@ -1,0 +1,87 @@
+// Gradient clipping against torch.nn.utils (float32), on both backends, which must agree bit for bit.
+import { readFileSync } from 'node:fs';
+import { clipGradNorm, clipGradValue, init, param, type Param } from 'gradstep';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+interface NormCase { kind: 'norm'; normType: number | 'inf'; maxNorm: number; grads: number[][]; total: number; clipped: number[][] }
+interface ValueCase { kind: 'value'; clip: number; grads: number[][]; clipped: number[][] }
+const cases: (NormCase | ValueCase)[] = JSON.parse(readFileSync(new URL('./fixtures/torch-clip.json', import.meta.url), 'utf8')).cases;
+
+beforeAll(() => init());
+
+const BACKENDS = ['wasm', 'js'] as const;
+const paramsWithGrads = (grads: number[][], backend: 'wasm' | 'js'): Param[] =>
+  grads.map((g) => {
+    const p = param(g.length, { backend });
+    p.grad.set(g);
+    return p;
+  });
+const bits = (params: Param[]) => params.map((p) => Array.from(new Uint32Array(p.grad.slice().buffer)));
+
+describe('clipGradNorm against torch.nn.utils.clip_grad_norm_', () => {
+  it.each(cases.filter((c): c is NormCase => c.kind === 'norm').map((c) => [`norm ${c.normType}, maxNorm ${c.maxNorm}`, c] as const))('%s', (_name, c) => {
+    const normType = c.normType === 'inf' ? Infinity : c.normType;
+    const [wasm, js] = BACKENDS.map((backend) => {
+      const params = paramsWithGrads(c.grads, backend);
+      return { total: clipGradNorm(params, c.maxNorm, { normType }), params };
+    });
+    expect(wasm.total).toBe(js.total);
+    expect(bits(wasm.params)).toEqual(bits(js.params));
+    expect(Math.abs(wasm.total - c.total)).toBeLessThanOrEqual(2e-6 * c.total);
+    wasm.params.forEach((p, k) => p.grad.forEach((g, i) => expect(Math.abs(g - c.clipped[k][i])).toBeLessThanOrEqual(4e-6 * Math.abs(c.clipped[k][i]) + 1e-12)));
+  });
+});
+
+describe('clipGradValue against torch.nn.utils.clip_grad_value_', () => {
+  it.each(cases.filter((c): c is ValueCase => c.kind === 'value').map((c) => [`clip ${c.clip}`, c] as const))('%s', (_name, c) => {
+    for (const backend of BACKENDS) {
+      const params = paramsWithGrads(c.grads, backend);
+      clipGradValue(params, c.clip);
+      params.forEach((p, k) => expect(Array.from(p.grad)).toEqual(c.clipped[k].map(Math.fround)));
+    }
+  });
+});
+
+describe.each(BACKENDS)('clipping on %s', (backend) => {
+  it('propagates non-finite norms as PyTorch, or throws with errorIfNonfinite', () => {
+    const nan = paramsWithGrads([[1, 2], [NaN, 3]], backend);
+    expect(clipGradNorm(nan, 1)).toBeNaN();
+    expect(nan.flatMap((p) => Array.from(p.grad)).every(Number.isNaN)).toBe(true);
+    const inf = paramsWithGrads([[1, -2], [Infinity, 3]], backend);
+    expect(clipGradNorm(inf, 1)).toBe(Infinity);
+    expect(Array.from(inf[0].grad)).toEqual([0, -0]);
+    expect(Number.isNaN(inf[1].grad[0])).toBe(true);
+    const guarded = paramsWithGrads([[NaN, 1]], backend);
+    expect(() => clipGradNorm(guarded, 1, { errorIfNonfinite: true })).toThrow(/the total norm of order 2 of the gradients is NaN/);
+    expect(guarded[0].grad[1]).toBe(1);
+    const clampNaN = paramsWithGrads([[NaN, 5, -5, 0.1]], backend);
+    clipGradValue(clampNaN, 1);
+    expect(Array.from(clampNaN[0].grad)).toEqual([NaN, 1, -1, Math.fround(0.1)]);
+  });
+
+  it('leaves gradients under the limit unscaled, returns 0 for no params, and validates', () => {
+    const small = paramsWithGrads([[0.3, 0.4]], backend);
+    expect(clipGradNorm(small, 10)).toBeCloseTo(0.5, 7);
+    expect(Array.from(small[0].grad)).toEqual([Math.fround(0.3), Math.fround(0.4)]);
+    expect(clipGradNorm([], 1)).toBe(0);
+    expect(() => clipGradNorm([param(0, { backend })], 1, { normType: Infinity })).toThrow(/the inf norm of the empty gradient of params\[0\] is undefined/);
+    expect(() => clipGradNorm(small, -1)).toThrow(/clipGradNorm: maxNorm must be a finite number >= 0, got -1/);
+    expect(() => clipGradNorm(small, 1, { normType: 0 })).toThrow(/normType must be a number > 0 or Infinity, got 0/);
+    expect(() => clipGradNorm(small, 1, { norm: 2 } as never)).toThrow(/unknown option "norm"/);
+    expect(() => clipGradNorm([small[0], small[0]], 1)).toThrow(/is given twice/);
+    expect(() => clipGradValue(small, NaN)).toThrow(/clipValue must be a finite number >= 0, got NaN/);
+  });
+
+  it('gives the same bits on both backends at every tail length and large sizes', () => {
+    for (const n of [1, 2, 3, 4, 5, 7, 8, 9, 1001, 65_539]) {
+      const grads = [Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + n) * 10 ** ((i % 7) - 3)), [0.5, -0.25, 3]];
+      const [w, j] = BACKENDS.map((b) => paramsWithGrads(grads, b));
+      expect(clipGradNorm(w, 0.1, { normType: 2 })).toBe(clipGradNorm(j, 0.1, { normType: 2 }));
+      expect(bits(w)).toEqual(bits(j));
+      expect(clipGradNorm(w, 0.05, { normType: 1 })).toBe(clipGradNorm(j, 0.05, { normType: 1 }));
+      expect(clipGradNorm(w, 0.01, { normType: Infinity })).toBe(clipGradNorm(j, 0.01, { normType: Infinity }));
+      expect(clipGradNorm(w, 0.01, { normType: 3 })).toBe(clipGradNorm(j, 0.01, { normType: 3 }));
+      expect(bits(w)).toEqual(bits(j));
+    }
+  });
+});
