@@ -1,0 +1,29 @@
+// The examples README points to run from the built package and print sensible results.
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+const run = (file: string) => execFileSync(process.execPath, [file], { encoding: 'utf8', timeout: 120_000 });
+
+describe('examples', () => {
+  it('train-every-optimizer.mjs trains with every optimizer and both backends agree', () => {
+    const out = run('examples/train-every-optimizer.mjs');
+    const finalLosses = [...out.matchAll(/^(.{16}) wasm .* ([\d.]+)\s*$/gm)].map((m) => [m[1].trim(), Number(m[2])] as const);
+    expect(finalLosses.map(([name]) => name)).toEqual(['GD (SGD)', 'Momentum', 'Nesterov (NAG)', 'Adagrad', 'Adadelta', 'RMSprop', 'Adam', 'Adam (Keras ε̂)', 'AdamW']);
+    for (const [, loss] of finalLosses) expect(loss).toBeLessThan(0.45); // from log 2 ≈ 0.693
+    expect(out.match(/ yes$/gm)).toHaveLength(9);
+  });
+
+  it('model-selection.mjs runs the README model-selection examples', () => {
+    const out = run('examples/model-selection.mjs');
+    const number = (pattern: RegExp) => Number(out.match(pattern)![1]);
+    expect(out).toContain('trainTestSplit: 300 train / 100 test');
+    expect(number(/5-fold CV accuracy: ([\d.]+)/)).toBeGreaterThan(0.8);
+    expect(number(/bagging 25 trees: test accuracy ([\d.]+)/)).toBeGreaterThan(0.75);
+    expect(number(/AdaBoost \(SAMME, 50 stumps\): test accuracy ([\d.]+)/)).toBeGreaterThan(0.75);
+    const [loss, bias, variance] = out.match(/loss ([\d.]+), bias ([\d.]+), variance ([\d.]+)/)!.slice(1).map(Number);
+    expect(loss).toBeGreaterThan(0);
+    expect(bias + variance).toBeGreaterThan(0);
+    const [lower, upper] = out.match(/interval of the mean CV accuracy: \[([\d.]+), ([\d.]+)\]/)!.slice(1).map(Number);
+    expect(lower).toBeLessThanOrEqual(upper);
+  });
+});
