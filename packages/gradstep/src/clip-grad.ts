@@ -71,7 +71,7 @@ export function clipGradNorm(params: Param | Param[], maxNorm: number, options?:
   let partials: Float64Array;
   if (normType === 2 || normType === 1 || normType === Infinity) {
     partials = new Float64Array(list.length);
-    backend.gradNorms(normType === Infinity ? 0 : normType, grads, partials);
+    backend.gradNorms(normType === Infinity ? 0 : (normType as 1 | 2), grads, partials);
   } else {
     partials = generalPartials(list, normType);
   }
