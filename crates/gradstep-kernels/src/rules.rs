@@ -273,6 +273,17 @@ impl<const F: u32> UpdateRule for RmspropRule<F> {
     }
 }
 
+/// Adam's moment updates, shared by Adam, NAdam and RAdam: `m = m + (1-β1)*(g - m)` (PyTorch's lerp)
+/// and `v = β2*v + ((1-β2)*g)*g`, written to state slots 0 and 1 and returned.
+#[inline(always)]
+fn update_moments<L: Lane>(state: &mut [L; 3], g: L, one_minus_beta1: f32, beta2: f32, one_minus_beta2: f32) -> (L, L) {
+    let exp_avg = state[0] + L::splat(one_minus_beta1) * (g - state[0]);
+    let exp_avg_sq = state[1] * L::splat(beta2) + (L::splat(one_minus_beta2) * g) * g;
+    state[0] = exp_avg;
+    state[1] = exp_avg_sq;
+    (exp_avg, exp_avg_sq)
+}
+
 /// Adam and AdamW, optionally AMSGrad (`torch.optim.Adam`, `torch.optim.AdamW`), and Keras's ε̂ form.
 ///
 /// Flags: MAXIMIZE, L2_WEIGHT_DECAY, DECOUPLED_WEIGHT_DECAY, AMSGRAD.
@@ -325,10 +336,7 @@ impl<const F: u32> UpdateRule for AdamRule<F> {
     fn update<L: Lane>(&self, p: L, grad: L, state: &mut [L; 3]) -> L {
         let p = if has(F, flags::DECOUPLED_WEIGHT_DECAY) { p * L::splat(self.decoupled_decay_factor) } else { p };
         let g = effective_grad::<L, F>(grad, p, self.weight_decay);
-        let exp_avg = state[0] + L::splat(self.one_minus_beta1) * (g - state[0]);
-        let exp_avg_sq = state[1] * L::splat(self.beta2) + (L::splat(self.one_minus_beta2) * g) * g;
-        state[0] = exp_avg;
-        state[1] = exp_avg_sq;
+        let (exp_avg, exp_avg_sq) = update_moments(state, g, self.one_minus_beta1, self.beta2, self.one_minus_beta2);
         let second_moment = if has(F, flags::AMSGRAD) {
             state[2] = state[2].maximum(exp_avg_sq);
             state[2]
@@ -426,10 +434,7 @@ impl<const F: u32> UpdateRule for NadamRule<F> {
     fn update<L: Lane>(&self, p: L, grad: L, state: &mut [L; 3]) -> L {
         let p = decoupled_decay::<L, F>(p, self.weight_decay_or_factor);
         let g = effective_grad::<L, F>(grad, p, self.weight_decay_or_factor);
-        let exp_avg = state[0] + L::splat(self.one_minus_beta1) * (g - state[0]);
-        let exp_avg_sq = state[1] * L::splat(self.beta2) + (L::splat(self.one_minus_beta2) * g) * g;
-        state[0] = exp_avg;
-        state[1] = exp_avg_sq;
+        let (exp_avg, exp_avg_sq) = update_moments(state, g, self.one_minus_beta1, self.beta2, self.one_minus_beta2);
         let denom = (exp_avg_sq / L::splat(self.bias_correction2)).sqrt() + L::splat(self.eps);
         let p = p - (L::splat(self.grad_coefficient) * g) / denom;
         p - (L::splat(self.momentum_coefficient) * exp_avg) / denom
@@ -479,10 +484,7 @@ impl<const F: u32> UpdateRule for RadamRule<F> {
     fn update<L: Lane>(&self, p: L, grad: L, state: &mut [L; 3]) -> L {
         let p = decoupled_decay::<L, F>(p, self.weight_decay_or_factor);
         let g = effective_grad::<L, F>(grad, p, self.weight_decay_or_factor);
-        let exp_avg = state[0] + L::splat(self.one_minus_beta1) * (g - state[0]);
-        let exp_avg_sq = state[1] * L::splat(self.beta2) + (L::splat(self.one_minus_beta2) * g) * g;
-        state[0] = exp_avg;
-        state[1] = exp_avg_sq;
+        let (exp_avg, exp_avg_sq) = update_moments(state, g, self.one_minus_beta1, self.beta2, self.one_minus_beta2);
         let corrected = exp_avg / L::splat(self.bias_correction1);
         if has(F, flags::RECTIFY) {
             let adaptive = L::splat(self.bias_correction2_sqrt) / (exp_avg_sq.sqrt() + L::splat(self.eps));
