@@ -13,6 +13,12 @@ describe('examples', () => {
     expect(out.match(/ yes$/gm)).toHaveLength(9);
   });
 
+  it('train-mlp.mjs trains the digits MLP with early stopping', () => {
+    const out = run('examples/train-mlp.mjs');
+    expect(out).toMatch(/stopped: (early-stopping|completed) after \d+ epochs/);
+    expect(Number(out.match(/validation accuracy ([\d.]+)/)![1])).toBeGreaterThan(0.95);
+  });
+
   it('model-selection.mjs runs the README model-selection examples', () => {
     const out = run('examples/model-selection.mjs');
     const number = (pattern: RegExp) => Number(out.match(pattern)![1]);
