@@ -23,6 +23,10 @@ pub trait Lane:
     fn zero_if_negative(self) -> Self;
     /// |x| (clears the sign bit).
     fn abs(self) -> Self;
+    /// `WIDTH` values `src[0], src[stride], src[2·stride], …` (a column of a row-major matrix).
+    fn load_strided(src: &[f32], stride: usize) -> Self;
+    /// Writes the lanes to `dst[0], dst[stride], …`.
+    fn store_strided(self, dst: &mut [f32], stride: usize);
     /// `x > 0 ? 1 : x < 0 ? −1 : x`: ±1, with ±0 and NaN passing through (torch.sign).
     fn sign(self) -> Self;
 }
@@ -70,6 +74,14 @@ impl Lane for f32 {
     #[inline(always)]
     fn abs(self) -> f32 {
         f32::abs(self)
+    }
+    #[inline(always)]
+    fn load_strided(src: &[f32], _stride: usize) -> f32 {
+        src[0]
+    }
+    #[inline(always)]
+    fn store_strided(self, dst: &mut [f32], _stride: usize) {
+        dst[0] = self;
     }
     #[inline(always)]
     fn sign(self) -> f32 {
@@ -133,6 +145,14 @@ impl Lane for EmulatedF32x4 {
     }
     fn abs(self) -> Self {
         EmulatedF32x4(self.0.map(f32::abs))
+    }
+    fn load_strided(src: &[f32], stride: usize) -> Self {
+        EmulatedF32x4(core::array::from_fn(|k| src[k * stride]))
+    }
+    fn store_strided(self, dst: &mut [f32], stride: usize) {
+        for k in 0..4 {
+            dst[k * stride] = self.0[k];
+        }
     }
     fn sign(self) -> Self {
         EmulatedF32x4(self.0.map(Lane::sign))

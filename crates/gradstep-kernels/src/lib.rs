@@ -10,6 +10,7 @@
 //! Per-step scalars (bias corrections, decayed learning rates) are computed once per step by the
 //! caller in float64 and passed here rounded to float32, as PyTorch casts its Python-float coefficients.
 
+pub mod dense;
 pub mod lane;
 pub mod reductions;
 pub mod rules;
@@ -177,4 +178,28 @@ pub fn bandwidth_probe_lanes<L: lane::Lane>(a: &mut [f32], b: &[f32], scalar: f3
     for j in i..n {
         a[j] += scalar * b[j];
     }
+}
+
+/// [`dense::dense_forward`] with the platform's lanes (f32x4 on wasm32 with simd128).
+pub fn dense_forward(shape: dense::DenseShape, input: &[f32], weights: &[f32], bias: &[f32], output: &mut [f32]) {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    dense::dense_forward::<simd128::F32x4>(shape, input, weights, bias, output);
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    dense::dense_forward::<f32>(shape, input, weights, bias, output);
+}
+
+/// [`dense::dense_backward`] with the platform's lanes.
+pub fn dense_backward(
+    shape: dense::DenseShape,
+    input: &[f32],
+    weights: &[f32],
+    d_output: &[f32],
+    grad_weights: &mut [f32],
+    grad_bias: &mut [f32],
+    d_input: Option<&mut [f32]>,
+) {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    dense::dense_backward::<simd128::F32x4>(shape, input, weights, d_output, grad_weights, grad_bias, d_input);
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    dense::dense_backward::<f32>(shape, input, weights, d_output, grad_weights, grad_bias, d_input);
 }

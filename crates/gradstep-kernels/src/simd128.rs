@@ -83,6 +83,17 @@ impl Lane for F32x4 {
         F32x4(f32x4_abs(self.0))
     }
     #[inline(always)]
+    fn load_strided(src: &[f32], stride: usize) -> Self {
+        F32x4(f32x4(src[0], src[stride], src[2 * stride], src[3 * stride]))
+    }
+    #[inline(always)]
+    fn store_strided(self, dst: &mut [f32], stride: usize) {
+        dst[0] = f32x4_extract_lane::<0>(self.0);
+        dst[stride] = f32x4_extract_lane::<1>(self.0);
+        dst[2 * stride] = f32x4_extract_lane::<2>(self.0);
+        dst[3 * stride] = f32x4_extract_lane::<3>(self.0);
+    }
+    #[inline(always)]
     fn sign(self) -> Self {
         let zero = f32x4_splat(0.0);
         let positive = f32x4_gt(self.0, zero);

@@ -287,3 +287,54 @@ fn gradient_norm_partials_follow_the_documented_order() {
     scale_in_place(&mut g[..2], 0.5);
     assert_eq!(&g[..2], &[0.5, -0.5]);
 }
+
+#[test]
+fn dense_layers_same_bits_on_every_lane_type_and_correct_values() {
+    use gradstep_kernels::dense::{dense_backward, dense_forward, DenseShape};
+    for rows in 0..=9 {
+        for inputs in 1..=6 {
+            for outputs in [1, 3, 4, 5, 9] {
+                let shape = DenseShape { rows, inputs, outputs };
+                // Inputs with zeros (whole zero columns in a block too) to exercise the skipping.
+                let mut input = values(rows as u32 * 31 + inputs as u32, rows * inputs);
+                for (k, x) in input.iter_mut().enumerate() {
+                    if k % inputs == 1 || k % 5 == 0 {
+                        *x = 0.0;
+                    }
+                }
+                let (weights, bias) = (values(3, inputs * outputs), values(4, outputs));
+                let d_output = values(5, rows * outputs);
+                let run = |emulated: bool| {
+                    let mut out = vec![0.0f32; rows * outputs];
+                    let (mut gw, mut gb, mut di) = (vec![0.0f32; inputs * outputs], vec![0.0f32; outputs], vec![0.0f32; rows * inputs]);
+                    if emulated {
+                        dense_forward::<EmulatedF32x4>(shape, &input, &weights, &bias, &mut out);
+                        dense_backward::<EmulatedF32x4>(shape, &input, &weights, &d_output, &mut gw, &mut gb, Some(&mut di));
+                    } else {
+                        dense_forward::<f32>(shape, &input, &weights, &bias, &mut out);
+                        dense_backward::<f32>(shape, &input, &weights, &d_output, &mut gw, &mut gb, Some(&mut di));
+                    }
+                    (out, gw, gb, di)
+                };
+                let (a, b) = (run(false), run(true));
+                assert!(same_bits(&a.0, &b.0) && same_bits(&a.1, &b.1) && same_bits(&a.2, &b.2) && same_bits(&a.3, &b.3), "{shape:?}");
+                for i in 0..rows {
+                    for j in 0..outputs {
+                        let exact: f64 = bias[j] as f64 + (0..inputs).map(|p| input[i * inputs + p] as f64 * weights[p * outputs + j] as f64).sum::<f64>();
+                        assert!((a.0[i * outputs + j] as f64 - exact).abs() <= 1e-5 * (exact.abs() + 1.0));
+                    }
+                    for p in 0..inputs {
+                        let exact: f64 = (0..outputs).map(|j| d_output[i * outputs + j] as f64 * weights[p * outputs + j] as f64).sum();
+                        assert!((a.3[i * inputs + p] as f64 - exact).abs() <= 1e-5 * (exact.abs() + 1.0));
+                    }
+                }
+                for p in 0..inputs {
+                    for j in 0..outputs {
+                        let exact: f64 = (0..rows).map(|i| input[i * inputs + p] as f64 * d_output[i * outputs + j] as f64).sum();
+                        assert!((a.1[p * outputs + j] as f64 - exact).abs() <= 1e-5 * (exact.abs() + 1.0));
+                    }
+                }
+            }
+        }
+    }
+}

@@ -85,6 +85,28 @@ pub fn clamp_grads(list_ptr: u32, count: u32, clip: f32) -> u32 {
     memory::with_grad_list(list_ptr, count as usize, 0, |grad, _| gradstep_kernels::reductions::clamp_in_place(grad, clip))
 }
 
+/// A dense layer's forward pass (`gradstep_kernels::dense`) on blocks from [`alloc_f32`]:
+/// `output = input·weights + bias` with `rows × inputs` input and `inputs × outputs` weights.
+/// Returns 0, or 3 for an invalid or overlapping block.
+#[wasm_bindgen(js_name = denseForward)]
+pub fn dense_forward(input: u32, rows: u32, inputs: u32, weights: u32, bias: u32, outputs: u32, output: u32) -> u32 {
+    let shape = gradstep_kernels::dense::DenseShape { rows: rows as usize, inputs: inputs as usize, outputs: outputs as usize };
+    memory::with_dense_forward(shape, [input, weights, bias], output, |[input, weights, bias], output| {
+        gradstep_kernels::dense_forward(shape, input, weights, bias, output)
+    })
+}
+
+/// A dense layer's backward pass: weight and bias gradients from `d_output` (overwritten), and the
+/// input gradient when `d_input` is not 0. Returns 0, or 3 for an invalid or overlapping block.
+#[wasm_bindgen(js_name = denseBackward)]
+#[allow(clippy::too_many_arguments)]
+pub fn dense_backward(input: u32, rows: u32, inputs: u32, weights: u32, outputs: u32, d_output: u32, grad_weights: u32, grad_bias: u32, d_input: u32) -> u32 {
+    let shape = gradstep_kernels::dense::DenseShape { rows: rows as usize, inputs: inputs as usize, outputs: outputs as usize };
+    memory::with_dense_backward(shape, [input, weights, d_output], [grad_weights, grad_bias, d_input], |[input, weights, d_output], (gw, gb, di)| {
+        gradstep_kernels::dense_backward(shape, input, weights, d_output, gw, gb, di)
+    })
+}
+
 /// True when this module was compiled with simd128 (the f32x4 body runs).
 #[wasm_bindgen(js_name = simdEnabled)]
 pub fn simd_enabled() -> bool {

@@ -7,6 +7,7 @@
 //! made: pointers non-null and aligned, blocks inside linear memory, and no two mutable blocks of one
 //! tensor overlapping.
 
+use gradstep_kernels::dense::DenseShape;
 use gradstep_kernels::{Kernel, TensorSlices, SCALARS};
 use std::alloc::{alloc_zeroed, dealloc, Layout};
 
@@ -169,6 +170,58 @@ pub fn with_grad_list(list_ptr: u32, count: usize, out_ptr: u32, mut f: impl FnM
         // SAFETY: inside linear memory and 8-byte aligned (checked above), not overlapping `grad`.
         let out = if out_ptr == 0 { &mut scratch } else { unsafe { &mut *((out_ptr as usize + 8 * i) as *mut f64) } };
         f(grad, out);
+    }
+    0
+}
+
+/// Checks blocks `(ptr, len)`: `read` ones inside memory, `written` ones inside memory and
+/// overlapping neither each other nor any read block.
+fn valid_operands(read: &[(u32, usize)], written: &[(u32, usize)]) -> bool {
+    read.iter().chain(written).all(|&(p, l)| valid_block(p, l))
+        && written.iter().enumerate().all(|(i, &w)| read.iter().chain(&written[i + 1..]).all(|&other| !overlaps(w, other)))
+}
+
+/// Calls `f` with a dense forward pass's operands, or returns 3 when a block is invalid or the output
+/// overlaps an input; returns 0 after `f` ran.
+pub fn with_dense_forward(shape: DenseShape, [input, weights, bias]: [u32; 3], output: u32, f: impl FnOnce([&[f32]; 3], &mut [f32])) -> u32 {
+    let DenseShape { rows, inputs, outputs } = shape;
+    let (Some(n_input), Some(n_weights), Some(n_output)) = (rows.checked_mul(inputs), inputs.checked_mul(outputs), rows.checked_mul(outputs)) else { return 3 };
+    let read = [(input, n_input), (weights, n_weights), (bias, outputs)];
+    if !valid_operands(&read, &[(output, n_output)]) {
+        return 3;
+    }
+    // SAFETY: every block lies inside linear memory and is aligned; the one written overlaps none of
+    // the others (checked above), so the `&mut` is unique for this call.
+    let (reads, out) = unsafe {
+        (read.map(|(p, l)| core::slice::from_raw_parts(p as usize as *const f32, l)), core::slice::from_raw_parts_mut(output as usize as *mut f32, n_output))
+    };
+    f(reads, out);
+    0
+}
+
+/// Calls `f` with a dense backward pass's operands (`d_input` may be 0: not computed), or returns 3
+/// when a block is invalid or a written one overlaps another; returns 0 after `f` ran.
+pub fn with_dense_backward(
+    shape: DenseShape,
+    [input, weights, d_output]: [u32; 3],
+    [grad_weights, grad_bias, d_input]: [u32; 3],
+    f: impl FnOnce([&[f32]; 3], (&mut [f32], &mut [f32], Option<&mut [f32]>)),
+) -> u32 {
+    let DenseShape { rows, inputs, outputs } = shape;
+    let (Some(n_input), Some(n_weights), Some(n_output)) = (rows.checked_mul(inputs), inputs.checked_mul(outputs), rows.checked_mul(outputs)) else { return 3 };
+    let read = [(input, n_input), (weights, n_weights), (d_output, n_output)];
+    let written = [(grad_weights, n_weights), (grad_bias, outputs), (d_input, n_input)];
+    if !valid_operands(&read, &written[..if d_input != 0 { 3 } else { 2 }]) {
+        return 3;
+    }
+    // SAFETY: every block lies inside linear memory and is aligned; the written ones overlap
+    // neither each other nor the read ones (checked above), so each `&mut` is unique for this call.
+    unsafe {
+        let reads = read.map(|(p, l)| core::slice::from_raw_parts(p as usize as *const f32, l));
+        let gw = core::slice::from_raw_parts_mut(grad_weights as usize as *mut f32, n_weights);
+        let gb = core::slice::from_raw_parts_mut(grad_bias as usize as *mut f32, outputs);
+        let di = (d_input != 0).then(|| core::slice::from_raw_parts_mut(d_input as usize as *mut f32, n_input));
+        f(reads, (gw, gb, di));
     }
     0
 }

@@ -35,6 +35,13 @@ export interface StepProgram {
   free(): void;
 }
 
+/** A dense layer's operands: input rows × inputs, weights inputs × outputs (row-major). */
+export interface DenseShape {
+  rows: number;
+  inputs: number;
+  outputs: number;
+}
+
 export interface Backend {
   readonly name: BackendName;
   allocate(length: number): Float32Block;
@@ -48,6 +55,18 @@ export interface Backend {
   scaleGrads(grads: readonly Float32Block[], coefficient: number): void;
   /** g = min(max(g, −clip), clip) for every block; NaN passes through. */
   clampGrads(grads: readonly Float32Block[], clip: number): void;
+  /** output = input·weights + bias for a dense layer (see crates/gradstep-kernels/src/dense.rs). */
+  denseForward(shape: DenseShape, input: Float32Block, weights: Float32Block, bias: Float32Block, output: Float32Block): void;
+  /** A dense layer's weight, bias (overwritten) and, unless dInput is null, input gradients. */
+  denseBackward(
+    shape: DenseShape,
+    input: Float32Block,
+    weights: Float32Block,
+    dOutput: Float32Block,
+    gradWeights: Float32Block,
+    gradBias: Float32Block,
+    dInput: Float32Block | null,
+  ): void;
   /** a = a + scalar·b, the benchmarks' memory-bandwidth probe; blocks of equal length. */
   bandwidthProbe(a: Float32Block, b: Float32Block, scalar: number): void;
 }

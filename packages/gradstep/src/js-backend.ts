@@ -1,6 +1,7 @@
 /** The pure TypeScript backend: blocks are Float32Arrays; it needs no init() and runs everywhere. */
 import type { Backend, Float32Block, StepProgram, TensorBlocks } from './backend.js';
 import { runJsKernel, type TensorArrays } from './js-kernels.js';
+import { denseBackward, denseForward } from './models/dense-math.js';
 import { SCALARS, type KernelId } from './kernels.js';
 
 const EMPTY = new Float32Array(0);
@@ -79,6 +80,12 @@ export const jsBackend: Backend = {
       const g = block.view();
       for (let i = 0; i < g.length; i++) g[i] = Math.min(Math.max(g[i], -c), c);
     }
+  },
+  denseForward({ rows, inputs, outputs }, input, weights, bias, output) {
+    denseForward(input.view(), rows, inputs, weights.view(), bias.view(), outputs, output.view());
+  },
+  denseBackward({ rows, inputs, outputs }, input, weights, dOutput, gradWeights, gradBias, dInput) {
+    denseBackward(input.view(), rows, inputs, weights.view(), outputs, dOutput.view(), gradWeights.view(), gradBias.view(), dInput?.view() ?? null);
   },
   bandwidthProbe(a, b, scalar) {
     const x = a.view(), y = b.view();

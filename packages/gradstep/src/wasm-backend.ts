@@ -256,8 +256,8 @@ function withGradList(grads: readonly Float32Block[], call: (listAddress: number
   }
 }
 
-function checkListCall(code: number, name: string): void {
-  if (code !== 0) throw new Error(`gradstep: wasm ${name} rejected its gradient list (code ${code}); this is a gradstep bug`);
+function checkWasmCall(code: number, name: string): void {
+  if (code !== 0) throw new Error(`gradstep: wasm ${name} rejected its operands (code ${code}); this is a gradstep bug`);
 }
 
 function addressOf(block: Float32Block): number {
@@ -273,7 +273,7 @@ export const wasmBackend: Backend = {
     withGradList(grads, (list) => {
       const results = new WasmBlock(2 * grads.length); // f64s: 16-byte aligned like every block
       try {
-        checkListCall(glue.gradNorms(norm, list, grads.length, results.address), 'gradNorms');
+        checkWasmCall(glue.gradNorms(norm, list, grads.length, results.address), 'gradNorms');
         out.set(new Float64Array(state!.memory.buffer, results.address, grads.length));
       } finally {
         results.free();
@@ -281,10 +281,21 @@ export const wasmBackend: Backend = {
     });
   },
   scaleGrads(grads, coefficient) {
-    withGradList(grads, (list) => checkListCall(glue.scaleGrads(list, grads.length, coefficient), 'scaleGrads'));
+    withGradList(grads, (list) => checkWasmCall(glue.scaleGrads(list, grads.length, coefficient), 'scaleGrads'));
   },
   clampGrads(grads, clip) {
-    withGradList(grads, (list) => checkListCall(glue.clampGrads(list, grads.length, clip), 'clampGrads'));
+    withGradList(grads, (list) => checkWasmCall(glue.clampGrads(list, grads.length, clip), 'clampGrads'));
+  },
+  denseForward({ rows, inputs, outputs }, input, weights, bias, output) {
+    const code = glue.denseForward(addressOf(input), rows, inputs, addressOf(weights), addressOf(bias), outputs, addressOf(output));
+    checkWasmCall(code, 'denseForward');
+  },
+  denseBackward({ rows, inputs, outputs }, input, weights, dOutput, gradWeights, gradBias, dInput) {
+    const code = glue.denseBackward(
+      addressOf(input), rows, inputs, addressOf(weights), outputs, addressOf(dOutput),
+      addressOf(gradWeights), addressOf(gradBias), dInput === null ? 0 : addressOf(dInput),
+    );
+    checkWasmCall(code, 'denseBackward');
   },
   bandwidthProbe(a, b, scalar) {
     if (glue.bandwidthProbe(addressOf(a), addressOf(b), a.length, scalar) !== 0) {

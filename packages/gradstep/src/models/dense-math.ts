@@ -1,21 +1,20 @@
 /**
  * The arithmetic of dense layers, on row-major float32 matrices: the only loops whose cost grows
- * with batch × width, kept together so that they can move into wasm later without touching the
- * models. Every function writes its result into a buffer the caller owns and allocates nothing.
- *
- * Loop order is i-k-j (row of the input, then its features, then the contiguous output row), so the
- * innermost loop walks two arrays with stride 1. Inputs that are exactly 0 are skipped: after a ReLU
- * about half the activations are, and many of the digits' pixels are.
- *
- * Arithmetic is JavaScript's float64 on float32 inputs, rounded to float32 when stored.
+ * with batch × width. This is the js backend's version; the wasm backend runs the same operations
+ * in `crates/gradstep-kernels/src/dense.rs` (f32x4), and both give the same bits: every product and
+ * every sum is rounded to float32 (Math.fround), in the order documented there:
+ * - rows go four at a time; an input column whose four values are all 0 is skipped (after a ReLU
+ *   about half the activations are, and many of the digits' pixels), a single remaining row skips
+ *   its zeros;
+ * - each output element adds its terms in order of the input feature p;
+ * - dInput[r, p] sums its terms in order of the output feature j.
+ * Every function writes into buffers the caller owns and allocates nothing.
  */
 
+const f = Math.fround;
 /**
  * output[i, j] = bias[j] + Σ_p input[i, p] · weights[p, j] for i < rows, j < outFeatures.
  * input: rows × inFeatures, weights: inFeatures × outFeatures, output: rows × outFeatures.
- *
- * Rows go four at a time, so that each weight read from memory serves four rows (twice the speed
- * of one row at a time in V8 at these sizes); every output still sums its terms in order of p.
  */
 export function denseForward(
   input: Float32Array,
@@ -52,10 +51,10 @@ export function denseForward(
       const w = p * outFeatures;
       for (let j = 0; j < outFeatures; j++) {
         const wj = weights[w + j];
-        output[o0 + j] += a0 * wj;
-        output[o1 + j] += a1 * wj;
-        output[o2 + j] += a2 * wj;
-        output[o3 + j] += a3 * wj;
+        output[o0 + j] = output[o0 + j] + f(a0 * wj);
+        output[o1 + j] = output[o1 + j] + f(a1 * wj);
+        output[o2 + j] = output[o2 + j] + f(a2 * wj);
+        output[o3 + j] = output[o3 + j] + f(a3 * wj);
       }
     }
   }
@@ -67,7 +66,7 @@ export function denseForward(
       const a = input[r + p];
       if (a === 0) continue;
       const w = p * outFeatures;
-      for (let j = 0; j < outFeatures; j++) output[o + j] += a * weights[w + j];
+      for (let j = 0; j < outFeatures; j++) output[o + j] = output[o + j] + f(a * weights[w + j]);
     }
   }
 }
@@ -75,8 +74,7 @@ export function denseForward(
 /**
  * The gradients of a dense layer given dOutput = ∂loss/∂output (rows × outFeatures):
  * gradWeights = inputᵀ · dOutput, gradBias = column sums of dOutput (both overwritten), and, when
- * `dInput` is given, dInput = dOutput · weightsᵀ (rows × inFeatures, overwritten). Rows go four at
- * a time as in denseForward (their four terms are added in float64 before each float32 store).
+ * `dInput` is given, dInput = dOutput · weightsᵀ (rows × inFeatures, overwritten).
  */
 export function denseBackward(
   input: Float32Array,
@@ -97,7 +95,9 @@ export function denseBackward(
     const o1 = o0 + outFeatures;
     const o2 = o1 + outFeatures;
     const o3 = o2 + outFeatures;
-    for (let j = 0; j < outFeatures; j++) gradBias[j] += dOutput[o0 + j] + dOutput[o1 + j] + dOutput[o2 + j] + dOutput[o3 + j];
+    for (let j = 0; j < outFeatures; j++) {
+      gradBias[j] = gradBias[j] + f(f(f(dOutput[o0 + j] + dOutput[o1 + j]) + dOutput[o2 + j]) + dOutput[o3 + j]);
+    }
     const r0 = i * inFeatures;
     const r1 = r0 + inFeatures;
     const r2 = r1 + inFeatures;
@@ -110,55 +110,30 @@ export function denseBackward(
       if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue;
       const w = p * outFeatures;
       for (let j = 0; j < outFeatures; j++) {
-        gradWeights[w + j] += a0 * dOutput[o0 + j] + a1 * dOutput[o1 + j] + a2 * dOutput[o2 + j] + a3 * dOutput[o3 + j];
+        const terms = f(f(f(f(a0 * dOutput[o0 + j]) + f(a1 * dOutput[o1 + j])) + f(a2 * dOutput[o2 + j])) + f(a3 * dOutput[o3 + j]));
+        gradWeights[w + j] = gradWeights[w + j] + terms;
       }
     }
   }
   for (; i < rows; i++) {
     const o = i * outFeatures;
-    for (let j = 0; j < outFeatures; j++) gradBias[j] += dOutput[o + j];
+    for (let j = 0; j < outFeatures; j++) gradBias[j] = gradBias[j] + dOutput[o + j];
     const r = i * inFeatures;
     for (let p = 0; p < inFeatures; p++) {
       const a = input[r + p];
       if (a === 0) continue;
       const w = p * outFeatures;
-      for (let j = 0; j < outFeatures; j++) gradWeights[w + j] += a * dOutput[o + j];
+      for (let j = 0; j < outFeatures; j++) gradWeights[w + j] = gradWeights[w + j] + f(a * dOutput[o + j]);
     }
   }
   if (dInput === null) return;
-  i = 0;
-  for (; i + 4 <= rows; i += 4) {
-    const o0 = i * outFeatures;
-    const o1 = o0 + outFeatures;
-    const o2 = o1 + outFeatures;
-    const o3 = o2 + outFeatures;
-    const r0 = i * inFeatures;
-    for (let p = 0; p < inFeatures; p++) {
-      const w = p * outFeatures;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let j = 0; j < outFeatures; j++) {
-        const wj = weights[w + j];
-        s0 += dOutput[o0 + j] * wj;
-        s1 += dOutput[o1 + j] * wj;
-        s2 += dOutput[o2 + j] * wj;
-        s3 += dOutput[o3 + j] * wj;
-      }
-      dInput[r0 + p] = s0;
-      dInput[r0 + inFeatures + p] = s1;
-      dInput[r0 + 2 * inFeatures + p] = s2;
-      dInput[r0 + 3 * inFeatures + p] = s3;
-    }
-  }
-  for (; i < rows; i++) {
-    const o = i * outFeatures;
-    const r = i * inFeatures;
+  for (let row = 0; row < rows; row++) {
+    const o = row * outFeatures;
+    const r = row * inFeatures;
     for (let p = 0; p < inFeatures; p++) {
       const w = p * outFeatures;
       let sum = 0;
-      for (let j = 0; j < outFeatures; j++) sum += dOutput[o + j] * weights[w + j];
+      for (let j = 0; j < outFeatures; j++) sum = f(sum + f(dOutput[o + j] * weights[w + j]));
       dInput[r + p] = sum;
     }
   }

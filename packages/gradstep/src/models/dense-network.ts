@@ -7,16 +7,34 @@
  * activation, the last layer's z are the logits that the output loss reads. W_l is an n_l × n_{l+1}
  * row-major param and b_l a param of n_{l+1}; `params` is [W_0, b_0, W_1, b_1, …].
  */
-import type { BackendName } from '../backend.js';
+import type { Backend, BackendName, Float32Block } from '../backend.js';
+import { backendNamed } from '../backends.js';
 import { param, type Param } from '../param.js';
 import { Random, randomFrom, type Seed } from '../model-selection/random.js';
 import { describe } from '../validate.js';
-import { activateInPlace, activationBackwardInPlace, denseBackward, denseForward, gatherRows, type Activation } from './dense-math.js';
+import { activateInPlace, activationBackwardInPlace, gatherRows, type Activation } from './dense-math.js';
 import type { Evaluation, Model } from './model.js';
 import { outputLoss, sigmoid, type OutputLoss } from './output-losses.js';
 import { initializeWeights, type WeightInit } from './weight-init.js';
 
 const disposeSymbol: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
+
+/** Scratch matrices of a network, on its params' backend (wasm memory on 'wasm'), freed together. */
+class Scratch {
+  blocks: Float32Block[] = [];
+  allocate(backend: Backend, length: number): Float32Block {
+    const block = backend.allocate(length);
+    this.blocks.push(block);
+    return block;
+  }
+  free(): void {
+    for (const block of this.blocks) block.free();
+    this.blocks = [];
+  }
+}
+
+// A backstop for networks dropped without dispose(): their scratch memory is returned when collected.
+const scratchFinalizer = new FinalizationRegistry<Scratch>((scratch) => scratch.free());
 
 /** Rows per forward pass in evaluate/predict, so that scratch memory stays bounded on large inputs. */
 const CHUNK_ROWS = 1024;
@@ -57,12 +75,17 @@ export class DenseNetwork implements Model {
   readonly seed: number | undefined;
   protected readonly owner: string;
 
+  // The matrix products run on the params' backend (in wasm on 'wasm'), so their operands live there
+  // too: the gathered input rows, each layer's outputs and the two gradient buffers. Views are taken
+  // from them at each use (wasm memory may have grown since).
+  private readonly backend: Backend;
+  private readonly scratch = new Scratch();
   private capacity = 0;
-  private gathered = new Float32Array(0);
+  private gathered!: Float32Block;
   private targets = new Float32Array(0);
-  private layerOutputs: Float32Array[] = [];
-  private gradientA = new Float32Array(0);
-  private gradientB = new Float32Array(0);
+  private layerOutputs: Float32Block[] = [];
+  private gradientA!: Float32Block;
+  private gradientB!: Float32Block;
 
   /** @internal Use the model classes. */
   constructor(spec: DenseNetworkSpec) {
@@ -96,6 +119,8 @@ export class DenseNetwork implements Model {
     this.weights = Object.freeze(weights);
     this.biases = Object.freeze(biases);
     this.params = Object.freeze(weights.flatMap((w, l) => [w, biases[l]]));
+    this.backend = backendNamed(weights[0].backend, `${owner}: backend`);
+    scratchFinalizer.register(this, this.scratch, this);
   }
 
   /** Total number of trainable values. */
@@ -111,13 +136,18 @@ export class DenseNetwork implements Model {
     const sizes = this.layerSizes;
     let dOutput = this.gradientA;
     let dInput = this.gradientB;
-    const { loss } = outputLoss(this.owner, this.loss, this.layerOutputs[layers - 1], count, this.outputs, this.targets, dOutput, (i) => this.rowOf(rows, i));
+    const logits = this.layerOutputs[layers - 1].view();
+    const { loss } = outputLoss(this.owner, this.loss, logits, count, this.outputs, this.targets, dOutput.view(), (i) => this.rowOf(rows, i));
     for (let l = layers - 1; l >= 0; l--) {
       const layerInput = l === 0 ? input : this.layerOutputs[l - 1];
-      denseBackward(layerInput, count, sizes[l], this.weights[l].value, sizes[l + 1], dOutput, this.weights[l].grad, this.biases[l].grad, l === 0 ? null : dInput);
+      const shape = { rows: count, inputs: sizes[l], outputs: sizes[l + 1] };
+      const [weights, bias] = [this.weights[l].memory(), this.biases[l].memory()];
+      this.backend.denseBackward(shape, layerInput, weights.value, dOutput, weights.grad, bias.grad, l === 0 ? null : dInput);
       if (l > 0) {
-        activationBackwardInPlace(this.activation, this.layerOutputs[l - 1], dInput, count * sizes[l]);
-        [dOutput, dInput] = [dInput, dOutput];
+        activationBackwardInPlace(this.activation, this.layerOutputs[l - 1].view(), dInput.view(), count * sizes[l]);
+        const swap = dOutput;
+        dOutput = dInput;
+        dInput = swap;
       }
     }
     return loss;
@@ -131,7 +161,7 @@ export class DenseNetwork implements Model {
       const chunk = Math.min(CHUNK_ROWS, count - start);
       this.runForward(X, rows, start, chunk);
       this.gatherTargets(y, rows, start, chunk);
-      const result = outputLoss(this.owner, this.loss, this.layerOutputs[this.weights.length - 1], chunk, this.outputs, this.targets, null, (i) => this.rowOf(rows, start + i));
+      const result = outputLoss(this.owner, this.loss, this.layerOutputs[this.weights.length - 1].view(), chunk, this.outputs, this.targets, null, (i) => this.rowOf(rows, start + i));
       total += result.loss * chunk;
       correct += result.correct;
     }
@@ -153,7 +183,7 @@ export class DenseNetwork implements Model {
     for (let start = 0; start < count; start += CHUNK_ROWS) {
       const chunk = Math.min(CHUNK_ROWS, count - start);
       this.runForward(X, rows, start, chunk);
-      out.set(this.layerOutputs[this.weights.length - 1].subarray(0, chunk * this.outputs), start * this.outputs);
+      out.set(this.layerOutputs[this.weights.length - 1].view().subarray(0, chunk * this.outputs), start * this.outputs);
     }
     return out;
   }
@@ -200,8 +230,11 @@ export class DenseNetwork implements Model {
     return labels;
   }
 
-  /** Frees the params. Using the model afterwards throws; calling dispose() again does nothing. */
+  /** Frees the params and scratch memory. Using the model afterwards throws; calling dispose() again does nothing. */
   dispose(): void {
+    scratchFinalizer.unregister(this);
+    this.scratch.free();
+    this.capacity = 0;
     for (const p of this.params) p.dispose();
   }
 
@@ -209,27 +242,25 @@ export class DenseNetwork implements Model {
     this.dispose();
   }
 
-  /** Fills the layer outputs for `count` rows from `start`; returns the input matrix layer 0 read. */
-  private runForward(X: Float32Array, rows: ArrayLike<number> | undefined, start: number, count: number): Float32Array {
+  /**
+   * Fills the layer outputs for `count` rows from `start`; returns the input matrix layer 0 read (the
+   * rows copied into backend memory, where the products run).
+   */
+  private runForward(X: Float32Array, rows: ArrayLike<number> | undefined, start: number, count: number): Float32Block {
+    if (this.weights[0].disposed) throw new Error(`gradstep: this ${this.owner} model was disposed`);
     this.ensureCapacity(count);
-    const d = this.features;
-    let input: Float32Array;
-    if (rows === undefined) {
-      input = X.subarray(start * d, (start + count) * d);
-    } else {
-      gatherRows(X, d, rows, start, count, this.gathered);
-      input = this.gathered;
-    }
+    gatherRows(X, this.features, rows, start, count, this.gathered.view());
     const sizes = this.layerSizes;
     const layers = this.weights.length;
-    let layerInput = input;
+    let layerInput = this.gathered;
     for (let l = 0; l < layers; l++) {
       const out = this.layerOutputs[l];
-      denseForward(layerInput, count, sizes[l], this.weights[l].value, this.biases[l].value, sizes[l + 1], out);
-      if (l + 1 < layers) activateInPlace(this.activation, out, count * sizes[l + 1]);
+      const shape = { rows: count, inputs: sizes[l], outputs: sizes[l + 1] };
+      this.backend.denseForward(shape, layerInput, this.weights[l].memory().value, this.biases[l].memory().value, out);
+      if (l + 1 < layers) activateInPlace(this.activation, out.view(), count * sizes[l + 1]);
       layerInput = out;
     }
-    return input;
+    return this.gathered;
   }
 
   private gatherTargets(y: ArrayLike<number>, rows: ArrayLike<number> | undefined, start: number, count: number): void {
@@ -257,11 +288,13 @@ export class DenseNetwork implements Model {
     const capacity = Math.max(count, Math.min(2 * this.capacity, CHUNK_ROWS));
     const sizes = this.layerSizes;
     const widest = Math.max(...sizes);
-    this.gathered = new Float32Array(capacity * this.features);
+    this.scratch.free();
+    this.capacity = 0;
+    this.gathered = this.scratch.allocate(this.backend, capacity * this.features);
     this.targets = new Float32Array(capacity * this.outputs);
-    this.layerOutputs = sizes.slice(1).map((width) => new Float32Array(capacity * width));
-    this.gradientA = new Float32Array(capacity * widest);
-    this.gradientB = new Float32Array(capacity * widest);
+    this.layerOutputs = sizes.slice(1).map((width) => this.scratch.allocate(this.backend, capacity * width));
+    this.gradientA = this.scratch.allocate(this.backend, capacity * widest);
+    this.gradientB = this.scratch.allocate(this.backend, capacity * widest);
     this.capacity = capacity;
   }
 
