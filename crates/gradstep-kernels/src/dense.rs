@@ -53,9 +53,10 @@ pub fn dense_forward<L: Lane>(shape: DenseShape, input: &[f32], weights: &[f32],
     }
 }
 
-/// `y = y + a·x` element-wise (two roundings per element).
+/// `y = y + a·x` element-wise (two roundings per element), over `y.len()` elements: lanes of `L`,
+/// then an f32 tail. Also the benchmarks' bandwidth probe.
 #[inline(always)]
-fn axpy<L: Lane>(y: &mut [f32], a: f32, x: &[f32]) {
+pub fn axpy<L: Lane>(y: &mut [f32], a: f32, x: &[f32]) {
     let n = y.len();
     let x = &x[..n];
     let mut j = 0;

@@ -168,16 +168,7 @@ pub fn bandwidth_probe(a: &mut [f32], b: &[f32], scalar: f32) -> bool {
 
 /// [`bandwidth_probe`] with lane type `L` for the body and `f32` for the tail.
 pub fn bandwidth_probe_lanes<L: lane::Lane>(a: &mut [f32], b: &[f32], scalar: f32) {
-    let n = a.len();
-    let b = &b[..n];
-    let mut i = 0;
-    while i + L::WIDTH <= n {
-        (L::load(&a[i..]) + L::splat(scalar) * L::load(&b[i..])).store(&mut a[i..]);
-        i += L::WIDTH;
-    }
-    for j in i..n {
-        a[j] += scalar * b[j];
-    }
+    dense::axpy::<L>(a, scalar, b);
 }
 
 /// [`dense::dense_forward`] with the platform's lanes (f32x4 on wasm32 with simd128).
