@@ -65,7 +65,9 @@ describe.each(BACKENDS)('clipping on %s', (backend) => {
     expect(Array.from(small[0].grad)).toEqual([Math.fround(0.3), Math.fround(0.4)]);
     expect(clipGradNorm([], 1)).toBe(0);
     expect(() => clipGradNorm([param(0, { backend })], 1, { normType: Infinity })).toThrow(/the inf norm of the empty gradient of params\[0\] is undefined/);
-    expect(() => clipGradNorm(small, -1)).toThrow(/clipGradNorm: maxNorm must be a finite number >= 0, got -1/);
+    expect(() => clipGradNorm(small, -1)).toThrow(/clipGradNorm: maxNorm must be a number >= 0 \(Infinity allowed\), got -1/);
+    expect(clipGradNorm(small, Infinity)).toBeCloseTo(0.5, 7);
+    expect(Array.from(small[0].grad)).toEqual([Math.fround(0.3), Math.fround(0.4)]);
     expect(() => clipGradNorm(small, 1, { normType: 0 })).toThrow(/normType must be a number > 0 or Infinity, got 0/);
     expect(() => clipGradNorm(small, 1, { norm: 2 } as never)).toThrow(/unknown option "norm"/);
     expect(() => clipGradNorm([small[0], small[0]], 1)).toThrow(/is given twice/);

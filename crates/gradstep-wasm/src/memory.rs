@@ -61,9 +61,11 @@ fn overlaps(a: (u32, usize), b: (u32, usize)) -> bool {
 /// The scalars and flags of parameter group `group` (of `groups`), copied out of wasm memory.
 fn group_parameters(scalars_ptr: u32, flags_ptr: u32, groups: u32, group: u32) -> Option<([f32; SCALARS], u32)> {
     let groups = groups as usize;
-    if group as usize >= groups || !valid_block(scalars_ptr, SCALARS * groups) || !valid_block(flags_ptr, groups) {
+    let scalar_words = SCALARS.checked_mul(groups)?;
+    if group as usize >= groups || !valid_block(scalars_ptr, scalar_words) || !valid_block(flags_ptr, groups) {
         return None;
     }
+    // In range: group < groups and both blocks were checked to fit in memory.
     let scalars_at = scalars_ptr as usize + 4 * SCALARS * group as usize;
     let flags_at = flags_ptr as usize + 4 * group as usize;
     // SAFETY: both lie inside linear memory and are 4-byte aligned (checked above: the blocks hold

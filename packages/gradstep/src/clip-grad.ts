@@ -53,7 +53,10 @@ function generalPartials(params: Param[], p: number): Float64Array {
 export function clipGradNorm(params: Param | Param[], maxNorm: number, options?: ClipGradNormOptions): number {
   const owner = 'clipGradNorm';
   const list = checkParamList(owner, params);
-  checkNumber(owner, 'maxNorm', maxNorm, { min: 0 });
+  // PyTorch accepts an infinite maxNorm (no clipping, the norm is still returned).
+  if (typeof maxNorm !== 'number' || !(maxNorm >= 0)) {
+    throw new RangeError(`${owner}: maxNorm must be a number >= 0 (Infinity allowed), got ${describe(maxNorm)}`);
+  }
   const given = checkOptionNames(owner, options, ['normType', 'errorIfNonfinite']) as ClipGradNormOptions;
   const normType = given.normType ?? 2;
   if (typeof normType !== 'number' || !(normType > 0)) {

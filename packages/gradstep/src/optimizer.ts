@@ -22,7 +22,7 @@ export interface OptimizerStateDict {
    * Each parameter group's options and the positions (in `optimizer.params`) of its params. Loading
    * restores the options, as PyTorch restores param_groups.
    */
-  groups: { options: Record<string, unknown>; params: number[] }[];
+  groups: { options: Record<string, unknown>; params: number[]; state?: number[] }[];
   /** Per param, in order: its length and each state buffer (base64 of little-endian float32). */
   state: { length: number; buffers: Record<string, string> }[];
 }
@@ -49,8 +49,16 @@ export interface OptimizerSpec<Options> {
   resolve(options: unknown): Options;
   /** The flags that follow from the options alone. */
   flags(options: Options): number;
-  /** Writes the per-step scalars of step `t` (1-based) at `s[o …]` and returns the flags for this step. */
-  prepare(options: Options, t: number, s: Float32Array, o: number): number;
+  /**
+   * Writes the per-step scalars of step `t` (1-based) at `s[o …]` and returns the flags for this
+   * step. `groupState` holds the group's running scalars (see `groupState`), which it may advance.
+   */
+  prepare(options: Options, t: number, s: Float32Array, o: number, groupState: Float64Array): number;
+  /**
+   * Running scalars kept per parameter group across steps (NAdam's μ product), and their value
+   * after `t` steps of `options` (for a new optimizer, t = 0). Saved in state dicts.
+   */
+  groupState?: { size: number; after(options: Options, t: number): number[] };
   /** The value a state slot starts at (Adagrad's initialAccumulatorValue); default 0. */
   initialState?(options: Options, slot: number): number;
 }
@@ -77,6 +85,7 @@ export abstract class Optimizer<Options extends object> {
   private taken = 0;
   private readonly scalars: Float32Array;
   private readonly flags: Uint32Array;
+  private readonly groupStates: Float64Array[];
   private readonly owner: Backend;
   // Everything the optimizer allocated, in one object so that the finalizer can free it.
   private memory: { state: (Float32Block | null)[][]; program: StepProgram | null; release(): void } | null;
@@ -101,6 +110,7 @@ export abstract class Optimizer<Options extends object> {
     this.scalars = new Float32Array(SCALARS * this.groups.length);
     this.flags = new Uint32Array(this.groups.length);
     this.paramGroups = this.groups.map((group, i) => groupView(spec, group, i));
+    this.groupStates = this.groups.map((g) => Float64Array.from(spec.groupState?.after(g.options, 0) ?? []));
     this.memory = {
       state: [],
       program: null,
@@ -147,7 +157,9 @@ export abstract class Optimizer<Options extends object> {
     const memory = this.alive();
     for (const p of this.params) if (p.disposed) throw new Error(`${this.spec.name}.step(): param #${p.id} was disposed`);
     const t = this.taken + 1;
-    for (let g = 0; g < this.groups.length; g++) this.flags[g] = this.spec.prepare(this.groups[g].options, t, this.scalars, g * SCALARS);
+    for (let g = 0; g < this.groups.length; g++) {
+      this.flags[g] = this.spec.prepare(this.groups[g].options, t, this.scalars, g * SCALARS, this.groupStates[g]);
+    }
     memory.program!.run(this.flags, this.scalars);
     this.taken = t;
   }
@@ -167,9 +179,10 @@ export abstract class Optimizer<Options extends object> {
       version: 1,
       optimizer: this.spec.name,
       step: this.taken,
-      groups: this.groups.map((g) => ({
+      groups: this.groups.map((g, i) => ({
         options: JSON.parse(JSON.stringify(g.options)) as Record<string, unknown>,
         params: g.params.map(() => position++),
+        ...(this.groupStates[i].length > 0 ? { state: Array.from(this.groupStates[i]) } : {}),
       })),
       state: this.params.map((p, i) => {
         const buffers: Record<string, string> = {};
@@ -211,6 +224,15 @@ export abstract class Optimizer<Options extends object> {
       }
       return this.spec.resolve(saved.options);
     });
+    const groupStates = dict.groups.map((saved, g) => {
+      const size = this.spec.groupState?.size ?? 0;
+      if (size === 0) return new Float64Array(0);
+      if (saved.state === undefined) return Float64Array.from(this.spec.groupState!.after(options[g], dict.step));
+      if (!Array.isArray(saved.state) || saved.state.length !== size || !saved.state.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+        throw new TypeError(`${where}: dict.groups[${g}].state must be ${size} finite numbers, got ${describe(saved.state)}`);
+      }
+      return Float64Array.from(saved.state);
+    });
     // Decode everything before touching the optimizer, so that a bad dict leaves it unchanged.
     const decoded = dict.state.map((entry, i) => {
       const length = this.params[i].length;
@@ -228,10 +250,13 @@ export abstract class Optimizer<Options extends object> {
         return values;
       });
     });
+    // Allocate for the restored options before committing anything: if memory runs out, the
+    // optimizer keeps its options and state.
+    this.allocateState(options);
     this.groups.forEach((g, i) => (g.options = options[i]));
-    this.allocateState();
     const memory = this.memory!;
     decoded.forEach((slots, i) => slots.forEach((values, slot) => values && memory.state[i][slot]!.view().set(values)));
+    groupStates.forEach((state, g) => this.groupStates[g].set(state));
     this.taken = dict.step;
   }
 
@@ -256,37 +281,44 @@ export abstract class Optimizer<Options extends object> {
     return this.memory;
   }
 
-  /** (Re)allocates the state slots each group's options use, at their initial values, and the step program. */
-  private allocateState(): void {
+  /**
+   * Allocates the state slots that each group's options (by default the current ones) use, at their
+   * initial values, and the step program, then frees the previous ones: on failure nothing changes.
+   */
+  private allocateState(options: readonly Options[] = this.groups.map((g) => g.options)): void {
     const memory = this.memory!;
-    memory.release();
+    const state: (Float32Block | null)[][] = [];
+    let program: StepProgram | null = null;
     try {
       this.params.forEach((p, i) => {
-        const options = this.groups[this.groupOf[i]].options;
-        const used = usedState(this.spec.kernel, this.spec.flags(options));
+        const groupOptions = options[this.groupOf[i]];
+        const used = usedState(this.spec.kernel, this.spec.flags(groupOptions));
         const slots: (Float32Block | null)[] = [null, null, null];
-        memory.state.push(slots);
+        state.push(slots);
         used.forEach((isUsed, slot) => {
           if (!isUsed) return;
           const block = this.owner.allocate(p.length);
           slots[slot] = block;
-          const initial = this.spec.initialState?.(options, slot) ?? 0;
+          const initial = this.spec.initialState?.(groupOptions, slot) ?? 0;
           if (initial !== 0) block.view().fill(initial);
         });
       });
-      memory.program = this.owner.prepareStep(
+      program = this.owner.prepareStep(
         this.spec.kernel,
         this.params.map((p, i) => {
           const { value, grad } = p.memory();
-          const [s0, s1, s2] = memory.state[i];
+          const [s0, s1, s2] = state[i];
           return { value, grad, state: [s0, s1, s2] as const, group: this.groupOf[i] };
         }),
         this.groups.length,
       );
     } catch (error) {
-      memory.release();
+      for (const slots of state) for (const block of slots) block?.free();
       throw error;
     }
+    memory.release();
+    memory.state = state;
+    memory.program = program;
     this.taken = 0;
   }
 }

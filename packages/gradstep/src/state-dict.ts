@@ -9,8 +9,19 @@ for (let i = 0; i < ALPHABET.length; i++) LOOKUP[ALPHABET.charCodeAt(i)] = i;
 
 const littleEndian = new Uint8Array(new Float32Array([1]).buffer)[3] === 0x3f;
 
-export function encodeFloat32(values: Float32Array): string {
+/** Every NaN as 0x7fc00000: wasm and V8 do not specify NaN sign and payload bits, state dicts do. */
+function canonicalNaNs(values: Float32Array): Float32Array {
+  if (!values.some(Number.isNaN)) return values;
+  const copy = values.slice();
+  new Uint32Array(copy.buffer).forEach((_, i, bits) => {
+    if (Number.isNaN(copy[i])) bits[i] = 0x7fc00000;
+  });
+  return copy;
+}
+
+export function encodeFloat32(input: Float32Array): string {
   if (!littleEndian) throw new Error('gradstep: state dicts need a little-endian platform');
+  const values = canonicalNaNs(input);
   const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
   const parts: string[] = [];
   const chunk = 3 * 4096;

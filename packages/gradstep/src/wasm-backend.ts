@@ -167,6 +167,10 @@ class WasmBlock implements Float32Block {
   private ptr: number;
   constructor(readonly length: number) {
     const memory = loaded().memory;
+    // allocF32 takes a u32 count: anything larger would wrap into a small block.
+    if (!(Number.isInteger(length) && length >= 0 && length <= 2 ** 30)) {
+      throw new RangeError(`gradstep: a wasm block of ${length} float32 values is out of range (at most 2^30)`);
+    }
     this.ptr = allocateBytes(length);
     this.cached = new Float32Array(memory.buffer, this.ptr, length);
   }
@@ -208,9 +212,15 @@ class WasmStepProgram implements StepProgram {
     private readonly groups: number,
     tensors: readonly TensorBlocks[],
   ) {
-    this.table = new WasmBlock(count * TABLE_WORDS);
-    this.scalars = new WasmBlock(groups * SCALARS);
-    this.flags = new WasmBlock(groups);
+    const blocks: WasmBlock[] = [];
+    try {
+      for (const length of [count * TABLE_WORDS, groups * SCALARS, groups]) blocks.push(new WasmBlock(length));
+    } catch (error) {
+      // A block allocated before the one that failed has no other owner.
+      for (const block of blocks) block.free();
+      throw error;
+    }
+    [this.table, this.scalars, this.flags] = blocks;
     const buffer = loaded().memory.buffer;
     this.flagsView = new Uint32Array(buffer, this.flags.address, groups);
     const words = new Uint32Array(buffer, this.table.address, count * TABLE_WORDS);

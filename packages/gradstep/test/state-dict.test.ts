@@ -1,6 +1,6 @@
 // Checkpoints: plain data that survives JSON and structuredClone, resumes bit-identically on either
 // backend, and refuses states of another optimizer or of other shapes.
-import { Adam, AdamW, init, param, SGD, type Optimizer, type OptimizerStateDict, type Param } from 'gradstep';
+import { Adam, AdamW, init, NAdam, param, SGD, type Optimizer, type OptimizerStateDict, type Param } from 'gradstep';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CONFIGS, firstBitDifference, seeded } from './helpers.js';
 
@@ -98,5 +98,50 @@ describe('loadStateDict checks', () => {
     expect(() => target.loadStateDict({ format: 'torch' } as never)).toThrow(/not a gradstep optimizer state dict/);
     expect(() => target.loadStateDict(null as never)).toThrow(TypeError);
     expect(JSON.stringify(target.stateDict())).toBe(before);
+  });
+});
+
+describe('NAdam keeps its μ product as state', () => {
+  it('advances Πμ with each step’s β1 (as PyTorch under a momentum schedule) and saves it', () => {
+    const run = (resumeAt: number | null) => {
+      let p = param(seeded(9, 6), { backend: 'js' });
+      let opt = new NAdam([p], { lr: 0.01 });
+      for (let t = 0; t < 10; t++) {
+        if (t === 4) opt.paramGroups[0].betas = [0.5, 0.999]; // a change mid-run, e.g. by OneCycleLR
+        if (t === resumeAt) {
+          const saved = JSON.parse(JSON.stringify(opt.stateDict()));
+          expect(saved.groups[0].state).toHaveLength(1);
+          p = param(p.value, { backend: 'wasm' });
+          opt = new NAdam([p]);
+          opt.loadStateDict(saved);
+        }
+        p.grad.set(seeded(40 + t, 6));
+        opt.step();
+      }
+      return p.value.slice();
+    };
+    const straight = run(null);
+    expect(firstBitDifference(run(7), straight)).toBe(-1);
+    // Reference: PyTorch's recursion, Πμ ← f32(Πμ · f32(μ_t)) with μ_t from the β1 of step t.
+    const mu = (beta1: number, t: number) => beta1 * (1 - 0.5 * 0.96 ** (t * 0.004));
+    let product = 1;
+    for (let t = 1; t <= 10; t++) product = Math.fround(product * Math.fround(mu(t <= 4 ? 0.9 : 0.5, t)));
+    const probe = new NAdam([param(1, { backend: 'js' })], { lr: 0.01 });
+    for (let t = 1; t <= 10; t++) {
+      if (t === 5) probe.paramGroups[0].betas = [0.5, 0.999];
+      probe.step();
+    }
+    expect(probe.stateDict().groups[0].state).toEqual([product]);
+  });
+
+  it('writes every NaN of a state buffer as the same bits, whichever backend produced it', () => {
+    const dicts = (['wasm', 'js'] as const).map((backend) => {
+      const p = param([1, 2, 3, 4], { backend });
+      const opt = new SGD([p], { lr: 0.1, momentum: 0.9, maximize: true });
+      p.grad.set([NaN, NaN, 1, NaN]);
+      opt.step();
+      return JSON.stringify(opt.stateDict());
+    });
+    expect(dicts[0]).toBe(dicts[1]);
   });
 });

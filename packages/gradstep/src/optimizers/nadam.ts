@@ -32,28 +32,8 @@ const SCHEMA = {
 
 const f = Math.fround;
 
-/**
- * Π_{k≤t} μ_k, rounded to float32 after every factor as PyTorch's float32 `mu_product` tensor is.
- * Kept per options object so that consecutive steps cost one multiplication; recomputed from 1 when
- * the options change or the count does not follow on (after loadStateDict).
- */
-const products = new WeakMap<NadamOptions, { t: number; product: number }>();
-
 function momentum(o: NadamOptions, t: number): number {
   return o.betas[0] * (1 - 0.5 * 0.96 ** (t * o.momentumDecay));
-}
-
-function muProduct(o: NadamOptions, t: number): number {
-  let cached = products.get(o);
-  if (cached === undefined || cached.t > t) {
-    cached = { t: 0, product: 1 };
-    products.set(o, cached);
-  }
-  while (cached.t < t) {
-    cached.t++;
-    cached.product = f(cached.product * f(momentum(o, cached.t)));
-  }
-  return cached.product;
 }
 
 const spec: OptimizerSpec<NadamOptions> = {
@@ -64,11 +44,22 @@ const spec: OptimizerSpec<NadamOptions> = {
   flags: (o) =>
     (o.maximize ? Flags.Maximize : 0) |
     (o.weightDecay !== 0 ? (o.decoupledWeightDecay ? Flags.DecoupledWeightDecay : Flags.L2WeightDecay) : 0),
+  // Πμ, PyTorch's `mu_product`: a float32 product advanced by each step's μ_t (computed with that
+  // step's options, as PyTorch does when a scheduler changes β1), saved in state dicts.
+  groupState: {
+    size: 1,
+    after(o, t) {
+      let product = 1;
+      for (let k = 1; k <= t; k++) product = f(product * f(momentum(o, k)));
+      return [product];
+    },
+  },
   // Scalars: [lr(1-μ_t)/(1-Πμ), lr·μ_{t+1}/(1-Πμ·μ_{t+1}), 1-β2^t, eps, 1-β1, β2, 1-β2, wd or 1-lr·wd].
-  prepare(o, t, s, i) {
+  prepare(o, t, s, i, state) {
     const mu = momentum(o, t);
     const muNext = momentum(o, t + 1);
-    const product = muProduct(o, t);
+    const product = f(state[0] * f(mu));
+    state[0] = product;
     s[i] = (o.lr * (1 - mu)) / (1 - product);
     s[i + 1] = (o.lr * muNext) / (1 - product * muNext);
     s[i + 2] = 1 - o.betas[1] ** t;
