@@ -22,6 +22,8 @@ export interface AdamOptions {
   /**
    * The ε̂ form of Kingma & Ba (§2) used by Keras and TensorFlow and by the course:
    * lr_t = lr·sqrt(1−β2^t)/(1−β1^t); p −= lr_t·m/(sqrt(v) + ε̂). Default false (PyTorch's form).
+   * Its default ε of 1e-7 applies when the optimizer or group is created with it; switching
+   * `paramGroups[i].epsHat` later keeps the group's ε.
    */
   epsHat: boolean;
 }
