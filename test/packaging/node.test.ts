@@ -100,7 +100,7 @@ describe('Node, from the installed tarball', () => {
       `
 import { init, initSync, wasmSimd, param } from 'gradstep/inline';
 const out = {};
-try { init({ wsam: 'typo' }); } catch (e) { out.unknownOption = e.message; }
+try { await init({ wsam: 'typo' }); } catch (e) { out.unknownOption = e.message; }
 const a = init();
 const b = init({ simd: false }); // ignored: the first call's load is under way
 out.samePromise = a === b;

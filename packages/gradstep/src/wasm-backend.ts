@@ -69,11 +69,41 @@ function chooseSimd(options: InitOptions): boolean {
   return simd;
 }
 
+/** Compiles whatever init() was given (a URL, a Request, a Response, bytes or a Module) to a Module. */
+async function compileSource(given: WasmSource): Promise<WebAssembly.Module> {
+  let source: WasmSource = given;
+  if (source instanceof WebAssembly.Module) return source;
+  if (typeof source === 'string' || source instanceof URL || (typeof Request === 'function' && source instanceof Request)) {
+    source = await fetch(source);
+  }
+  if (typeof Response === 'function' && source instanceof Response) {
+    if (!source.ok) throw new Error(`gradstep: fetching the wasm failed: ${source.status} ${source.statusText} (${source.url})`);
+    const streamable = typeof WebAssembly.compileStreaming === 'function' && source.headers.get('Content-Type') === 'application/wasm';
+    return streamable ? WebAssembly.compileStreaming(source) : WebAssembly.compile(await source.arrayBuffer());
+  }
+  return WebAssembly.compile(source as BufferSource);
+}
+
+/** The exports gradstep calls; a module without them is another module (or another version). */
+const REQUIRED_EXPORTS = ['memory', 'allocF32', 'freeF32', 'optimizerStep', 'simdEnabled', '__wbindgen_start'];
+
+function checkModule(module: WebAssembly.Module): WebAssembly.Module {
+  const names = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
+  const missing = REQUIRED_EXPORTS.filter((name) => !names.has(name));
+  if (missing.length > 0) {
+    throw new TypeError(`gradstep: the wasm module given to init() is not gradstep's (or not this version's): it lacks ${missing.join(', ')}`);
+  }
+  return module;
+}
+
 async function load(options: InitOptions, locator: WasmLocator): Promise<void> {
   const simd = chooseSimd(options);
   let source = await (options.wasm ?? locator.defaultSource(simd));
   if (locator.resolve) source = await locator.resolve(source);
-  const exports = await initGlue({ module_or_path: source as never });
+  // Checked before the glue sees it: the glue keeps the first instance it makes, even a wrong one,
+  // and a failed init() must be retryable.
+  const module = checkModule(await compileSource(source));
+  const exports = await initGlue({ module_or_path: module as never });
   state = { memory: exports.memory, simd: glue.simdEnabled() };
 }
 
@@ -83,6 +113,9 @@ function checkOptions(options: InitOptions, name: string): void {
   }
   const unknown = Object.keys(options).filter((key) => key !== 'wasm' && key !== 'simd');
   if (unknown.length > 0) throw new TypeError(`gradstep: ${name}() has no option ${unknown.map((k) => JSON.stringify(k)).join(', ')} (options: wasm, simd)`);
+  if (options.simd !== undefined && typeof options.simd !== 'boolean') {
+    throw new TypeError(`gradstep: ${name}({ simd }) must be true, false or undefined, got ${String(options.simd)}`);
+  }
 }
 
 /**
@@ -91,7 +124,11 @@ function checkOptions(options: InitOptions, name: string): void {
  * A failed load can be retried.
  */
 export function initWasm(options: InitOptions = {}, locator: WasmLocator = noDefault): Promise<void> {
-  checkOptions(options, 'init');
+  try {
+    checkOptions(options, 'init');
+  } catch (error) {
+    return Promise.reject(error);
+  }
   if (loading === null) {
     loading = load(options, locator).catch((error: unknown) => {
       loading = null;
@@ -116,7 +153,8 @@ export function initWasmSync(options: InitOptions = {}, defaultBytes?: (simd: bo
   if (!(isModule || ArrayBuffer.isView(source) || source instanceof ArrayBuffer)) {
     throw new TypeError('gradstep: initSync({ wasm }) takes bytes or a WebAssembly.Module (use await init() for URLs and Responses)');
   }
-  const exports = initGlueSync({ module: source as never });
+  const module = checkModule(isModule ? (source as WebAssembly.Module) : new WebAssembly.Module(source as BufferSource));
+  const exports = initGlueSync({ module: module as never });
   state = { memory: exports.memory, simd: glue.simdEnabled() };
   loading = Promise.resolve();
 }

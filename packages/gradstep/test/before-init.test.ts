@@ -23,7 +23,11 @@ describe('before init()', () => {
   });
 
   it('init() rejects a non-object argument and bad bytes, and can then still succeed', async () => {
-    expect(() => init(3 as never)).toThrow(new TypeError('gradstep: init(options) takes an object, got 3'));
+    await expect(init(3 as never)).rejects.toThrow(new TypeError('gradstep: init(options) takes an object, got 3'));
+    await expect(init({ simd: 'no' } as never)).rejects.toThrow(/init\(\{ simd \}\) must be true, false or undefined, got no/);
+    // A valid module that is not gradstep's is refused before it is instantiated, so init() can be retried.
+    const notGradstep = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]);
+    await expect(init({ wasm: notGradstep })).rejects.toThrow(/is not gradstep's \(or not this version's\): it lacks memory/);
     await expect(init({ wasm: new Uint8Array([1, 2, 3]) })).rejects.toThrow();
     const first = init();
     const second = init();

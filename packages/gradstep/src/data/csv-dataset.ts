@@ -8,7 +8,7 @@ import type { Dataset } from './dataset.js';
 export interface CsvOptions {
   /** The field separator, one character. Default ','. */
   delimiter?: string;
-  /** Whether the first line holds column names; 'auto' (default): yes if any of its fields is not a number. */
+  /** Whether the first line holds column names; 'auto' (default): yes if none of its fields is a number. */
   header?: boolean | 'auto';
   /**
    * The target column: 'last' (default), a column index from 0, a header name, or 'none' (every
@@ -69,7 +69,9 @@ export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
     throw new TypeError(`${owner}: header must be true, false or 'auto', got ${describe(headerOption)}`);
   }
   const first = lines[0].fields;
-  const hasHeader = headerOption === 'auto' ? first.some((field) => !isNumberText(field)) : headerOption;
+  // 'auto': a header has no number in it. (A data line may hold text labels or a missing value, so
+  // one non-numeric field is not enough to call it a header.)
+  const hasHeader = headerOption === 'auto' ? first.every((field) => !isNumberText(field)) : headerOption;
   const columns = first.length;
   const names = hasHeader ? first.map((f) => f.trim()) : first.map((_, j) => `column ${j + 1}`);
   const dataLines = hasHeader ? lines.slice(1) : lines;

@@ -171,6 +171,8 @@ export function adaBoost(options: AdaBoostOptions): AdaBoostClassifier {
     return result;
   };
   const decisionFunction = (rows: FeatureRows): Float64Array[] => {
+    // scikit-learn: with a single class, every decision value is 0.
+    if (k === 1) return rows.map(() => new Float64Array(1));
     const raw = stageScores(rows);
     return rows.map((_, i) => raw.slice(i * k, i * k + k).map((v) => v / weightSum));
   };

@@ -158,6 +158,11 @@ export function growTree(
   const leftTotals = new Float64Array(valueWidth);
   const nodeTotals = new Float64Array(valueWidth);
 
+  // Nodes still to grow, depth first and left first (the numbering scikit-learn's builder gives),
+  // on an explicit stack: a recursive builder overflows the JS stack past a few thousand levels.
+  const pending: { indices: number[]; depth: number; parent: number; side: 'left' | 'right' | null }[] = [];
+
+  /** Adds the node for `indices`; queues its children if it splits. Returns the node's index. */
   const grow = (indices: number[], depth: number): number => {
     const node = feature.length;
     depthReached = Math.max(depthReached, depth);
@@ -261,12 +266,18 @@ export function growTree(
     for (const i of indices) (X[i][bestFeature] <= bestThreshold ? leftIndices : rightIndices).push(i);
     feature[node] = bestFeature;
     threshold[node] = bestThreshold;
-    left[node] = grow(leftIndices, depth + 1);
-    right[node] = grow(rightIndices, depth + 1);
+    pending.push({ indices: rightIndices, depth: depth + 1, parent: node, side: 'right' });
+    pending.push({ indices: leftIndices, depth: depth + 1, parent: node, side: 'left' });
     return node;
   };
 
-  grow(active, 0);
+  pending.push({ indices: active, depth: 0, parent: -1, side: null });
+  while (pending.length > 0) {
+    const { indices, depth, parent, side } = pending.pop()!;
+    const node = grow(indices, depth);
+    if (side === 'left') left[parent] = node;
+    else if (side === 'right') right[parent] = node;
+  }
   return {
     feature: Int32Array.from(feature),
     threshold: Float64Array.from(threshold),

@@ -88,7 +88,9 @@ export function gradientBoosting(options: GradientBoostingOptions): GradientBoos
     minSamplesLeaf: given.minSamplesLeaf ?? 1,
   });
   const sampling = subsample < 1;
-  const rng = sampling ? randomFrom(given.seed as Seed | undefined, `${owner}: seed`) : undefined;
+  // The seed is checked even when nothing is drawn (as the splitters do), so a typo does not pass silently.
+  const seeded = randomFrom(given.seed as Seed | undefined, `${owner}: seed`);
+  const rng = sampling ? seeded : undefined;
   const inBagCount = Math.max(1, Math.floor(subsample * n));
 
   let weightedSum = 0;

@@ -155,15 +155,21 @@ export class OneCycleLR extends LRScheduler<OneCycleLROptions> {
     const lrs = o.maxLr.map((maxLr, i) => {
       const initial = maxLr / o.divFactor;
       const level = { initial, max: maxLr, min: initial / o.finalDivFactor };
-      return this.anneal(level[phase.lr[0]], level[phase.lr[1]], pct);
+      // The linear strategy extrapolates past the last phase at step totalSteps (the scheduler.step()
+      // after the last optimizer step) to a negative lr, which PyTorch stores but no optimizer here
+      // accepts: clamp at 0 (that lr is never used for a step).
+      return Math.max(0, this.anneal(level[phase.lr[0]], level[phase.lr[1]], pct));
     });
     if (o.cycleMomentum) {
       const key = this.momentumKey();
-      this.optimizer.paramGroups.forEach((group, i) => {
+      const momenta = this.optimizer.paramGroups.map((_, i) => {
         const level = { base: o.baseMomentum[i], max: o.maxMomentum[i] };
-        const momentum = this.anneal(level[phase.momentum[0]], level[phase.momentum[1]], pct);
-        if (key === 'betas') group.betas = [momentum, group.betas![1]];
-        else group.momentum = momentum;
+        return this.anneal(level[phase.momentum[0]], level[phase.momentum[1]], pct);
+      });
+      // Written once every value is known to be valid, so that a failing step changes nothing.
+      this.optimizer.paramGroups.forEach((group, i) => {
+        if (key === 'betas') group.betas = [momenta[i], group.betas![1]];
+        else group.momentum = momenta[i];
       });
     }
     return lrs;
@@ -199,6 +205,12 @@ export class OneCycleLR extends LRScheduler<OneCycleLROptions> {
     const key = Array.isArray(groups[0].betas) ? 'betas' : 'momentum';
     groups.forEach((group, i) => {
       const ok = key === 'betas' ? Array.isArray(group.betas) && group.betas.length === 2 : typeof group.momentum === 'number';
+      if (ok && key === 'momentum' && group.momentum === 0) {
+        // gradstep allocates the momentum buffer at construction, so momentum cannot become non-zero later.
+        throw new TypeError(
+          `OneCycleLR: cycleMomentum needs a momentum buffer, but paramGroups[${i}] has momentum 0; create the optimizer with a momentum (e.g. 0.9) or pass cycleMomentum: false`,
+        );
+      }
       if (!ok) {
         throw new TypeError(
           `OneCycleLR: cycleMomentum needs every param group to have a momentum or betas, paramGroups[${i}] has ${key === 'betas' ? `betas ${describe(group.betas)}` : `momentum ${describe(group.momentum)}`} (pass cycleMomentum: false)`,

@@ -56,3 +56,13 @@ describe('datasetFromRows', () => {
     expect(() => datasetFromRows([[1]])).toThrow(/at least one feature/);
   });
 });
+
+describe('parseCsv header detection', () => {
+  it('keeps the first row of a headerless file with text labels or a missing value', () => {
+    const labelled = parseCsv('1.5,2.0,M\n3,4,B\n5,6,M', { classes: true });
+    expect(labelled.y.length).toBe(3);
+    expect(Array.from(labelled.y)).toEqual([1, 0, 1]);
+    expect(() => parseCsv('1.5,,1\n3,4,0')).toThrow(/line 1, column 2: the field is empty/);
+    expect(parseCsv('a,b,label\n1,2,0').y.length).toBe(1);
+  });
+});

@@ -52,3 +52,18 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     expect(lrs.map((l) => l[1] / l[0]).slice(0, 4).every((r) => Math.abs(r - 0.2) < 1e-12)).toBe(true);
   });
 });
+
+describe('OneCycleLR with real optimizers', () => {
+  it('runs a whole linear cycle (its last step would extrapolate below 0: clamped) and refuses momentum 0 clearly', () => {
+    const opt = new SGD([param(3, { backend: 'js' })], { lr: 0.01, momentum: 0.9 });
+    const scheduler = new OneCycleLR(opt, { maxLr: 0.01, totalSteps: 100, annealStrategy: 'linear' });
+    for (let t = 0; t < 100; t++) {
+      opt.step();
+      scheduler.step();
+    }
+    expect(opt.paramGroups[0].lr).toBe(0);
+    expect(() => new OneCycleLR(new SGD([param(3, { backend: 'js' })], { lr: 0.01 }), { maxLr: 0.1, totalSteps: 10 })).toThrow(
+      /cycleMomentum needs a momentum buffer, but paramGroups\[0\] has momentum 0/,
+    );
+  });
+});
