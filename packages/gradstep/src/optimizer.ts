@@ -349,7 +349,8 @@ function groupView<Options extends object>(spec: OptimizerSpec<Options>, group: 
       enumerable: true,
       get: () => {
         const value = (group.options as Record<string, unknown>)[key];
-        return Array.isArray(value) ? [...value] : value;
+        // A frozen copy: `group.betas[0] = x` then throws instead of changing nothing (assign the array).
+        return Array.isArray(value) ? Object.freeze([...value]) : value;
       },
       set: (value: unknown) => {
         const next = spec.resolve({ ...group.options, [key]: value });

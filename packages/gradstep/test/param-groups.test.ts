@@ -91,3 +91,14 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     expect(() => new Adam([{ params: [w] }, { params: [w] }])).toThrow(/params\[1\] \(param #\d+\) is given twice/);
   });
 });
+
+describe('group array options', () => {
+  it('hands out betas frozen, so that changing an element throws instead of doing nothing', () => {
+    const opt = new Adam([param(2, { backend: 'js' })]);
+    expect(() => {
+      (opt.paramGroups[0].betas as number[])[0] = 0.5;
+    }).toThrow(TypeError);
+    opt.paramGroups[0].betas = [0.5, 0.9];
+    expect(opt.paramGroups[0].betas).toEqual([0.5, 0.9]);
+  });
+});

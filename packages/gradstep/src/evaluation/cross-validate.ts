@@ -10,7 +10,7 @@ import { mean, populationStd } from './score-summary.js';
 
 export interface CrossValidateOptions<M> {
   /** The splits, e.g. from `kFold` or `stratifiedKFold`: `{ train, test }` sample indices. */
-  folds: readonly Fold[];
+  folds: Iterable<Fold>;
   /** Fits a fresh model on the rows `train` of fold `foldIndex`; may return a Promise. */
   fit: (train: Uint32Array, foldIndex: number) => M | PromiseLike<M>;
   /** Scores a model on the rows `indices` (higher is better, as scikit-learn's scorers); may return a Promise. */

@@ -3,13 +3,16 @@ import type { Fold } from '../model-selection/folds.js';
 import { describe } from '../validate.js';
 
 /**
- * `folds`: a non-empty array of `{ train, test }` with non-empty Uint32Array index arrays (what
- * every splitter of gradstep returns). TypeError/RangeError naming the fold otherwise.
+ * `folds`: a non-empty array (or iterable, such as `leaveOneOut(n)`) of `{ train, test }` with
+ * non-empty Uint32Array index arrays (what every splitter of gradstep returns). TypeError/RangeError
+ * naming the fold otherwise.
  */
-export function checkFolds(owner: string, folds: unknown): readonly Fold[] {
-  if (!Array.isArray(folds)) {
-    throw new TypeError(`${owner}: folds must be an array of { train, test } index arrays (as kFold returns), got ${describe(folds)}`);
+export function checkFolds(owner: string, given: unknown): readonly Fold[] {
+  const iterable = given !== null && typeof given === 'object' && typeof (given as Iterable<unknown>)[Symbol.iterator] === 'function';
+  if (!iterable || ArrayBuffer.isView(given)) {
+    throw new TypeError(`${owner}: folds must be an array of { train, test } index arrays (as kFold returns), got ${describe(given)}`);
   }
+  const folds = Array.isArray(given) ? given : Array.from(given as Iterable<unknown>);
   if (folds.length === 0) throw new RangeError(`${owner}: folds must not be empty, got an empty array`);
   folds.forEach((fold: unknown, f) => {
     if (fold === null || typeof fold !== 'object') throw new TypeError(`${owner}: folds[${f}] must be an object { train, test }, got ${describe(fold)}`);

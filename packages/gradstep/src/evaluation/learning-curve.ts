@@ -16,7 +16,7 @@ const DEFAULT_TRAIN_SIZES = [0.1, 0.325, 0.55, 0.775, 1];
 
 export interface LearningCurveOptions<M> {
   /** The splits, e.g. from `kFold`. The first fold's train size is the 100% of fractions. */
-  folds: readonly Fold[];
+  folds: Iterable<Fold>;
   /**
    * Training sizes: all ≤ 1 means fractions in (0, 1] of the first fold's train size (truncated,
    * at least 1); otherwise integer counts in [1, that size]. Sorted and deduplicated (a warning if

@@ -11,7 +11,7 @@ import { rowMeansAndStds } from './score-summary.js';
 
 export interface ValidationCurveOptions<V, M> {
   /** The splits, e.g. from `kFold`. */
-  folds: readonly Fold[];
+  folds: Iterable<Fold>;
   /** The hyperparameter values to try (any type), at least one. */
   paramRange: readonly V[];
   /** Fits a model with hyperparameter `value` on the rows `train` of fold `foldIndex`; may return a Promise. */
