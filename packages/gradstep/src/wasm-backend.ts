@@ -20,7 +20,10 @@ export interface InitOptions {
    * (the .wasm next to the bundle, or the inlined bytes of `gradstep/inline`).
    */
   wasm?: WasmSource | Promise<WasmSource>;
-  /** Force the SIMD (true) or the scalar (false) build; default: SIMD where the runtime supports it. */
+  /**
+   * Force the SIMD (true) or the scalar (false) build; default: SIMD where the runtime supports it.
+   * It picks the default .wasm only: a module given as `wasm` is used as it is.
+   */
   simd?: boolean;
 }
 

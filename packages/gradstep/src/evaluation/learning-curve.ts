@@ -87,7 +87,7 @@ export function translateTrainSizes(owner: string, trainSizes: unknown, maxSize:
 
 /**
  * For each fold (in order) and each training size s (ascending), fits on the first s rows of the
- * fold's train indices (`train.subarray(0, s)`, scikit-learn's `train[:s]` without shuffle) and
+ * fold's train indices (a copy of `train.subarray(0, s)`, scikit-learn's `train[:s]` without shuffle) and
  * scores on those rows and on the fold's test rows. Shuffle the folds' train indices yourself for
  * scikit-learn's `shuffle=True`. A fold with fewer train rows than s uses all of them, as
  * scikit-learn's slicing does.
@@ -111,7 +111,8 @@ export async function learningCurve<M>(options: LearningCurveOptions<M>): Promis
   for (let f = 0; f < folds.length; f++) {
     const { train, test } = folds[f];
     for (let s = 0; s < trainSizes.length; s++) {
-      const subset = train.subarray(0, trainSizes[s]);
+      // A copy, not a view: a fit that sorts or shuffles its indices must not change the caller's folds.
+      const subset = train.slice(0, trainSizes[s]);
       const started = performance.now();
       const model = await fit(subset, f);
       fitTimes[s][f] = performance.now() - started;
