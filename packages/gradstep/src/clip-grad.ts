@@ -4,7 +4,7 @@
  * give the same bits (the reduction order is fixed: see crates/gradstep-kernels/src/reductions.rs).
  */
 import { backendNamed } from './backends.js';
-import { Param } from './param.js';
+import { checkParamList, Param } from './param.js';
 import { checkBoolean, checkNumber, checkOptionNames, describe } from './validate.js';
 
 export interface ClipGradNormOptions {
@@ -16,18 +16,10 @@ export interface ClipGradNormOptions {
 
 const f = Math.fround;
 
-function checkParamList(owner: string, params: unknown): Param[] {
+function checkParamArgument(owner: string, params: unknown): Param[] {
   const list = params instanceof Param ? [params] : params;
   if (!Array.isArray(list)) throw new TypeError(`${owner}: params must be a Param or an array of params, got ${describe(params)}`);
-  const seen = new Set<number>();
-  list.forEach((p: unknown, i) => {
-    if (!(p instanceof Param)) throw new TypeError(`${owner}: params[${i}] must be a Param, got ${describe(p)}`);
-    if (p.disposed) throw new Error(`${owner}: params[${i}] (param #${p.id}) was disposed`);
-    if (seen.has(p.id)) throw new TypeError(`${owner}: params[${i}] (param #${p.id}) is given twice`);
-    if (p.backend !== (list[0] as Param).backend) throw new TypeError(`${owner}: params[${i}] is on the ${describe(p.backend)} backend but params[0] is on ${describe((list[0] as Param).backend)}`);
-    seen.add(p.id);
-  });
-  return list as Param[];
+  return checkParamList(owner, list);
 }
 
 /** Σ|g|^p of each gradient for a p the kernels do not reduce, in the same lane order, on any backend. */
@@ -52,7 +44,7 @@ function generalPartials(params: Param[], p: number): Float64Array {
  */
 export function clipGradNorm(params: Param | Param[], maxNorm: number, options?: ClipGradNormOptions): number {
   const owner = 'clipGradNorm';
-  const list = checkParamList(owner, params);
+  const list = checkParamArgument(owner, params);
   // PyTorch accepts an infinite maxNorm (no clipping, the norm is still returned).
   if (typeof maxNorm !== 'number' || !(maxNorm >= 0)) {
     throw new RangeError(`${owner}: maxNorm must be a number >= 0 (Infinity allowed), got ${describe(maxNorm)}`);
@@ -103,7 +95,7 @@ export function clipGradNorm(params: Param | Param[], maxNorm: number, options?:
 /** Clamps every gradient of `params` to [−clipValue, clipValue] in place (PyTorch's `clip_grad_value_`); NaN stays NaN. */
 export function clipGradValue(params: Param | Param[], clipValue: number): void {
   const owner = 'clipGradValue';
-  const list = checkParamList(owner, params);
+  const list = checkParamArgument(owner, params);
   checkNumber(owner, 'clipValue', clipValue, { min: 0 });
   if (list.length === 0) return;
   backendNamed(list[0].backend, `${owner}: params[0].backend`).clampGrads(list.map((p) => p.memory().grad), clipValue);

@@ -6,7 +6,7 @@
 import type { Backend, BackendName, Float32Block, StepProgram } from './backend.js';
 import { backendNamed } from './backends.js';
 import { SCALARS, usedState, type KernelId } from './kernels.js';
-import { Param } from './param.js';
+import { checkParamList, disposeSymbol, Param } from './param.js';
 import { decodeFloat32Into, encodeFloat32 } from './state-dict.js';
 import { describe } from './validate.js';
 
@@ -63,8 +63,6 @@ export interface OptimizerSpec<Options> {
   initialState?(options: Options, slot: number): number;
 }
 
-const disposeSymbol: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
-
 const finalizer = new FinalizationRegistry<{ release(): void }>((held) => held.release());
 
 interface Group<Options> {
@@ -103,7 +101,7 @@ export abstract class Optimizer<Options extends object> {
     this.defaults = spec.resolve(options);
     this.groups = checkGroups(spec, params, options as Record<string, unknown> | undefined);
     this.params = this.groups.flatMap((g) => g.params);
-    checkParams(spec.name, this.params);
+    checkParamList(spec.name, this.params);
     this.groupOf = Uint32Array.from(this.groups.flatMap((g, i) => g.params.map(() => i)));
     this.backend = this.params[0].backend;
     this.owner = backendNamed(this.backend, `${spec.name}: params[0].backend`);
@@ -364,18 +362,4 @@ function groupView<Options extends object>(spec: OptimizerSpec<Options>, group: 
     });
   }
   return Object.seal(view);
-}
-
-function checkParams(owner: string, params: readonly unknown[]): void {
-  const seen = new Set<number>();
-  params.forEach((p: unknown, i) => {
-    if (!(p instanceof Param)) throw new TypeError(`${owner}: params[${i}] must be a Param (from param()), got ${describe(p)}`);
-    if (p.disposed) throw new Error(`${owner}: params[${i}] (param #${p.id}) was disposed`);
-    if (seen.has(p.id)) throw new TypeError(`${owner}: params[${i}] (param #${p.id}) is given twice`);
-    seen.add(p.id);
-    const first = params[0] as Param;
-    if (p.backend !== first.backend) {
-      throw new TypeError(`${owner}: params[${i}] is on the ${describe(p.backend)} backend but params[0] is on ${describe(first.backend)}; one optimizer updates params of one backend`);
-    }
-  });
 }

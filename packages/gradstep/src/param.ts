@@ -14,7 +14,8 @@ const finalizer = new FinalizationRegistry<Float32Block[]>((blocks) => {
   for (const block of blocks) block.free();
 });
 
-const disposeSymbol: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
+/** Symbol.dispose where the runtime has it (Node 20.4+, current browsers), for `using`. */
+export const disposeSymbol: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
 
 let nextId = 1;
 
@@ -109,4 +110,23 @@ export function param(init: number | ArrayLike<number>, options?: ParamOptions):
   const p = new Param(length, backend);
   p.value.set(values);
   return p;
+}
+
+/**
+ * @internal Checks a list of params that one operation updates together (an optimizer, clipping):
+ * each a live Param, none given twice, all on one backend. Errors name the position and the param.
+ */
+export function checkParamList(owner: string, params: readonly unknown[]): Param[] {
+  const seen = new Set<number>();
+  params.forEach((p: unknown, i) => {
+    if (!(p instanceof Param)) throw new TypeError(`${owner}: params[${i}] must be a Param (from param()), got ${describe(p)}`);
+    if (p.disposed) throw new Error(`${owner}: params[${i}] (param #${p.id}) was disposed`);
+    if (seen.has(p.id)) throw new TypeError(`${owner}: params[${i}] (param #${p.id}) is given twice`);
+    seen.add(p.id);
+    const first = params[0] as Param;
+    if (p.backend !== first.backend) {
+      throw new TypeError(`${owner}: params[${i}] is on the ${describe(p.backend)} backend but params[0] is on ${describe(first.backend)}; they must share one backend`);
+    }
+  });
+  return params as Param[];
 }

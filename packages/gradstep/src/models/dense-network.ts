@@ -9,7 +9,7 @@
  */
 import type { Backend, BackendName, Float32Block } from '../backend.js';
 import { backendNamed } from '../backends.js';
-import { param, type Param } from '../param.js';
+import { disposeSymbol, param, type Param } from '../param.js';
 import { Random, randomFrom, type Seed } from '../model-selection/random.js';
 import { describe } from '../validate.js';
 import { activateInPlace, activationBackwardInPlace, gatherRows, type Activation } from './dense-math.js';
@@ -17,7 +17,6 @@ import type { Evaluation, Model } from './model.js';
 import { outputLoss, sigmoid, type OutputLoss } from './output-losses.js';
 import { initializeWeights, type WeightInit } from './weight-init.js';
 
-const disposeSymbol: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
 
 /** Scratch matrices of a network, on its params' backend (wasm memory on 'wasm'), freed together. */
 class Scratch {
