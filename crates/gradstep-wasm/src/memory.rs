@@ -36,25 +36,37 @@ pub fn free_f32(ptr: u32, len: usize) {
     unsafe { dealloc(ptr as usize as *mut u8, layout) }
 }
 
-fn memory_bytes() -> usize {
+/// Bytes of linear memory, as u64: wasm32's usize cannot hold 4 GiB (65,536 pages), where a 32-bit
+/// product wraps to 0 and every block would look out of range.
+fn memory_bytes() -> u64 {
     #[cfg(target_arch = "wasm32")]
     {
-        core::arch::wasm32::memory_size(0) * 65536
+        core::arch::wasm32::memory_size(0) as u64 * 65536
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
-        usize::MAX
+        u64::MAX
     }
 }
 
 fn valid_block(ptr: u32, len: usize) -> bool {
-    let start = ptr as usize;
-    start != 0 && start % 4 == 0 && len.checked_mul(4).and_then(|b| start.checked_add(b)).is_some_and(|end| end <= memory_bytes())
+    block_fits(ptr, len, memory_bytes())
+}
+
+/// Whether `len` f32 at `ptr` are non-null, aligned and inside `memory_bytes` of memory (all in u64,
+/// so that a block ending exactly at 4 GiB is not mistaken for one ending at 0).
+fn block_fits(ptr: u32, len: usize, memory_bytes: u64) -> bool {
+    let start = u64::from(ptr);
+    start != 0 && start % 4 == 0 && (len as u64).checked_mul(4).and_then(|b| start.checked_add(b)).is_some_and(|end| end <= memory_bytes)
+}
+
+/// Byte range of a block that [`valid_block`] accepted, in u64 (its end may be 2^32).
+fn byte_range((ptr, len): (u32, usize)) -> (u64, u64) {
+    (u64::from(ptr), u64::from(ptr) + 4 * len as u64)
 }
 
 fn overlaps(a: (u32, usize), b: (u32, usize)) -> bool {
-    let (a0, a1) = (a.0 as usize, a.0 as usize + a.1 * 4);
-    let (b0, b1) = (b.0 as usize, b.0 as usize + b.1 * 4);
+    let ((a0, a1), (b0, b1)) = (byte_range(a), byte_range(b));
     a.1 > 0 && b.1 > 0 && a0 < b1 && b0 < a1
 }
 
@@ -226,4 +238,29 @@ pub fn with_dense_backward(
         f(reads, (gw, gb, di));
     }
     0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FOUR_GIB: u64 = 1 << 32;
+
+    #[test]
+    fn blocks_fit_in_a_full_4_gib_memory() {
+        // The regression: at 65,536 pages the 32-bit byte count wrapped to 0 and nothing fit.
+        assert!(block_fits(16, 4, FOUR_GIB));
+        assert!(block_fits(u32::MAX - 3, 1, FOUR_GIB), "a block ending exactly at 4 GiB");
+        assert!(!block_fits(u32::MAX - 3, 2, FOUR_GIB));
+        assert!(!block_fits(0, 1, FOUR_GIB));
+        assert!(!block_fits(18, 1, FOUR_GIB));
+        assert!(!block_fits(16, 5, 32));
+    }
+
+    #[test]
+    fn a_block_ending_at_4_gib_still_overlaps_its_neighbour() {
+        let last = (u32::MAX - 7, 2);
+        assert!(overlaps(last, (u32::MAX - 3, 1)));
+        assert!(!overlaps(last, (u32::MAX - 11, 1)));
+    }
 }

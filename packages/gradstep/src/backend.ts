@@ -14,6 +14,17 @@ export interface Float32Block {
   view(): Float32Array;
   /** Returns the memory; the block must not be used afterwards. */
   free(): void;
+  /**
+   * Frees the same memory as free() but references neither the block nor its views: what a
+   * FinalizationRegistry holds. A param's views keep the param alive (see Param.value); a held value
+   * that reached them would keep it alive for ever.
+   */
+  readonly allocation: Allocation;
+}
+
+/** The memory of a block, freed at most once. */
+export interface Allocation {
+  free(): void;
 }
 
 /** The blocks of one tensor for one optimizer: value, gradient and three state slots (null if unused). */

@@ -1,12 +1,16 @@
 /** The pure TypeScript backend: blocks are Float32Arrays; it needs no init() and runs everywhere. */
-import type { Backend, Float32Block, StepProgram, TensorBlocks } from './backend.js';
+import type { Allocation, Backend, Float32Block, StepProgram, TensorBlocks } from './backend.js';
 import { runJsKernel, type TensorArrays } from './js-kernels.js';
 import { denseBackward, denseForward } from './models/dense-math.js';
 import { SCALARS, type KernelId } from './kernels.js';
 
 const EMPTY = new Float32Array(0);
 
+// A Float32Array is returned by the garbage collector: nothing to free early.
+const GARBAGE_COLLECTED: Allocation = { free() {} };
+
 class JsBlock implements Float32Block {
+  readonly allocation = GARBAGE_COLLECTED;
   private array: Float32Array | null;
   constructor(readonly length: number) {
     this.array = new Float32Array(length);

@@ -7,10 +7,12 @@ import type { Backend, BackendName, Float32Block, StepProgram } from './backend.
 import { backendNamed } from './backends.js';
 import { SCALARS, usedState, type KernelId } from './kernels.js';
 import { checkParamList, disposeSymbol, Param } from './param.js';
-import { decodeFloat32Into, encodeFloat32 } from './state-dict.js';
+import { checkEncoding, decodeBufferInto, encodeBuffer, type EncodedBuffer, type StateEncoding } from './state-dict.js';
 import { describe } from './validate.js';
 
-/** Plain data: survives JSON.stringify/parse and structuredClone. */
+/**
+ * Plain data: survives structuredClone, and JSON.stringify/parse with the default base64 encoding.
+ */
 export interface OptimizerStateDict {
   format: 'gradstep.optimizer';
   version: 1;
@@ -23,8 +25,11 @@ export interface OptimizerStateDict {
    * restores the options, as PyTorch restores param_groups.
    */
   groups: { options: Record<string, unknown>; params: number[]; state?: number[] }[];
-  /** Per param, in order: its length and each state buffer (base64 of little-endian float32). */
-  state: { length: number; buffers: Record<string, string> }[];
+  /**
+   * Per param, in order: its length and each state buffer, as base64 of the little-endian float32
+   * bytes (default) or as a Float32Array (`stateDict({ encoding: 'float32' })`). Either loads.
+   */
+  state: { length: number; buffers: Record<string, EncodedBuffer> }[];
 }
 
 /** A parameter group as given to an optimizer: its params and the options that differ from the defaults. */
@@ -168,9 +173,14 @@ export abstract class Optimizer<Options extends object> {
     for (const p of this.params) p.grad.fill(0);
   }
 
-  /** The optimizer's state as plain data (see OptimizerStateDict). */
-  stateDict(): OptimizerStateDict {
+  /**
+   * The optimizer's state as plain data (see OptimizerStateDict), every buffer copied. `encoding`:
+   * 'base64' (default; JSON-safe, buffers up to 2^26 values) or 'float32' (Float32Array copies: no
+   * encoding, any size, for structuredClone, postMessage or binary files).
+   */
+  stateDict(options?: { encoding?: StateEncoding }): OptimizerStateDict {
     const memory = this.alive();
+    const encoding = checkEncoding(`${this.spec.name}.stateDict`, options);
     let position = 0;
     return {
       format: 'gradstep.optimizer',
@@ -183,9 +193,10 @@ export abstract class Optimizer<Options extends object> {
         ...(this.groupStates[i].length > 0 ? { state: Array.from(this.groupStates[i]) } : {}),
       })),
       state: this.params.map((p, i) => {
-        const buffers: Record<string, string> = {};
+        const buffers: Record<string, EncodedBuffer> = {};
         memory.state[i].forEach((block, slot) => {
-          if (block !== null) buffers[this.spec.stateNames[slot]] = encodeFloat32(block.view());
+          const name = this.spec.stateNames[slot];
+          if (block !== null) buffers[name] = encodeBuffer(block.view(), encoding, `${this.spec.name}.stateDict(): state[${i}].buffers.${name}`);
         });
         return { length: p.length, buffers };
       }),
@@ -242,8 +253,8 @@ export abstract class Optimizer<Options extends object> {
         if (!isUsed) return null;
         const name = this.spec.stateNames[slot];
         const values = new Float32Array(length);
-        if (!decodeFloat32Into(entry.buffers?.[name], values)) {
-          throw new TypeError(`${where}: dict.state[${i}].buffers.${name} is missing or not ${length} float32 values in base64`);
+        if (!decodeBufferInto(entry.buffers?.[name], values)) {
+          throw new TypeError(`${where}: dict.state[${i}].buffers.${name} is missing or not ${length} float32 values (base64 or a Float32Array)`);
         }
         return values;
       });

@@ -1,5 +1,5 @@
 /** A trainable tensor: a float32 value and its gradient, both owned by one backend. */
-import type { BackendName, Float32Block } from './backend.js';
+import type { Allocation, BackendName, Float32Block } from './backend.js';
 import { backendNamed, getBackend } from './backends.js';
 import { checkLength, checkOptionNames, describe } from './validate.js';
 
@@ -9,15 +9,35 @@ export interface ParamOptions {
 }
 
 // A backstop for params that are dropped without dispose(): their wasm memory is returned when they
-// are garbage collected. dispose() remains the way to free memory promptly and predictably.
-const finalizer = new FinalizationRegistry<Float32Block[]>((blocks) => {
-  for (const block of blocks) block.free();
+// are garbage collected. dispose() remains the way to free memory promptly and predictably. It holds
+// the allocations only: the blocks cache views, and views reference their param (below).
+const finalizer = new FinalizationRegistry<Allocation[]>((allocations) => {
+  for (const allocation of allocations) allocation.free();
 });
+
+/**
+ * Each view handed out references its param, so a param is never collected (and its wasm memory never
+ * freed for another param to reuse) while a view of it is reachable: `const w = param(x).value` stays
+ * valid. Only dispose() frees memory under a live view.
+ */
+const OWNER = Symbol('gradstep.param');
+
+function ownedBy(view: Float32Array, owner: Param): Float32Array {
+  if ((view as { [OWNER]?: Param })[OWNER] !== owner) Object.defineProperty(view, OWNER, { value: owner });
+  return view;
+}
 
 /** Symbol.dispose where the runtime has it (Node 20.4+, current browsers), for `using`. */
 export const disposeSymbol: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
 
 let nextId = 1;
+
+/**
+ * A mark every copy of gradstep puts on its params (a registered symbol is the same in every copy):
+ * a Param from another copy (the CommonJS build beside the ES module one, or a second installed
+ * version) fails `instanceof Param` and is named as such in the error.
+ */
+const PARAM_BRAND = Symbol.for('gradstep.Param');
 
 export class Param {
   /** Number of float32 elements. */
@@ -41,21 +61,22 @@ export class Param {
       throw error;
     }
     this.blocks = { value, grad };
-    finalizer.register(this, [value, grad], this);
+    finalizer.register(this, [value.allocation, grad.allocation], this);
   }
 
   /**
    * The values, as a live Float32Array view: read and write it in place. With the wasm backend the
-   * view is over wasm memory; memory growth (creating big params) detaches older views, so take it
-   * again from `.value` rather than keeping it across param creation.
+   * view is over wasm memory; memory growth (creating big params) detaches older views (they read as
+   * empty), so take it again from `.value` rather than keeping it across param creation. A view keeps
+   * its param alive; after dispose() it must not be used (its memory may belong to another param).
    */
   get value(): Float32Array {
-    return this.alive().value.view();
+    return ownedBy(this.alive().value.view(), this);
   }
 
   /** The gradient, a live view like `.value`: write the gradient here before `optimizer.step()`. */
   get grad(): Float32Array {
-    return this.alive().grad.view();
+    return ownedBy(this.alive().grad.view(), this);
   }
 
   get disposed(): boolean {
@@ -86,6 +107,8 @@ export class Param {
   }
 }
 
+Object.defineProperty(Param.prototype, PARAM_BRAND, { value: true });
+
 /**
  * Creates a param. `param(n)` gives n zeros; `param(values)` copies the values (any array-like of
  * numbers, such as a Float32Array or a plain array), rounded to float32. The gradient starts at zero.
@@ -113,14 +136,30 @@ export function param(init: number | ArrayLike<number>, options?: ParamOptions):
 }
 
 /**
+ * @internal Checks that `value` (the argument `name` of `owner`) is a live Param of this copy of
+ * gradstep; errors name the argument and what was given.
+ */
+export function checkParam(owner: string, name: string, value: unknown): Param {
+  if (!(value instanceof Param)) {
+    if (value !== null && typeof value === 'object' && (value as Record<symbol, unknown>)[PARAM_BRAND] === true) {
+      throw new TypeError(
+        `${owner}: ${name} is a Param from another copy of gradstep (such as the CommonJS build loaded beside the ES module build, or a second installed version); create params and the objects that use them with one copy`,
+      );
+    }
+    throw new TypeError(`${owner}: ${name} must be a Param (from param()), got ${describe(value)}`);
+  }
+  if (value.disposed) throw new Error(`${owner}: ${name} (param #${value.id}) was disposed`);
+  return value;
+}
+
+/**
  * @internal Checks a list of params that one operation updates together (an optimizer, clipping):
  * each a live Param, none given twice, all on one backend. Errors name the position and the param.
  */
 export function checkParamList(owner: string, params: readonly unknown[]): Param[] {
   const seen = new Set<number>();
-  params.forEach((p: unknown, i) => {
-    if (!(p instanceof Param)) throw new TypeError(`${owner}: params[${i}] must be a Param (from param()), got ${describe(p)}`);
-    if (p.disposed) throw new Error(`${owner}: params[${i}] (param #${p.id}) was disposed`);
+  params.forEach((value: unknown, i) => {
+    const p = checkParam(owner, `params[${i}]`, value);
     if (seen.has(p.id)) throw new TypeError(`${owner}: params[${i}] (param #${p.id}) is given twice`);
     seen.add(p.id);
     const first = params[0] as Param;

@@ -1,60 +1,147 @@
 /**
- * Encoding of optimizer state buffers in a state dict: base64 of the float32 bytes (little-endian),
- * so that NaN and ±Infinity survive JSON (where numbers would not) and the dict stays compact.
+ * Encoding of optimizer state buffers in a state dict. The default is base64 of the float32 bytes
+ * (little-endian), so that NaN and ±Infinity survive JSON (where numbers would not) and the dict stays
+ * compact; `encoding: 'float32'` keeps them as Float32Array copies (structuredClone, postMessage, or a
+ * binary file), with no encoding at all.
+ *
+ * Both directions run over byte arrays in one pass (a Uint8Array of ASCII codes turned into a string
+ * by TextDecoder, and back by TextEncoder), so saving and loading take time and memory proportional
+ * to the data: building the string a few characters at a time took a minute and gigabytes of heap
+ * for a 128 MiB buffer.
  */
+import { checkOptionNames, describe } from './validate.js';
+
+/** How stateDict() writes state buffers. */
+export type StateEncoding = 'base64' | 'float32';
+
+/** A state buffer as a state dict holds it: base64 text, or a Float32Array copy. */
+export type EncodedBuffer = string | Float32Array;
+
+/**
+ * The largest buffer written as base64: 2^26 floats (256 MiB) make 358 million characters, under
+ * every engine's limit on the length of a string (V8's is about 2^29). Larger buffers need
+ * `encoding: 'float32'`.
+ */
+export const MAX_BASE64_FLOATS = 2 ** 26;
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const LOOKUP = new Int16Array(128).fill(-1);
-for (let i = 0; i < ALPHABET.length; i++) LOOKUP[ALPHABET.charCodeAt(i)] = i;
+const PAD = '='.charCodeAt(0);
+const ENCODE = Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0));
+/** Value of each byte as a base64 digit, or -1 (padding, and every byte of a non-ASCII character, included). */
+const DECODE = new Int8Array(256).fill(-1);
+ENCODE.forEach((code, digit) => (DECODE[code] = digit));
 
 const littleEndian = new Uint8Array(new Float32Array([1]).buffer)[3] === 0x3f;
+const ascii = new TextDecoder();
+const asciiBytes = new TextEncoder();
+
+function checkEndianness(): void {
+  if (!littleEndian) throw new Error('gradstep: state dicts need a little-endian platform');
+}
 
 /** Every NaN as 0x7fc00000: wasm and V8 do not specify NaN sign and payload bits, state dicts do. */
 function canonicalNaNs(values: Float32Array): Float32Array {
-  if (!values.some(Number.isNaN)) return values;
-  const copy = values.slice();
-  new Uint32Array(copy.buffer).forEach((_, i, bits) => {
-    if (Number.isNaN(copy[i])) bits[i] = 0x7fc00000;
-  });
-  return copy;
+  let copy: Float32Array | null = null;
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] !== values[i]) {
+      copy ??= values.slice();
+      new Uint32Array(copy.buffer, 4 * i, 1)[0] = 0x7fc00000;
+    }
+  }
+  return copy ?? values;
 }
 
+/** `values` in the given encoding (a copy either way: the state dict does not alias live memory). */
+export function encodeBuffer(values: Float32Array, encoding: StateEncoding, where: string): EncodedBuffer {
+  checkEndianness();
+  if (encoding === 'float32') return canonicalNaNs(values.slice());
+  if (values.length > MAX_BASE64_FLOATS) {
+    throw new RangeError(`${where} has ${values.length} values, more than base64 holds in one string (${MAX_BASE64_FLOATS}); use stateDict({ encoding: 'float32' })`);
+  }
+  return encodeFloat32(values);
+}
+
+/** Base64 of the little-endian bytes of `input`, NaNs canonical. */
 export function encodeFloat32(input: Float32Array): string {
-  if (!littleEndian) throw new Error('gradstep: state dicts need a little-endian platform');
+  checkEndianness();
   const values = canonicalNaNs(input);
   const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-  const parts: string[] = [];
-  const chunk = 3 * 4096;
-  for (let start = 0; start < bytes.length; start += chunk) {
-    let out = '';
-    const end = Math.min(start + chunk, bytes.length);
-    for (let i = start; i < end; i += 3) {
-      const b0 = bytes[i], b1 = i + 1 < end ? bytes[i + 1] : 0, b2 = i + 2 < end ? bytes[i + 2] : 0;
-      out += ALPHABET[b0 >> 2] + ALPHABET[((b0 & 3) << 4) | (b1 >> 4)];
-      out += i + 1 < end ? ALPHABET[((b1 & 15) << 2) | (b2 >> 6)] : '=';
-      out += i + 2 < end ? ALPHABET[b2 & 63] : '=';
-    }
-    parts.push(out);
+  const out = new Uint8Array(4 * Math.ceil(bytes.length / 3));
+  const whole = bytes.length - (bytes.length % 3);
+  let o = 0;
+  for (let i = 0; i < whole; i += 3, o += 4) {
+    const triple = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
+    out[o] = ENCODE[triple >>> 18];
+    out[o + 1] = ENCODE[(triple >>> 12) & 63];
+    out[o + 2] = ENCODE[(triple >>> 6) & 63];
+    out[o + 3] = ENCODE[triple & 63];
   }
-  return parts.join('');
+  const rest = bytes.length - whole;
+  if (rest > 0) {
+    const triple = (bytes[whole] << 16) | (rest === 2 ? bytes[whole + 1] << 8 : 0);
+    out[o] = ENCODE[triple >>> 18];
+    out[o + 1] = ENCODE[(triple >>> 12) & 63];
+    out[o + 2] = rest === 2 ? ENCODE[(triple >>> 6) & 63] : PAD;
+    out[o + 3] = PAD;
+  }
+  return ascii.decode(out);
 }
 
-/** Decodes into `target`; returns false when the text is not base64 of exactly target.length floats. */
-export function decodeFloat32Into(text: string, target: Float32Array): boolean {
-  if (typeof text !== 'string' || text.length !== 4 * Math.ceil((target.length * 4) / 3)) return false;
-  const bytes = new Uint8Array(target.length * 4);
-  let o = 0;
-  for (let i = 0; i < text.length; i += 4) {
-    const c = [0, 1, 2, 3].map((k) => {
-      const code = text.charCodeAt(i + k);
-      return text[i + k] === '=' ? 0 : code < 128 ? LOOKUP[code] : -1;
-    });
-    if (c.some((v) => v < 0)) return false;
-    const triple = (c[0] << 18) | (c[1] << 12) | (c[2] << 6) | c[3];
-    if (o < bytes.length) bytes[o++] = triple >> 16;
-    if (o < bytes.length) bytes[o++] = (triple >> 8) & 255;
-    if (o < bytes.length) bytes[o++] = triple & 255;
+/**
+ * Decodes a state buffer (base64 text or a Float32Array) into `target`; returns false when it is not
+ * exactly target.length floats. Base64 is read strictly (RFC 4648 canonical form): only the alphabet,
+ * '=' only as the one or two final characters that the length calls for, and zero padding bits.
+ */
+export function decodeBufferInto(encoded: unknown, target: Float32Array): boolean {
+  if (encoded instanceof Float32Array) {
+    if (encoded.length !== target.length) return false;
+    target.set(encoded);
+    return true;
   }
-  target.set(new Float32Array(bytes.buffer));
-  return true;
+  return typeof encoded === 'string' && decodeFloat32Into(encoded, target);
+}
+
+/** Decodes base64 text into `target`; returns false when it is not base64 of exactly target.length floats. */
+export function decodeFloat32Into(text: string, target: Float32Array): boolean {
+  checkEndianness();
+  const byteCount = 4 * target.length;
+  if (typeof text !== 'string' || text.length !== 4 * Math.ceil(byteCount / 3)) return false;
+  // Non-ASCII characters become several bytes each, so they overflow the buffer: `read` falls short.
+  const chars = new Uint8Array(text.length);
+  if (asciiBytes.encodeInto(text, chars).read !== text.length) return false;
+  const padding = (3 - (byteCount % 3)) % 3;
+  const bytes = new Uint8Array(target.buffer, target.byteOffset, byteCount);
+  const whole = chars.length - (padding > 0 ? 4 : 0);
+  let o = 0;
+  let invalid = 0;
+  for (let i = 0; i < whole; i += 4, o += 3) {
+    const a = DECODE[chars[i]], b = DECODE[chars[i + 1]], c = DECODE[chars[i + 2]], d = DECODE[chars[i + 3]];
+    // Any -1 sets the sign bit; checked once at the end, so the loop has no branch on the data.
+    invalid |= a | b | c | d;
+    const triple = (a << 18) | (b << 12) | (c << 6) | d;
+    bytes[o] = triple >>> 16;
+    bytes[o + 1] = (triple >>> 8) & 255;
+    bytes[o + 2] = triple & 255;
+  }
+  if (padding > 0) {
+    const a = DECODE[chars[whole]], b = DECODE[chars[whole + 1]];
+    const c = padding === 1 ? DECODE[chars[whole + 2]] : 0;
+    const padOk = chars[whole + 3] === PAD && (padding === 1 || chars[whole + 2] === PAD);
+    const triple = (a << 18) | (b << 12) | (c << 6);
+    // The bits below the last byte kept must be zero (the canonical encoding).
+    const spareBits = padding === 2 ? triple & 0xffff : triple & 0xff;
+    if ((a | b | c) < 0 || !padOk || spareBits !== 0) invalid = -1;
+    bytes[o] = triple >>> 16;
+    if (padding === 1) bytes[o + 1] = (triple >>> 8) & 255;
+  }
+  return invalid >= 0;
+}
+
+/** Checks stateDict()'s options and returns the encoding. */
+export function checkEncoding(owner: string, options: unknown): StateEncoding {
+  const { encoding = 'base64' } = checkOptionNames(owner, options, ['encoding']);
+  if (encoding !== 'base64' && encoding !== 'float32') {
+    throw new RangeError(`${owner}: encoding must be 'base64' or 'float32', got ${describe(encoding)}`);
+  }
+  return encoding;
 }

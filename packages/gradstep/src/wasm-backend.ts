@@ -7,7 +7,7 @@
  */
 import initGlue, { initSync as initGlueSync } from '../wasm/simd/gradstep_wasm.js';
 import * as glue from '../wasm/simd/gradstep_wasm.js';
-import type { Backend, Float32Block, StepProgram, TensorBlocks } from './backend.js';
+import type { Allocation, Backend, Float32Block, StepProgram, TensorBlocks } from './backend.js';
 import { SCALARS, type KernelId } from './kernels.js';
 
 /** Where the wasm module comes from when the default location does not suit (CDNs, workers, bundlers). */
@@ -127,6 +127,10 @@ function checkOptions(options: InitOptions, name: string): void {
  * A failed load can be retried.
  */
 export function initWasm(options: InitOptions = {}, locator: WasmLocator = noDefault): Promise<void> {
+  // Only the first call awaits its `wasm`; a promise given to a later (or refused) call would
+  // otherwise reject unobserved, and Node ends the process on an unhandled rejection.
+  const wasm = (options as { wasm?: unknown } | null)?.wasm;
+  if (wasm instanceof Promise) wasm.catch(() => {});
   try {
     checkOptions(options, 'init');
   } catch (error) {
@@ -203,33 +207,45 @@ function allocateBytes(words: number): number {
   return ptr;
 }
 
+/** One block of wasm memory (no view of it, see Float32Block.allocation); freed at most once. */
+class WasmAllocation implements Allocation {
+  constructor(
+    public ptr: number,
+    readonly length: number,
+  ) {}
+  free(): void {
+    if (this.ptr === 0) return;
+    glue.freeF32(this.ptr, this.length);
+    liveBlocks--;
+    this.ptr = 0;
+  }
+}
+
 class WasmBlock implements Float32Block {
+  readonly allocation: WasmAllocation;
   private cached: Float32Array;
-  private ptr: number;
   constructor(readonly length: number) {
     const memory = loaded().memory;
     // allocF32 takes a u32 count: anything larger would wrap into a small block.
     if (!(Number.isInteger(length) && length >= 0 && length <= 2 ** 30)) {
       throw new RangeError(`gradstep: a wasm block of ${length} float32 values is out of range (at most 2^30)`);
     }
-    this.ptr = allocateBytes(length);
-    this.cached = new Float32Array(memory.buffer, this.ptr, length);
+    this.allocation = new WasmAllocation(allocateBytes(length), length);
+    this.cached = new Float32Array(memory.buffer, this.allocation.ptr, length);
   }
   get address(): number {
-    return this.ptr;
+    return this.allocation.ptr;
   }
   view(): Float32Array {
-    if (this.ptr === 0) throw new Error('gradstep: this memory block was freed');
+    const ptr = this.allocation.ptr;
+    if (ptr === 0) throw new Error('gradstep: this memory block was freed');
     const buffer = state!.memory.buffer;
     // Memory growth detaches every view of the old buffer (wasm-bindgen#1668): re-create lazily.
-    if (this.cached.buffer !== buffer) this.cached = new Float32Array(buffer, this.ptr, this.length);
+    if (this.cached.buffer !== buffer) this.cached = new Float32Array(buffer, ptr, this.length);
     return this.cached;
   }
   free(): void {
-    if (this.ptr === 0) return;
-    glue.freeF32(this.ptr, this.length);
-    liveBlocks--;
-    this.ptr = 0;
+    this.allocation.free();
   }
 }
 

@@ -1,7 +1,8 @@
 // The public API on both backends: params, views, zeroGrad, option and argument checks, disposal.
-import { Adadelta, Adagrad, Adam, AdamW, init, param, RMSprop, SGD, getBackend, setBackend, bandwidthProbe, type Param } from 'gradstep';
+import { Adadelta, Adagrad, Adam, AdamW, init, param, Param, RMSprop, SGD, getBackend, setBackend, bandwidthProbe } from 'gradstep';
+import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, seeded } from './helpers.js';
+import { BACKENDS, runNodeScript, seeded } from './helpers.js';
 
 beforeAll(() => init());
 
@@ -130,6 +131,15 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     expect(() => bandwidthProbe(pa, param(3, { backend }), 1)).toThrow(/bandwidthProbe: a and b must share a backend and a length/);
   });
 
+  it('bandwidthProbe refuses one param as both a and b, and non-params, alike on both backends', () => {
+    const p = param(seeded(3, 9), { backend });
+    const before = p.value.slice();
+    expect(() => bandwidthProbe(p, p, 2)).toThrow(new RangeError(`bandwidthProbe: a and b must be two different params, got param #${p.id} for both`));
+    expect(Array.from(p.value)).toEqual(Array.from(before));
+    expect(() => bandwidthProbe(null as never, p, 1)).toThrow(new TypeError('bandwidthProbe: a must be a Param (from param()), got null'));
+    expect(() => bandwidthProbe(p, undefined as never, 1)).toThrow(new TypeError('bandwidthProbe: b must be a Param (from param()), got undefined'));
+  });
+
   it('supports `using` through Symbol.dispose', () => {
     const p = param(1, { backend });
     (p as unknown as Record<symbol, () => void>)[Symbol.dispose ?? Symbol.for('Symbol.dispose')]();
@@ -148,8 +158,33 @@ describe('backend selection', () => {
     expect(() => setBackend('webgl' as never)).toThrow(new TypeError(`gradstep: setBackend(name) must be 'wasm' or 'js', got "webgl"`));
   });
 
+  it('init() after a successful init() still observes the promise it is given (no unhandled rejection)', () => {
+    const script = `
+      import { init } from 'gradstep';
+      await init();
+      await init({ wasm: Promise.reject(new Error('a late module that failed to load')) });
+      await init({ simd: 'no', wasm: Promise.reject(new Error('refused options')) }).catch(() => {});
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      console.log('still running');
+    `;
+    const { status, stdout, stderr } = runNodeScript(script);
+    expect({ status, stdout: stdout.trim() }, stderr).toEqual({ status: 0, stdout: 'still running' });
+  });
+
   it('init() can be called again and concurrently', async () => {
     await Promise.all([init(), init(), init()]);
     expect(getBackend()).toBe('wasm');
+  });
+});
+
+describe('params from another copy of gradstep', () => {
+  it('names the other copy when a Param of the CommonJS build meets an optimizer of the ES module build', () => {
+    const commonJs = createRequire(import.meta.url)('gradstep') as typeof import('gradstep');
+    const foreign = commonJs.param(3, { backend: 'js' });
+    expect(foreign instanceof commonJs.Param && !(foreign instanceof Param)).toBe(true);
+    const message =
+      'SGD: params[0] is a Param from another copy of gradstep (such as the CommonJS build loaded beside the ES module build, or a second installed version); create params and the objects that use them with one copy';
+    expect(() => new SGD([foreign])).toThrow(new TypeError(message));
+    expect(() => bandwidthProbe(param(3, { backend: 'js' }), foreign, 1)).toThrow(/bandwidthProbe: b is a Param from another copy of gradstep/);
   });
 });

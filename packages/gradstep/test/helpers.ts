@@ -1,4 +1,6 @@
-/** Shared by the test files: seeded inputs, the optimizer catalogue, bit comparison. */
+/** Shared by the test files: seeded inputs, the optimizer catalogue, bit comparison, child processes. */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Adadelta, Adagrad, Adam, Adamax, AdamW, Lion, NAdam, RAdam, RMSprop, SGD, type Optimizer, type Param } from 'gradstep';
 
 export const BACKENDS = ['wasm', 'js'] as const;
@@ -58,4 +60,15 @@ export function firstBitDifference(a: Float32Array, b: Float32Array): number {
     if (ua[i] !== ub[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) return i;
   }
   return -1;
+}
+
+/**
+ * Runs an ES module in a fresh Node process (from the repository root, so it imports the built
+ * package as `gradstep`): for what must not happen in the test process itself, such as growing wasm
+ * memory to its limit or an unhandled rejection.
+ */
+export function runNodeScript(source: string): { status: number | null; stdout: string; stderr: string } {
+  const root = fileURLToPath(new URL('../../..', import.meta.url));
+  const result = spawnSync(process.execPath, ['--input-type=module', '--eval', source], { cwd: root, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -113,6 +113,29 @@ describe('wasm memory', () => {
     expect(memoryStats().wasmBlocks).toBe(blocks);
   });
 
+  it('never frees a dropped param while a view of it is kept: the view does not end up over another param', async () => {
+    const collect = async () => {
+      for (let i = 0; i < 10; i++) {
+        gc();
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    const blocks = memoryStats().wasmBlocks;
+    let value: Float32Array | null = param(seeded(5, 64), { backend: 'wasm' }).value; // the Param itself is dropped
+    let grad: Float32Array | null = param(64, { backend: 'wasm' }).grad;
+    await collect();
+    expect(memoryStats().wasmBlocks).toBe(blocks + 4);
+    const others = Array.from({ length: 8 }, () => param(new Float32Array(64).fill(7), { backend: 'wasm' }));
+    value.fill(-1);
+    grad.fill(-2);
+    for (const p of others) expect(p.value.every((x) => x === 7) && p.grad.every((x) => x === 0)).toBe(true);
+    // Once the views are dropped too, the backstop frees the param as before.
+    value = grad = null;
+    await collect();
+    expect(memoryStats().wasmBlocks).toBe(blocks + 2 * others.length);
+    for (const p of others) p.dispose();
+  });
+
   it('refuses a size that wasm memory cannot hold, with a RangeError, and stays usable', () => {
     const blocks = memoryStats().wasmBlocks;
     expect(() => param(2 ** 30, { backend: 'wasm' })).toThrow(RangeError);

@@ -90,7 +90,7 @@ describe('loadStateDict checks', () => {
     expect(() => new Adam([param(4)]).loadStateDict(saved)).toThrow(/the dict has state for 2 params, this optimizer has 1/);
     const corrupt = structuredClone(saved);
     corrupt.state[1].buffers.expAvgSq = 'AAAA';
-    expect(() => target.loadStateDict(corrupt)).toThrow(/dict.state\[1\].buffers.expAvgSq is missing or not 3 float32 values in base64/);
+    expect(() => target.loadStateDict(corrupt)).toThrow(/dict.state\[1\].buffers.expAvgSq is missing or not 3 float32 values \(base64 or a Float32Array\)/);
     const badOptions = structuredClone(saved);
     badOptions.groups[0].options.lr = -1;
     expect(() => target.loadStateDict(badOptions)).toThrow(/Adam: lr must be a finite number >= 0, got -1/);
@@ -143,5 +143,134 @@ describe('NAdam keeps its μ product as state', () => {
       return JSON.stringify(opt.stateDict());
     });
     expect(dicts[0]).toBe(dicts[1]);
+  });
+});
+
+describe('NAdam without a saved μ product', () => {
+  // Dicts written by stateDict() always hold Πμ; one without it is recomputed, in bounded time.
+  type Options = { betas?: [number, number]; momentumDecay?: number };
+  const withoutProduct = (step: number, options: Options = {}) => {
+    const dict = new NAdam([param(2, { backend: 'js' })], options).stateDict();
+    delete dict.groups[0].state;
+    return { ...dict, step };
+  };
+  const productAfterLoading = (dict: OptimizerStateDict, options: Options = {}) => {
+    const opt = new NAdam([param(2, { backend: 'js' })], options);
+    opt.loadStateDict(dict);
+    return opt.stateDict().groups[0].state![0];
+  };
+
+  it('recomputes it as the steps would have (the product PyTorch keeps)', () => {
+    let product = 1;
+    for (let t = 1; t <= 37; t++) product = Math.fround(product * Math.fround(0.9 * (1 - 0.5 * 0.96 ** (t * 0.004))));
+    expect(productAfterLoading(withoutProduct(37))).toBe(product);
+  });
+
+  it('returns at once for any step count once the product has settled (it used to loop once per step)', () => {
+    expect(productAfterLoading(withoutProduct(Number.MAX_SAFE_INTEGER))).toBe(0);
+    expect(productAfterLoading(withoutProduct(1e15, { betas: [0.5, 0.9], momentumDecay: 0 }))).toBe(0);
+  });
+
+  it('refuses a step count it cannot recompute in bounded time, and changes nothing', () => {
+    // μ_t ≈ β1 from the first steps (a large ψ), and β1 so close to 1 that Πμ shrinks by an ulp a step.
+    const options: Options = { betas: [0.9999999, 0.999], momentumDecay: 100 };
+    const opt = new NAdam([param([1, 2], { backend: 'js' })], { ...options, lr: 0.1 });
+    opt.step();
+    const before = JSON.stringify(opt.stateDict());
+    const load = () => opt.loadStateDict(withoutProduct(1e12, options));
+    expect(load).toThrow(RangeError);
+    expect(load).toThrow(
+      /^NAdam.loadStateDict\(dict\): the dict has no μ product \(groups\[\].state\) and step 1000000000000 is too many to recompute it \(at most 4194304 with betas\[0\] = 0.9999999\); save the dict with stateDict\(\), which records it$/,
+    );
+    expect(JSON.stringify(opt.stateDict())).toBe(before);
+  });
+});
+
+describe('state buffer encodings', () => {
+  const momentumDict = (values: ArrayLike<number>, backend: 'wasm' | 'js' = 'js') => {
+    const p = param(values.length, { backend });
+    const opt = new SGD([p], { momentum: 0.9 });
+    p.grad.set(values);
+    opt.step(); // the first step sets the momentum buffer to the gradient
+    return opt;
+  };
+
+  it("writes base64 exactly as Node's Buffer does, at every padding length", () => {
+    for (let n = 0; n <= 7; n++) {
+      const values = seeded(70 + n, n);
+      const buffer = momentumDict(values).stateDict().state[0].buffers.momentumBuffer;
+      expect(buffer).toBe(Buffer.from(values.buffer).toString('base64'));
+      const loaded = new SGD([param(n, { backend: 'js' })], { momentum: 0.9 });
+      loaded.loadStateDict(momentumDict(values).stateDict());
+      expect(loaded.stateDict().state[0].buffers.momentumBuffer).toBe(buffer);
+    }
+  });
+
+  it('reads base64 strictly: padding only where the length calls for it, zero padding bits, only the alphabet', () => {
+    const target = new SGD([param(2, { backend: 'js' })], { momentum: 0.9 });
+    const valid = momentumDict([1.5, -2]).stateDict();
+    const good = valid.state[0].buffers.momentumBuffer as string; // 8 bytes: 12 characters, one '='
+    const before = JSON.stringify(target.stateDict());
+    const tampered = (text: string) => {
+      const dict = structuredClone(valid);
+      dict.state[0].buffers.momentumBuffer = text;
+      return () => target.loadStateDict(dict);
+    };
+    const refused = /dict.state\[0\].buffers.momentumBuffer is missing or not 2 float32 values/;
+    expect(tampered('='.repeat(12))).toThrow(refused); // used to load as zeros
+    expect(tampered(`${good.slice(0, 4)}=${good.slice(5)}`)).toThrow(refused);
+    expect(tampered(`${good.slice(0, 10)}==`)).toThrow(refused);
+    expect(tampered(`${good.slice(0, 10)}${String.fromCharCode(good.charCodeAt(10) + 1)}=`)).toThrow(refused); // a padding bit set
+    expect(tampered(`${good.slice(0, 3)}é${good.slice(4)}`)).toThrow(refused);
+    expect(tampered(`${good.slice(0, 3)}-${good.slice(4)}`)).toThrow(refused); // base64url is not this alphabet
+    expect(JSON.stringify(target.stateDict())).toBe(before);
+    expect(tampered(good)).not.toThrow();
+  });
+
+  it("'float32' gives Float32Array copies that survive structuredClone and load on the other backend", () => {
+    const values = [1, NaN, -Infinity, 2.5e-42];
+    const opt = momentumDict(values, 'wasm');
+    const dict = opt.stateDict({ encoding: 'float32' });
+    const buffer = dict.state[0].buffers.momentumBuffer as Float32Array;
+    expect(buffer).toBeInstanceOf(Float32Array);
+    expect(Array.from(new Uint32Array(buffer.buffer))).toEqual([0x3f800000, 0x7fc00000, 0xff800000, new Uint32Array(Float32Array.of(2.5e-42).buffer)[0]]);
+    buffer[0] = 7; // a copy: the optimizer's state is untouched
+    expect(opt.stateDict().state[0].buffers.momentumBuffer).toBe(momentumDict(values).stateDict().state[0].buffers.momentumBuffer);
+    const loaded = new SGD([param(4, { backend: 'js' })], { momentum: 0.9 });
+    loaded.loadStateDict(structuredClone(opt.stateDict({ encoding: 'float32' })));
+    expect(loaded.stateDict()).toEqual(opt.stateDict());
+    const short = opt.stateDict({ encoding: 'float32' });
+    short.state[0].buffers.momentumBuffer = new Float32Array(3);
+    expect(() => loaded.loadStateDict(short)).toThrow(/momentumBuffer is missing or not 4 float32 values/);
+    expect(() => opt.stateDict({ encoding: 'hex' } as never)).toThrow(new RangeError("SGD.stateDict: encoding must be 'base64' or 'float32', got \"hex\""));
+    expect(() => opt.stateDict({ encodng: 'float32' } as never)).toThrow(TypeError);
+  });
+
+  it('saves and loads a 2^25-value buffer (128 MiB) in both encodings (it used to exhaust the heap)', () => {
+    const n = 2 ** 25;
+    const p = param(n);
+    const opt = new SGD([p], { momentum: 0.9 });
+    const grad = p.grad;
+    for (let i = 0; i < n; i += 4099) grad[i] = i - n / 2;
+    grad[n - 1] = NaN;
+    opt.step();
+    for (const encoding of ['base64', 'float32'] as const) {
+      const dict = opt.stateDict({ encoding });
+      const loaded = new SGD([param(n, { backend: 'js' })], { momentum: 0.9 });
+      loaded.loadStateDict(dict);
+      const copy = loaded.stateDict({ encoding: 'float32' }).state[0].buffers.momentumBuffer as Float32Array;
+      expect(firstBitDifference(copy, p.grad)).toBe(-1);
+      loaded.params[0].dispose();
+      loaded.dispose();
+    }
+    opt.dispose();
+    p.dispose();
+  });
+
+  it('refuses base64 for a buffer beyond one string and names the way out', () => {
+    const p = param(2 ** 26 + 1, { backend: 'js' });
+    const opt = new SGD([p], { momentum: 0.9 });
+    opt.step();
+    expect(() => opt.stateDict()).toThrow(/state\[0\].buffers.momentumBuffer has 67108865 values, more than base64 holds in one string \(67108864\); use stateDict\(\{ encoding: 'float32' \}\)/);
   });
 });

@@ -2,7 +2,7 @@
  * Users' own data, from CSV text or from arrays of numbers, into the row-major layout the models
  * use, with errors that say where the bad value is.
  */
-import { describe } from '../validate.js';
+import { checkOptionNames, describe } from '../validate.js';
 import type { Dataset } from './dataset.js';
 
 export interface CsvOptions {
@@ -23,6 +23,8 @@ export interface CsvOptions {
   classes?: boolean;
 }
 
+const CSV_OPTIONS = ['delimiter', 'header', 'target', 'classes'];
+
 export interface RowsOptions {
   /** The target column: 'last' (default), a column index from 0, or 'none'. */
   target?: 'last' | 'none' | number;
@@ -32,13 +34,20 @@ export interface RowsOptions {
   classes?: boolean;
 }
 
+const ROWS_OPTIONS = ['target', 'featureNames', 'classes'];
+
+// The largest finite float32, (2 − 2^−23)·2^127. X and y are Float32Arrays: a larger number would be
+// stored as ±Infinity, and the models' losses turn into NaN far from the line that caused it.
+const FLOAT32_RANGE = '±3.4028234663852886e38';
+
 /**
  * Parses CSV text (RFC 4180 quoting within a line; no line breaks inside fields) into a Dataset.
  * Empty lines are skipped; `\r\n` and `\n` line ends both work.
  *
  * Every line must have as many fields as the first; every feature (and, unless `classes`, the
- * target) must be a number: `Number(text)` after trimming spaces, not empty, finite. Line and column
- * numbers in errors count from 1, as in a text editor or spreadsheet.
+ * target) must be a number: `Number(text)` after trimming spaces, not empty, finite, and within
+ * float32's range (it is stored in a Float32Array; a value that rounds to the largest float32 is
+ * fine). Line and column numbers in errors count from 1, as in a text editor or spreadsheet.
  *
  * ```ts
  * const data = parseCsv(readFileSync('datasets/breast_cancer.csv', 'utf8'));
@@ -46,13 +55,16 @@ export interface RowsOptions {
  * ```
  *
  * @throws RangeError for a ragged line (naming the line and both field counts), a non-finite
- *   number or an unknown target column; TypeError for a field that is not a number (naming the line,
- *   the column and its header name) and for arguments of the wrong type
+ *   number or one beyond float32's range, or an unknown target column; TypeError for a field that is
+ *   not a number (naming the line, the column and its header name), an unknown option name and
+ *   arguments of the wrong type
  */
-export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
+export function parseCsv(text: string, options?: CsvOptions): Dataset {
   const owner = 'parseCsv';
   if (typeof text !== 'string') throw new TypeError(`${owner}: text must be a string, got ${describe(text)}`);
-  const delimiter = options.delimiter ?? ',';
+  // Not a default parameter: `= {}` lets null through, and a misspelt name would fall back to a default.
+  const given = checkOptionNames(owner, options, CSV_OPTIONS) as CsvOptions;
+  const delimiter = given.delimiter ?? ',';
   if (typeof delimiter !== 'string' || delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
     throw new RangeError(`${owner}: delimiter must be one character other than a quote or a line break, got ${describe(delimiter)}`);
   }
@@ -64,7 +76,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
     lines.push({ number: i + 1, fields: splitCsvLine(owner, line, delimiter, i + 1) });
   }
   if (lines.length === 0) throw new RangeError(`${owner}: the text holds no rows`);
-  const headerOption = options.header ?? 'auto';
+  const headerOption = given.header ?? 'auto';
   if (headerOption !== true && headerOption !== false && headerOption !== 'auto') {
     throw new TypeError(`${owner}: header must be true, false or 'auto', got ${describe(headerOption)}`);
   }
@@ -78,7 +90,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
   if (dataLines.length === 0) throw new RangeError(`${owner}: the text has a header but no data rows`);
 
   let targetColumn: number;
-  const target = options.target ?? 'last';
+  const target = given.target ?? 'last';
   if (target === 'last') targetColumn = columns - 1;
   else if (target === 'none') targetColumn = -1;
   else if (typeof target === 'number') targetColumn = checkColumnIndex(owner, target, columns);
@@ -86,7 +98,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
     targetColumn = hasHeader ? names.indexOf(target) : -1;
     if (targetColumn < 0) throw new RangeError(`${owner}: target ${describe(target)} is not a column name${hasHeader ? ` (columns: ${names.join(', ')})` : ' (the text has no header)'}`);
   } else throw new TypeError(`${owner}: target must be 'last', 'none', a column index or a column name, got ${describe(target)}`);
-  const classes = checkClassesFlag(owner, options.classes);
+  const classes = checkClassesFlag(owner, given.classes);
 
   const samples = dataLines.length;
   const features = targetColumn < 0 ? columns : columns - 1;
@@ -122,23 +134,25 @@ export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
  * last value of each row is the target.
  *
  * @throws RangeError for a row whose length differs from the first row's (naming the row), a
- *   non-finite value or a target index out of range; TypeError for a value that is not a number
- *   (naming `rows[i][j]`)
+ *   non-finite value or one beyond float32's range, or a target index out of range; TypeError for a
+ *   value that is not a number (naming `rows[i][j]`) and an unknown option name
  */
-export function datasetFromRows(rows: readonly ArrayLike<unknown>[], options: RowsOptions = {}): Dataset {
+export function datasetFromRows(rows: readonly ArrayLike<unknown>[], options?: RowsOptions): Dataset {
   const owner = 'datasetFromRows';
   if (!Array.isArray(rows)) throw new TypeError(`${owner}: rows must be an array of rows (arrays of numbers), got ${describe(rows)}`);
+  // Not a default parameter: `= {}` lets null through, and a misspelt name would fall back to a default.
+  const given = checkOptionNames(owner, options, ROWS_OPTIONS) as RowsOptions;
   if (rows.length === 0) throw new RangeError(`${owner}: rows must not be empty`);
   const firstRow: unknown = rows[0];
   if (!isArrayLike(firstRow)) throw new TypeError(`${owner}: rows[0] must be an array of numbers, got ${describe(firstRow)}`);
   const columns = (firstRow as ArrayLike<unknown>).length;
-  const target = options.target ?? 'last';
+  const target = given.target ?? 'last';
   let targetColumn: number;
   if (target === 'last') targetColumn = columns - 1;
   else if (target === 'none') targetColumn = -1;
   else if (typeof target === 'number') targetColumn = checkColumnIndex(owner, target, columns);
   else throw new TypeError(`${owner}: target must be 'last', 'none' or a column index, got ${describe(target)}`);
-  const classes = checkClassesFlag(owner, options.classes);
+  const classes = checkClassesFlag(owner, given.classes);
   const features = targetColumn < 0 ? columns : columns - 1;
   if (features < 1) throw new RangeError(`${owner}: rows[0] has ${columns} values; at least one feature is needed besides the target`);
   const samples = rows.length;
@@ -160,16 +174,19 @@ export function datasetFromRows(rows: readonly ArrayLike<unknown>[], options: Ro
       }
       if (typeof value !== 'number') throw new TypeError(`${owner}: rows[${i}][${j}] must be a number, got ${describe(value)}`);
       if (!Number.isFinite(value)) throw new RangeError(`${owner}: rows[${i}][${j}] must be a finite number, got ${describe(value)}`);
+      if (!Number.isFinite(Math.fround(value))) {
+        throw new RangeError(`${owner}: rows[${i}][${j}] must fit in a float32, got ${describe(value)} (outside float32's range, ${FLOAT32_RANGE})`);
+      }
       if (j === targetColumn) y[i] = value;
       else X[k++] = value;
     }
   }
   let featureNames: readonly string[] = Array.from({ length: features }, (_, j) => `x${j}`);
-  if (options.featureNames !== undefined) {
-    if (!Array.isArray(options.featureNames) || options.featureNames.length !== features) {
-      throw new RangeError(`${owner}: featureNames must be an array of ${features} names, got ${describe(options.featureNames)}`);
+  if (given.featureNames !== undefined) {
+    if (!Array.isArray(given.featureNames) || given.featureNames.length !== features) {
+      throw new RangeError(`${owner}: featureNames must be an array of ${features} names, got ${describe(given.featureNames)}`);
     }
-    featureNames = [...options.featureNames];
+    featureNames = [...given.featureNames];
   }
   const targetName = targetColumn < 0 ? '' : 'y';
   if (!classes || targetColumn < 0) return { X, y, samples, features, featureNames, targetName };
@@ -214,6 +231,9 @@ function parseNumber(owner: string, text: string, where: () => string): number {
     throw new TypeError(`${owner}: ${where()}: ${trimmed === '' ? 'the field is empty (a missing value)' : `${JSON.stringify(trimmed)} is not a number`}`);
   }
   if (!Number.isFinite(value)) throw new RangeError(`${owner}: ${where()}: ${JSON.stringify(trimmed)} is not a finite number`);
+  if (!Number.isFinite(Math.fround(value))) {
+    throw new RangeError(`${owner}: ${where()}: ${JSON.stringify(trimmed)} is outside float32's range (${FLOAT32_RANGE})`);
+  }
   return value;
 }
 

@@ -68,8 +68,9 @@ export interface CrossValidateResult<M> {
  * cv.meanTestScore; cv.meanGeneralizationGap;
  * ```
  *
- * @throws (rejects with) TypeError/RangeError for malformed folds, non-function callbacks or a score
- *   that is not a number
+ * @throws (rejects with) TypeError/RangeError for malformed folds (a RangeError for a fold whose
+ *   train and test share a row; every fold is checked before the first fit), non-function callbacks
+ *   or a score that is not a number
  */
 export async function crossValidate<M>(options: CrossValidateOptions<M>): Promise<CrossValidateResult<M>> {
   const owner = 'crossValidate';

@@ -36,6 +36,36 @@ function momentum(o: NadamOptions, t: number): number {
   return o.betas[0] * (1 - 0.5 * 0.96 ** (t * o.momentumDecay));
 }
 
+/**
+ * Most steps over which a missing μ product is recomputed: a few milliseconds. Our own state dicts
+ * always hold the product; a dict without it and with more steps than this (and a product that has
+ * not settled, see below) is refused rather than looped over for as many steps as the file says.
+ */
+const MAX_MU_PRODUCT_STEPS = 2 ** 22;
+
+/**
+ * Πμ_k for k = 1 … t under constant options, multiplied in float32 as the steps do. The loop stops
+ * as soon as the product cannot change any more: at 0, or once μ_k has reached its limit in float32
+ * (μ_k rises monotonically to β1, or is β1/2 throughout with ψ = 0) and multiplying by it leaves
+ * the product unchanged. For β1 = 0.9 that takes about a thousand steps, whatever t is.
+ */
+function muProductAfter(o: NadamOptions, t: number): number[] {
+  const limit = f(o.momentumDecay > 0 ? o.betas[0] : o.betas[0] * 0.5);
+  let product = 1;
+  for (let k = 1; k <= t; k++) {
+    const mu = f(momentum(o, k));
+    const next = f(product * mu);
+    if (next === 0 || (next === product && mu === limit)) return [next];
+    if (k > MAX_MU_PRODUCT_STEPS) {
+      throw new RangeError(
+        `NAdam.loadStateDict(dict): the dict has no μ product (groups[].state) and step ${t} is too many to recompute it (at most ${MAX_MU_PRODUCT_STEPS} with betas[0] = ${o.betas[0]}); save the dict with stateDict(), which records it`,
+      );
+    }
+    product = next;
+  }
+  return [product];
+}
+
 const spec: OptimizerSpec<NadamOptions> = {
   name: 'NAdam',
   kernel: Kernel.Nadam,
@@ -48,11 +78,7 @@ const spec: OptimizerSpec<NadamOptions> = {
   // step's options, as PyTorch does when a scheduler changes β1), saved in state dicts.
   groupState: {
     size: 1,
-    after(o, t) {
-      let product = 1;
-      for (let k = 1; k <= t; k++) product = f(product * f(momentum(o, k)));
-      return [product];
-    },
+    after: muProductAfter,
   },
   // Scalars: [lr(1-μ_t)/(1-Πμ), lr·μ_{t+1}/(1-Πμ·μ_{t+1}), 1-β2^t, eps, 1-β1, β2, 1-β2, wd or 1-lr·wd].
   prepare(o, t, s, i, state) {

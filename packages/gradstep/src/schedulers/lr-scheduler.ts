@@ -3,7 +3,7 @@
  * the epoch counter, the initial step the constructor takes, writing the new lrs into the optimizer's
  * groups, state dicts, and the hooks SequentialLR drives.
  */
-import { checkOptimizer, currentLrs, groupsOf, initialLrsOf, type SchedulableOptimizer } from './schedulable-optimizer.js';
+import { checkNotDisposed, checkOptimizer, currentLrs, groupsOf, initialLrsOf, type SchedulableOptimizer } from './schedulable-optimizer.js';
 import { checkStateDict, checkNumberList, makeStateDict, type SchedulerStateDict } from './scheduler-state-dict.js';
 
 /**
@@ -88,7 +88,7 @@ export abstract class LRScheduler<Options extends object = object> {
     return [...this.base];
   }
 
-  /** Advances the schedule by one epoch (or batch) and sets each group's lr. */
+  /** Advances the schedule by one epoch (or batch) and sets each group's lr; throws (changing nothing) if the optimizer was disposed. */
   step(): void {
     this.update(this.epoch + 1, false);
   }
@@ -140,7 +140,9 @@ export abstract class LRScheduler<Options extends object = object> {
 
   // PyTorch's `_update_lr`. The lrs are computed before anything changes, so a step that throws
   // (OneCycleLR past totalSteps) leaves the scheduler as it was; PyTorch has advanced last_epoch then.
+  // The disposal check comes first: OneCycleLR's computeLr writes the groups' momenta.
   private update(epoch: number, closedForm: boolean): void {
+    checkNotDisposed(this.name, this.optimizer);
     const groups = groupsOf(this.name, this.optimizer, this.base.length);
     const lrs = currentLrs(this.optimizer);
     const values = (closedForm ? this.closedFormLr(epoch) : undefined) ?? this.computeLr(epoch, lrs, this.initial && !closedForm);

@@ -1,5 +1,5 @@
 import { checkNumber, checkOptionNames, describe } from '../validate.js';
-import { checkOptimizer, currentLrs, type SchedulableOptimizer } from './schedulable-optimizer.js';
+import { checkNotDisposed, checkOptimizer, currentLrs, type SchedulableOptimizer } from './schedulable-optimizer.js';
 import { checkChoice, checkInteger } from './scheduler-arguments.js';
 import { checkStateDict, decodeExtended, encodeExtended, makeStateDict, type SchedulerStateDict } from './scheduler-state-dict.js';
 
@@ -89,9 +89,14 @@ export class ReduceLROnPlateau {
     return [...this.lastLrs];
   }
 
-  /** Records one epoch's metric and reduces the lrs if it has not improved for more than `patience` epochs. */
+  /**
+   * Records one epoch's metric and reduces the lrs if it has not improved for more than `patience`
+   * epochs; throws (changing nothing) if the optimizer was disposed.
+   */
   step(metric: number): void {
     if (typeof metric !== 'number') throw new TypeError(`ReduceLROnPlateau.step(metric): metric must be a number, got ${describe(metric)}`);
+    // Before any counter moves, so that the failed step changes nothing.
+    checkNotDisposed('ReduceLROnPlateau', this.optimizer);
     this.epoch += 1;
     if (this.isBetter(metric, this.bestMetric)) {
       this.bestMetric = metric;

@@ -20,6 +20,8 @@ export interface SchedulableGroup {
 export interface SchedulableOptimizer {
   // Readonly: schedulers never add or remove groups, and optimizers may expose a readonly array.
   readonly paramGroups: readonly SchedulableGroup[];
+  /** True once the optimizer was disposed (gradstep's optimizers have this getter); schedulers then refuse to write to it. */
+  readonly disposed?: boolean;
 }
 
 /** Checks the shape a scheduler relies on; returns the optimizer's groups. */
@@ -40,7 +42,19 @@ export function checkOptimizer(owner: string, optimizer: unknown): readonly Sche
       throw new TypeError(`${owner}: optimizer.paramGroups[${i}].lr must be a finite number, got ${describe(lr)}`);
     }
   });
+  checkNotDisposed(owner, optimizer as SchedulableOptimizer);
   return groups as readonly SchedulableGroup[];
+}
+
+/**
+ * Called before a scheduler writes to the optimizer (and by its constructor). A disposed optimizer's
+ * groups still accept a new lr without complaint, so a scheduler would go on scheduling an optimizer
+ * that can no longer step, and the mistake would surface far from where it was made (or never).
+ */
+export function checkNotDisposed(owner: string, optimizer: SchedulableOptimizer): void {
+  if (optimizer.disposed === true) {
+    throw new Error(`${owner}: the optimizer was disposed; a scheduler cannot set the learning rate of a disposed optimizer`);
+  }
 }
 
 /**

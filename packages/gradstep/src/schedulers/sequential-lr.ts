@@ -1,6 +1,6 @@
 import { checkOptionNames, describe } from '../validate.js';
 import { LRScheduler, sequencing } from './lr-scheduler.js';
-import { checkOptimizer, groupsOf, initialLrsOf, type SchedulableOptimizer } from './schedulable-optimizer.js';
+import { checkNotDisposed, checkOptimizer, groupsOf, initialLrsOf, type SchedulableOptimizer } from './schedulable-optimizer.js';
 import { bisectRight, checkMilestones, required } from './scheduler-arguments.js';
 import { checkStateDict, makeStateDict, type SchedulerStateDict } from './scheduler-state-dict.js';
 
@@ -85,8 +85,10 @@ export class SequentialLR {
     return [...this.children];
   }
 
-  /** Steps the scheduler whose turn it is, or restarts the next one at a milestone. */
+  /** Steps the scheduler whose turn it is, or restarts the next one at a milestone; throws (changing nothing) if the optimizer was disposed. */
   step(): void {
+    // Here too, not only in the scheduler stepped: the error names the SequentialLR the user called.
+    checkNotDisposed('SequentialLR', this.optimizer);
     const epoch = this.epoch + 1;
     const index = bisectRight(this.milestoneList, epoch);
     const scheduler = this.children[index];
