@@ -7,6 +7,7 @@
 //!   ReLU many are), a single remaining row skips its zeros;
 //! - each output element adds its terms in order of the input feature p;
 //! - `dInput[r, p]` sums its terms in order of the output feature j.
+//!
 //! Lanes run across output features (forward, weight and bias gradients) or across the four rows
 //! of a block (`dInput`).
 
@@ -108,7 +109,8 @@ pub fn dense_backward<L: Lane>(
             let gw = &mut grad_weights[p * n_out..(p + 1) * n_out];
             let mut j = 0;
             while j + L::WIDTH <= n_out {
-                let terms = ((L::splat(a[0]) * L::load(&d0[j..]) + L::splat(a[1]) * L::load(&d1[j..])) + L::splat(a[2]) * L::load(&d2[j..]))
+                let terms = ((L::splat(a[0]) * L::load(&d0[j..]) + L::splat(a[1]) * L::load(&d1[j..]))
+                    + L::splat(a[2]) * L::load(&d2[j..]))
                     + L::splat(a[3]) * L::load(&d3[j..]);
                 (L::load(&gw[j..]) + terms).store(&mut gw[j..]);
                 j += L::WIDTH;

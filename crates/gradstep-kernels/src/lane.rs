@@ -5,9 +5,7 @@
 
 use core::ops::{Add, Div, Mul, Neg, Sub};
 
-pub trait Lane:
-    Copy + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self> + Div<Output = Self> + Neg<Output = Self>
-{
+pub trait Lane: Copy + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self> + Div<Output = Self> + Neg<Output = Self> {
     /// Number of f32 values in one lane.
     const WIDTH: usize;
     fn splat(x: f32) -> Self;
@@ -53,14 +51,11 @@ impl Lane for f32 {
     fn maximum(self, other: f32) -> f32 {
         if self.is_nan() || other.is_nan() {
             f32::NAN
-        } else if self > other {
+        } else if self > other || (self == other && !self.is_sign_negative()) {
+            // Equal values differ only for ±0: IEEE `maximum` takes +0.
             self
-        } else if other > self {
-            other
-        } else if self.is_sign_negative() {
-            other
         } else {
-            self
+            other
         }
     }
     #[inline(always)]

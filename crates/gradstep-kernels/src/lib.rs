@@ -9,19 +9,26 @@
 //!
 //! Per-step scalars (bias corrections, decayed learning rates) are computed once per step by the
 //! caller in float64 and passed here rounded to float32, as PyTorch casts its Python-float coefficients.
+//!
+//! `unsafe` is denied everywhere but in the `simd128` module (the vector loads and stores), where
+//! every block carries a SAFETY comment.
 
+#![deny(unsafe_code, unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
+
+pub mod abi;
 pub mod dense;
 pub mod lane;
 pub mod reductions;
 pub mod rules;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[allow(unsafe_code)]
 mod simd128;
 
-pub use rules::{AdadeltaRule, AdagradRule, AdamRule, AdamaxRule, LionRule, NadamRule, RadamRule, RmspropRule, SgdRule, UpdateRule};
 use rules::with_const_flags;
+pub use rules::{AdadeltaRule, AdagradRule, AdamRule, AdamaxRule, LionRule, NadamRule, RadamRule, RmspropRule, SgdRule, UpdateRule};
 
-/// Which optimizer a [`step_tensor`] call runs. The discriminants are part of the wasm ABI and are
-/// mirrored in `packages/gradstep/src/kernels.ts`.
+/// Which optimizer a [`step_tensor`] call runs. The discriminants are part of the wasm ABI ([`abi`]),
+/// which `packages/gradstep/src/kernels.ts` mirrors and checks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u32)]
 pub enum Kernel {
@@ -66,8 +73,8 @@ impl Kernel {
     }
 }
 
-/// Option bits shared by every kernel (each kernel reads the ones that apply to it). Mirrored in
-/// `packages/gradstep/src/kernels.ts`.
+/// Option bits shared by every kernel (each kernel reads the ones that apply to it). Named in
+/// [`abi::FLAGS`], which `packages/gradstep/src/kernels.ts` mirrors and checks.
 pub mod flags {
     /// Ascend instead of descend: the gradient is negated first.
     pub const MAXIMIZE: u32 = 1 << 0;
@@ -133,15 +140,33 @@ pub fn step_tensor_lanes<L: lane::Lane>(
     use flags::*;
     let f = flags;
     match kernel {
-        Kernel::Sgd => with_const_flags!(f, [MAXIMIZE, L2_WEIGHT_DECAY, MOMENTUM, NESTEROV, FIRST_STEP], F => rules::apply_lanes::<L, _>(&SgdRule::<F>::new(scalars), tensor)),
-        Kernel::Adagrad => with_const_flags!(f, [MAXIMIZE, L2_WEIGHT_DECAY], F => rules::apply_lanes::<L, _>(&AdagradRule::<F>::new(scalars), tensor)),
-        Kernel::Adadelta => with_const_flags!(f, [MAXIMIZE, L2_WEIGHT_DECAY], F => rules::apply_lanes::<L, _>(&AdadeltaRule::<F>::new(scalars), tensor)),
-        Kernel::Rmsprop => with_const_flags!(f, [MAXIMIZE, L2_WEIGHT_DECAY, CENTERED, MOMENTUM], F => rules::apply_lanes::<L, _>(&RmspropRule::<F>::new(scalars), tensor)),
-        Kernel::Adam => with_const_flags!(f, [MAXIMIZE, L2_WEIGHT_DECAY, DECOUPLED_WEIGHT_DECAY, AMSGRAD], F => rules::apply_lanes::<L, _>(&AdamRule::<F>::new(scalars), tensor)),
-        Kernel::Adamax => with_const_flags!(f, [MAXIMIZE, L2_WEIGHT_DECAY], F => rules::apply_lanes::<L, _>(&AdamaxRule::<F>::new(scalars), tensor)),
-        Kernel::Nadam => with_const_flags!(f, [MAXIMIZE, L2_WEIGHT_DECAY, DECOUPLED_WEIGHT_DECAY], F => rules::apply_lanes::<L, _>(&NadamRule::<F>::new(scalars), tensor)),
-        Kernel::Radam => with_const_flags!(f, [MAXIMIZE, L2_WEIGHT_DECAY, DECOUPLED_WEIGHT_DECAY, RECTIFY], F => rules::apply_lanes::<L, _>(&RadamRule::<F>::new(scalars), tensor)),
-        Kernel::Lion => with_const_flags!(f, [MAXIMIZE, DECOUPLED_WEIGHT_DECAY], F => rules::apply_lanes::<L, _>(&LionRule::<F>::new(scalars), tensor)),
+        Kernel::Sgd => {
+            with_const_flags!(f, [MAXIMIZE, L2_WEIGHT_DECAY, MOMENTUM, NESTEROV, FIRST_STEP], F => rules::apply_lanes::<L, _>(&SgdRule::<F>::new(scalars), tensor))
+        }
+        Kernel::Adagrad => {
+            with_const_flags!(f, [MAXIMIZE, L2_WEIGHT_DECAY], F => rules::apply_lanes::<L, _>(&AdagradRule::<F>::new(scalars), tensor))
+        }
+        Kernel::Adadelta => {
+            with_const_flags!(f, [MAXIMIZE, L2_WEIGHT_DECAY], F => rules::apply_lanes::<L, _>(&AdadeltaRule::<F>::new(scalars), tensor))
+        }
+        Kernel::Rmsprop => {
+            with_const_flags!(f, [MAXIMIZE, L2_WEIGHT_DECAY, CENTERED, MOMENTUM], F => rules::apply_lanes::<L, _>(&RmspropRule::<F>::new(scalars), tensor))
+        }
+        Kernel::Adam => {
+            with_const_flags!(f, [MAXIMIZE, L2_WEIGHT_DECAY, DECOUPLED_WEIGHT_DECAY, AMSGRAD], F => rules::apply_lanes::<L, _>(&AdamRule::<F>::new(scalars), tensor))
+        }
+        Kernel::Adamax => {
+            with_const_flags!(f, [MAXIMIZE, L2_WEIGHT_DECAY], F => rules::apply_lanes::<L, _>(&AdamaxRule::<F>::new(scalars), tensor))
+        }
+        Kernel::Nadam => {
+            with_const_flags!(f, [MAXIMIZE, L2_WEIGHT_DECAY, DECOUPLED_WEIGHT_DECAY], F => rules::apply_lanes::<L, _>(&NadamRule::<F>::new(scalars), tensor))
+        }
+        Kernel::Radam => {
+            with_const_flags!(f, [MAXIMIZE, L2_WEIGHT_DECAY, DECOUPLED_WEIGHT_DECAY, RECTIFY], F => rules::apply_lanes::<L, _>(&RadamRule::<F>::new(scalars), tensor))
+        }
+        Kernel::Lion => {
+            with_const_flags!(f, [MAXIMIZE, DECOUPLED_WEIGHT_DECAY], F => rules::apply_lanes::<L, _>(&LionRule::<F>::new(scalars), tensor))
+        }
     }
     Ok(())
 }

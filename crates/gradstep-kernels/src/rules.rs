@@ -5,6 +5,7 @@
 //! kernels use replaced by a separately rounded multiply and add: wasm simd128 has no deterministic
 //! FMA, and the TypeScript backend must be able to reproduce every bit.
 
+use crate::abi::{AdadeltaScalar, AdagradScalar, AdamScalar, AdamaxScalar, LionScalar, NadamScalar, RadamScalar, RmspropScalar, SgdScalar};
 use crate::lane::Lane;
 use crate::{flags, TensorSlices, SCALARS};
 
@@ -99,7 +100,7 @@ fn effective_grad<L: Lane, const F: u32>(grad: L, value: L, weight_decay: f32) -
 /// SGD with optional momentum, dampening and Nesterov momentum (`torch.optim.SGD`).
 ///
 /// Flags: MAXIMIZE, L2_WEIGHT_DECAY, MOMENTUM, NESTEROV, FIRST_STEP.
-/// Scalars: `[lr, weight_decay, momentum, 1 - dampening]`. State: `[momentum_buffer]`.
+/// Scalars ([`SgdScalar`](crate::abi::SgdScalar)): `[lr, weight_decay, momentum, 1 - dampening]`. State: `[momentum_buffer]`.
 /// ```text
 /// g = -grad if maximize;  g = g + wd*p if L2
 /// buf = g on the first step, else momentum*buf + (1-dampening)*g
@@ -115,7 +116,8 @@ pub struct SgdRule<const F: u32> {
 
 impl<const F: u32> SgdRule<F> {
     pub fn new(s: &[f32; SCALARS]) -> Self {
-        SgdRule { lr: s[0], weight_decay: s[1], momentum: s[2], one_minus_dampening: s[3] }
+        use SgdScalar::*;
+        SgdRule { lr: Lr.of(s), weight_decay: WeightDecay.of(s), momentum: Momentum.of(s), one_minus_dampening: OneMinusDampening.of(s) }
     }
 }
 
@@ -141,7 +143,7 @@ impl<const F: u32> UpdateRule for SgdRule<F> {
 /// Adagrad with Duchi's δ outside the square root (`torch.optim.Adagrad`).
 ///
 /// Flags: MAXIMIZE, L2_WEIGHT_DECAY.
-/// Scalars: `[lr / (1 + (t-1)*lr_decay), weight_decay, eps]`. State: `[sum]` (starts at
+/// Scalars ([`AdagradScalar`](crate::abi::AdagradScalar)): `[lr / (1 + (t-1)*lr_decay), weight_decay, eps]`. State: `[sum]` (starts at
 /// `initial_accumulator_value`).
 /// ```text
 /// sum = sum + g*g;  p = p - (clr*g) / (sqrt(sum) + eps)
@@ -154,7 +156,8 @@ pub struct AdagradRule<const F: u32> {
 
 impl<const F: u32> AdagradRule<F> {
     pub fn new(s: &[f32; SCALARS]) -> Self {
-        AdagradRule { clr: s[0], weight_decay: s[1], eps: s[2] }
+        use AdagradScalar::*;
+        AdagradRule { clr: ClippedLr.of(s), weight_decay: WeightDecay.of(s), eps: Eps.of(s) }
     }
 }
 
@@ -176,7 +179,7 @@ impl<const F: u32> UpdateRule for AdagradRule<F> {
 /// Adadelta, Zeiler's Algorithm 1 with PyTorch's extra learning rate (`torch.optim.Adadelta`).
 ///
 /// Flags: MAXIMIZE, L2_WEIGHT_DECAY.
-/// Scalars: `[lr, weight_decay, rho, 1 - rho, eps]`. State: `[square_avg, acc_delta]`.
+/// Scalars ([`AdadeltaScalar`](crate::abi::AdadeltaScalar)): `[lr, weight_decay, rho, 1 - rho, eps]`. State: `[square_avg, acc_delta]`.
 /// ```text
 /// v = rho*v + ((1-rho)*g)*g
 /// delta = sqrt(u + eps) / sqrt(v + eps) * g          (new v, old u)
@@ -193,7 +196,8 @@ pub struct AdadeltaRule<const F: u32> {
 
 impl<const F: u32> AdadeltaRule<F> {
     pub fn new(s: &[f32; SCALARS]) -> Self {
-        AdadeltaRule { lr: s[0], weight_decay: s[1], rho: s[2], one_minus_rho: s[3], eps: s[4] }
+        use AdadeltaScalar::*;
+        AdadeltaRule { lr: Lr.of(s), weight_decay: WeightDecay.of(s), rho: Rho.of(s), one_minus_rho: OneMinusRho.of(s), eps: Eps.of(s) }
     }
 }
 
@@ -218,7 +222,7 @@ impl<const F: u32> UpdateRule for AdadeltaRule<F> {
 /// RMSprop with ε outside the square root, optional centering and momentum (`torch.optim.RMSprop`).
 ///
 /// Flags: MAXIMIZE, L2_WEIGHT_DECAY, CENTERED, MOMENTUM.
-/// Scalars: `[lr, weight_decay, alpha, 1 - alpha, eps, momentum]`.
+/// Scalars ([`RmspropScalar`](crate::abi::RmspropScalar)): `[lr, weight_decay, alpha, 1 - alpha, eps, momentum]`.
 /// State: `[square_avg, grad_avg (centered), momentum_buffer (momentum > 0)]`.
 /// ```text
 /// v = alpha*v + ((1-alpha)*g)*g
@@ -240,7 +244,15 @@ pub struct RmspropRule<const F: u32> {
 
 impl<const F: u32> RmspropRule<F> {
     pub fn new(s: &[f32; SCALARS]) -> Self {
-        RmspropRule { lr: s[0], weight_decay: s[1], alpha: s[2], one_minus_alpha: s[3], eps: s[4], momentum: s[5] }
+        use RmspropScalar::*;
+        RmspropRule {
+            lr: Lr.of(s),
+            weight_decay: WeightDecay.of(s),
+            alpha: Alpha.of(s),
+            one_minus_alpha: OneMinusAlpha.of(s),
+            eps: Eps.of(s),
+            momentum: Momentum.of(s),
+        }
     }
 }
 
@@ -287,7 +299,7 @@ fn update_moments<L: Lane>(state: &mut [L; 3], g: L, one_minus_beta1: f32, beta2
 /// Adam and AdamW, optionally AMSGrad (`torch.optim.Adam`, `torch.optim.AdamW`), and Keras's ε̂ form.
 ///
 /// Flags: MAXIMIZE, L2_WEIGHT_DECAY, DECOUPLED_WEIGHT_DECAY, AMSGRAD.
-/// Scalars: `[lr/(1-β1^t), 1/sqrt(1-β2^t), 1-β1, β2, 1-β2, eps, weight_decay, 1 - lr*weight_decay]`.
+/// Scalars ([`AdamScalar`](crate::abi::AdamScalar)): `[lr/(1-β1^t), 1/sqrt(1-β2^t), 1-β1, β2, 1-β2, eps, weight_decay, 1 - lr*weight_decay]`.
 /// State: `[exp_avg, exp_avg_sq, max_exp_avg_sq (amsgrad)]`.
 /// ```text
 /// p = p*(1 - lr*wd) if decoupled
@@ -313,15 +325,16 @@ pub struct AdamRule<const F: u32> {
 
 impl<const F: u32> AdamRule<F> {
     pub fn new(s: &[f32; SCALARS]) -> Self {
+        use AdamScalar::*;
         AdamRule {
-            step_size: s[0],
-            inverse_bias_correction2_sqrt: s[1],
-            one_minus_beta1: s[2],
-            beta2: s[3],
-            one_minus_beta2: s[4],
-            eps: s[5],
-            weight_decay: s[6],
-            decoupled_decay_factor: s[7],
+            step_size: StepSize.of(s),
+            inverse_bias_correction2_sqrt: InverseBiasCorrection2Sqrt.of(s),
+            one_minus_beta1: OneMinusBeta1.of(s),
+            beta2: Beta2.of(s),
+            one_minus_beta2: OneMinusBeta2.of(s),
+            eps: Eps.of(s),
+            weight_decay: WeightDecay.of(s),
+            decoupled_decay_factor: DecoupledDecayFactor.of(s),
         }
     }
 }
@@ -362,7 +375,7 @@ fn decoupled_decay<L: Lane, const F: u32>(p: L, factor: f32) -> L {
 /// Adamax, Adam with the infinity norm (`torch.optim.Adamax`).
 ///
 /// Flags: MAXIMIZE, L2_WEIGHT_DECAY.
-/// Scalars: `[lr/(1-β1^t), 1-β1, β2, eps, weight_decay]`. State: `[exp_avg, exp_inf]`.
+/// Scalars ([`AdamaxScalar`](crate::abi::AdamaxScalar)): `[lr/(1-β1^t), 1-β1, β2, eps, weight_decay]`. State: `[exp_avg, exp_inf]`.
 /// ```text
 /// m = m + (1-β1)*(g - m);  u = maximum(β2*u, |g| + eps);  p = p - (clr*m)/u
 /// ```
@@ -376,7 +389,14 @@ pub struct AdamaxRule<const F: u32> {
 
 impl<const F: u32> AdamaxRule<F> {
     pub fn new(s: &[f32; SCALARS]) -> Self {
-        AdamaxRule { clr: s[0], one_minus_beta1: s[1], beta2: s[2], eps: s[3], weight_decay: s[4] }
+        use AdamaxScalar::*;
+        AdamaxRule {
+            clr: ClippedLr.of(s),
+            one_minus_beta1: OneMinusBeta1.of(s),
+            beta2: Beta2.of(s),
+            eps: Eps.of(s),
+            weight_decay: WeightDecay.of(s),
+        }
     }
 }
 
@@ -396,7 +416,7 @@ impl<const F: u32> UpdateRule for AdamaxRule<F> {
 /// NAdam, Adam with Nesterov momentum and Dozat's momentum schedule (`torch.optim.NAdam`).
 ///
 /// Flags: MAXIMIZE, L2_WEIGHT_DECAY, DECOUPLED_WEIGHT_DECAY.
-/// Scalars: `[lr(1-μ_t)/(1-Πμ), lr·μ_{t+1}/(1-Πμ·μ_{t+1}), 1-β2^t, eps, 1-β1, β2, 1-β2, wd or 1-lr·wd]`.
+/// Scalars ([`NadamScalar`](crate::abi::NadamScalar)): `[lr(1-μ_t)/(1-Πμ), lr·μ_{t+1}/(1-Πμ·μ_{t+1}), 1-β2^t, eps, 1-β1, β2, 1-β2, wd or 1-lr·wd]`.
 /// State: `[exp_avg, exp_avg_sq]`.
 /// ```text
 /// m = m + (1-β1)*(g - m);  v = β2*v + ((1-β2)*g)*g;  denom = sqrt(v / (1-β2^t)) + eps
@@ -415,15 +435,16 @@ pub struct NadamRule<const F: u32> {
 
 impl<const F: u32> NadamRule<F> {
     pub fn new(s: &[f32; SCALARS]) -> Self {
+        use NadamScalar::*;
         NadamRule {
-            grad_coefficient: s[0],
-            momentum_coefficient: s[1],
-            bias_correction2: s[2],
-            eps: s[3],
-            one_minus_beta1: s[4],
-            beta2: s[5],
-            one_minus_beta2: s[6],
-            weight_decay_or_factor: s[7],
+            grad_coefficient: GradCoefficient.of(s),
+            momentum_coefficient: MomentumCoefficient.of(s),
+            bias_correction2: BiasCorrection2.of(s),
+            eps: Eps.of(s),
+            one_minus_beta1: OneMinusBeta1.of(s),
+            beta2: Beta2.of(s),
+            one_minus_beta2: OneMinusBeta2.of(s),
+            weight_decay_or_factor: WeightDecayOrFactor.of(s),
         }
     }
 }
@@ -444,7 +465,7 @@ impl<const F: u32> UpdateRule for NadamRule<F> {
 /// RAdam, Adam with the variance of the adaptive rate rectified (`torch.optim.RAdam`).
 ///
 /// Flags: MAXIMIZE, L2_WEIGHT_DECAY, DECOUPLED_WEIGHT_DECAY, RECTIFY (ρ_t > 5 this step).
-/// Scalars: `[1-β1^t, lr (× r_t when rectified), sqrt(1-β2^t), eps, 1-β1, β2, 1-β2, wd or 1-lr·wd]`.
+/// Scalars ([`RadamScalar`](crate::abi::RadamScalar)): `[1-β1^t, lr (× r_t when rectified), sqrt(1-β2^t), eps, 1-β1, β2, 1-β2, wd or 1-lr·wd]`.
 /// State: `[exp_avg, exp_avg_sq]`.
 /// ```text
 /// m = m + (1-β1)*(g - m);  v = β2*v + ((1-β2)*g)*g;  m̂ = m / (1-β1^t)
@@ -465,15 +486,16 @@ pub struct RadamRule<const F: u32> {
 
 impl<const F: u32> RadamRule<F> {
     pub fn new(s: &[f32; SCALARS]) -> Self {
+        use RadamScalar::*;
         RadamRule {
-            bias_correction1: s[0],
-            step_lr: s[1],
-            bias_correction2_sqrt: s[2],
-            eps: s[3],
-            one_minus_beta1: s[4],
-            beta2: s[5],
-            one_minus_beta2: s[6],
-            weight_decay_or_factor: s[7],
+            bias_correction1: BiasCorrection1.of(s),
+            step_lr: StepLr.of(s),
+            bias_correction2_sqrt: BiasCorrection2Sqrt.of(s),
+            eps: Eps.of(s),
+            one_minus_beta1: OneMinusBeta1.of(s),
+            beta2: Beta2.of(s),
+            one_minus_beta2: OneMinusBeta2.of(s),
+            weight_decay_or_factor: WeightDecayOrFactor.of(s),
         }
     }
 }
@@ -499,7 +521,7 @@ impl<const F: u32> UpdateRule for RadamRule<F> {
 /// `lion_pytorch.py`): the sign of an interpolated momentum.
 ///
 /// Flags: MAXIMIZE, DECOUPLED_WEIGHT_DECAY.
-/// Scalars: `[lr, β1, 1-β1, β2, 1-β2, 1-lr·wd]`. State: `[exp_avg]`.
+/// Scalars ([`LionScalar`](crate::abi::LionScalar)): `[lr, β1, 1-β1, β2, 1-β2, 1-lr·wd]`. State: `[exp_avg]`.
 /// ```text
 /// p = p*(1 - lr*wd);  c = β1*m + (1-β1)*g;  p = p - lr*sign(c);  m = β2*m + (1-β2)*g
 /// ```
@@ -514,7 +536,15 @@ pub struct LionRule<const F: u32> {
 
 impl<const F: u32> LionRule<F> {
     pub fn new(s: &[f32; SCALARS]) -> Self {
-        LionRule { lr: s[0], beta1: s[1], one_minus_beta1: s[2], beta2: s[3], one_minus_beta2: s[4], decay_factor: s[5] }
+        use LionScalar::*;
+        LionRule {
+            lr: Lr.of(s),
+            beta1: Beta1.of(s),
+            one_minus_beta1: OneMinusBeta1.of(s),
+            beta2: Beta2.of(s),
+            one_minus_beta2: OneMinusBeta2.of(s),
+            decay_factor: DecayFactor.of(s),
+        }
     }
 }
 

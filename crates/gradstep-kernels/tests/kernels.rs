@@ -14,7 +14,7 @@ fn values(seed: u32, n: usize) -> Vec<f32> {
             x ^= x << 13;
             x ^= x >> 17;
             x ^= x << 5;
-            if x % 11 == 0 {
+            if x.is_multiple_of(11) {
                 return 0.0;
             }
             let mantissa = (x % 20001) as f32 / 10000.0 - 1.0;
@@ -23,19 +23,34 @@ fn values(seed: u32, n: usize) -> Vec<f32> {
         .collect()
 }
 
+/// The scalars a kernel receives at each step.
+type ScalarsForStep = dyn Fn(usize) -> [f32; SCALARS];
+
 struct Run {
     value: Vec<f32>,
     state: [Vec<f32>; 3],
 }
 
 /// Five steps of `kernel` over a tensor of length n, with lane type `L` for the body.
-fn run<L: Lane>(kernel: Kernel, flags_for_step: &dyn Fn(usize) -> u32, scalars_for_step: &dyn Fn(usize) -> [f32; SCALARS], n: usize, initial_state: f32) -> Run {
+fn run<L: Lane>(
+    kernel: Kernel,
+    flags_for_step: &dyn Fn(usize) -> u32,
+    scalars_for_step: &dyn Fn(usize) -> [f32; SCALARS],
+    n: usize,
+    initial_state: f32,
+) -> Run {
     let mut value = values(1, n);
     let mut state = [vec![initial_state; n], vec![0.0; n], vec![0.0; n]];
     for step in 0..5 {
         let grad = values(100 + step as u32, n);
         let [s0, s1, s2] = &mut state;
-        step_tensor_lanes::<L>(kernel as u32, flags_for_step(step), &scalars_for_step(step), TensorSlices { value: &mut value, grad: &grad, state: [s0, s1, s2] }).unwrap();
+        step_tensor_lanes::<L>(
+            kernel as u32,
+            flags_for_step(step),
+            &scalars_for_step(step),
+            TensorSlices { value: &mut value, grad: &grad, state: [s0, s1, s2] },
+        )
+        .unwrap();
     }
     Run { value, state }
 }
@@ -51,15 +66,31 @@ fn scalars(values: &[f32]) -> [f32; SCALARS] {
 }
 
 /// Every combination of the option bits (FIRST_STEP is added on the first step where it applies).
-const ALL_OPTION_BITS: u32 = flags::MAXIMIZE | flags::L2_WEIGHT_DECAY | flags::DECOUPLED_WEIGHT_DECAY | flags::MOMENTUM | flags::NESTEROV | flags::CENTERED | flags::AMSGRAD | flags::RECTIFY;
+const ALL_OPTION_BITS: u32 = flags::MAXIMIZE
+    | flags::L2_WEIGHT_DECAY
+    | flags::DECOUPLED_WEIGHT_DECAY
+    | flags::MOMENTUM
+    | flags::NESTEROV
+    | flags::CENTERED
+    | flags::AMSGRAD
+    | flags::RECTIFY;
 
 #[test]
 fn simd_body_and_scalar_tail_agree_for_every_kernel_flag_combination_and_length() {
     let adam_scalars = |step: usize| {
         let t = step as f64 + 1.0;
-        scalars(&[(1e-3 / (1.0 - 0.9f64.powf(t))) as f32, (1.0 / (1.0 - 0.999f64.powf(t)).sqrt()) as f32, 0.1, 0.999, 0.001, 1e-8, 0.05, 0.9995])
+        scalars(&[
+            (1e-3 / (1.0 - 0.9f64.powf(t))) as f32,
+            (1.0 / (1.0 - 0.999f64.powf(t)).sqrt()) as f32,
+            0.1,
+            0.999,
+            0.001,
+            1e-8,
+            0.05,
+            0.9995,
+        ])
     };
-    let kernels: [(Kernel, &dyn Fn(usize) -> [f32; SCALARS], f32); 9] = [
+    let kernels: [(Kernel, &ScalarsForStep, f32); 9] = [
         (Kernel::Sgd, &|_| scalars(&[0.05, 0.1, 0.9, 0.5]), 0.0),
         (Kernel::Adagrad, &|_| scalars(&[0.1, 0.05, 1e-10]), 0.1),
         (Kernel::Adadelta, &|_| scalars(&[1.0, 0.02, 0.9, 0.1, 1e-6]), 0.0),
@@ -81,7 +112,10 @@ fn simd_body_and_scalar_tail_agree_for_every_kernel_flag_combination_and_length(
                 let vector = run::<EmulatedF32x4>(*kernel, &flags_for_step, scalars_for_step, n, *initial_state);
                 assert!(same_bits(&scalar.value, &vector.value), "{kernel:?} flags {options:#x}: values differ at length {n}");
                 for k in 0..3 {
-                    assert!(same_bits(&scalar.state[k], &vector.state[k]), "{kernel:?} flags {options:#x}: state {k} differs at length {n}");
+                    assert!(
+                        same_bits(&scalar.state[k], &vector.state[k]),
+                        "{kernel:?} flags {options:#x}: state {k} differs at length {n}"
+                    );
                 }
             }
         }
@@ -92,12 +126,23 @@ fn simd_body_and_scalar_tail_agree_for_every_kernel_flag_combination_and_length(
 const P0: [f32; 5] = [1.0, -0.5, 0.25, 2.0, 0.0];
 const GRADS: [[f32; 5]; 3] = [[0.1, -0.2, 0.0, 0.4, 1e-6], [0.05, 0.1, -0.2, -0.3, -1e-6], [-0.3, 0.25, 0.1, 0.2, 2e-6]];
 
-fn three_steps(kernel: Kernel, flags_for_step: &dyn Fn(usize) -> u32, scalars_for_step: &dyn Fn(usize) -> [f32; SCALARS], initial_state: f32) -> Vec<f32> {
+fn three_steps(
+    kernel: Kernel,
+    flags_for_step: &dyn Fn(usize) -> u32,
+    scalars_for_step: &dyn Fn(usize) -> [f32; SCALARS],
+    initial_state: f32,
+) -> Vec<f32> {
     let mut value = P0.to_vec();
     let mut state = [vec![initial_state; 5], vec![0.0; 5], vec![0.0; 5]];
     for (step, grad) in GRADS.iter().enumerate() {
         let [s0, s1, s2] = &mut state;
-        step_tensor(kernel as u32, flags_for_step(step), &scalars_for_step(step), TensorSlices { value: &mut value, grad, state: [s0, s1, s2] }).unwrap();
+        step_tensor(
+            kernel as u32,
+            flags_for_step(step),
+            &scalars_for_step(step),
+            TensorSlices { value: &mut value, grad, state: [s0, s1, s2] },
+        )
+        .unwrap();
     }
     value
 }
@@ -320,7 +365,8 @@ fn dense_layers_same_bits_on_every_lane_type_and_correct_values() {
                 assert!(same_bits(&a.0, &b.0) && same_bits(&a.1, &b.1) && same_bits(&a.2, &b.2) && same_bits(&a.3, &b.3), "{shape:?}");
                 for i in 0..rows {
                     for j in 0..outputs {
-                        let exact: f64 = bias[j] as f64 + (0..inputs).map(|p| input[i * inputs + p] as f64 * weights[p * outputs + j] as f64).sum::<f64>();
+                        let exact: f64 = bias[j] as f64
+                            + (0..inputs).map(|p| input[i * inputs + p] as f64 * weights[p * outputs + j] as f64).sum::<f64>();
                         assert!((a.0[i * outputs + j] as f64 - exact).abs() <= 1e-5 * (exact.abs() + 1.0));
                     }
                     for p in 0..inputs {

@@ -10,9 +10,55 @@
 use gradstep_kernels::dense::DenseShape;
 use gradstep_kernels::{Kernel, TensorSlices, SCALARS};
 use std::alloc::{alloc_zeroed, dealloc, Layout};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 
 pub const TABLE_WORDS: usize = 7;
 const ALIGN: usize = 16;
+
+/// Why a call refused its arguments: the nonzero codes the exports return. Their messages are
+/// exported with the ABI description, so the package reports them without a copy of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub enum CallError {
+    UnknownKernel = 1,
+    LengthMismatch = 2,
+    InvalidBlock = 3,
+    OverlappingBlocks = 4,
+    NotLive = 5,
+}
+
+impl CallError {
+    pub const ALL: [CallError; 5] =
+        [CallError::UnknownKernel, CallError::LengthMismatch, CallError::InvalidBlock, CallError::OverlappingBlocks, CallError::NotLive];
+
+    pub fn message(self) -> &'static str {
+        match self {
+            CallError::UnknownKernel => "unknown kernel or norm",
+            CallError::LengthMismatch => "a state buffer has the wrong length",
+            CallError::InvalidBlock => "a block is null, misaligned or outside wasm memory, or a group is out of range",
+            CallError::OverlappingBlocks => "two blocks that must be distinct overlap",
+            CallError::NotLive => "the block was not handed out by allocF32 with this length, or was freed already",
+        }
+    }
+}
+
+impl From<gradstep_kernels::StepError> for CallError {
+    fn from(error: gradstep_kernels::StepError) -> Self {
+        match error {
+            gradstep_kernels::StepError::UnknownKernel => CallError::UnknownKernel,
+            gradstep_kernels::StepError::LengthMismatch => CallError::LengthMismatch,
+        }
+    }
+}
+
+/// The 0-or-code result the exports return.
+pub fn code(result: Result<(), CallError>) -> u32 {
+    match result {
+        Ok(()) => 0,
+        Err(error) => error as u32,
+    }
+}
 
 fn layout(len: usize) -> Option<Layout> {
     // A zero-length param still gets a real (16-byte) block, so every live pointer is unique.
@@ -20,20 +66,34 @@ fn layout(len: usize) -> Option<Layout> {
     Layout::from_size_align(bytes, ALIGN).ok()
 }
 
+thread_local! {
+    /// Every block handed out and not yet freed, with its length: free_f32 frees only these, so a
+    /// double free or a foreign pointer is refused instead of corrupting the allocator. (wasm32 here
+    /// has one thread; the map is per instance.)
+    static LIVE_BLOCKS: RefCell<BTreeMap<u32, usize>> = const { RefCell::new(BTreeMap::new()) };
+}
+
 pub fn alloc_f32(len: usize) -> u32 {
     let Some(layout) = layout(len) else { return 0 };
     // SAFETY: the layout has a nonzero size. A null result (out of memory) is returned as 0, which
     // the caller reports as an error.
-    unsafe { alloc_zeroed(layout) as usize as u32 }
+    let ptr = unsafe { alloc_zeroed(layout) } as usize as u32;
+    if ptr != 0 {
+        LIVE_BLOCKS.with_borrow_mut(|live| live.insert(ptr, len));
+    }
+    ptr
 }
 
-pub fn free_f32(ptr: u32, len: usize) {
-    let Some(layout) = layout(len) else { return };
-    if ptr == 0 {
-        return;
-    }
-    // SAFETY: the caller frees only blocks it got from `alloc_f32` with this same `len`, once.
-    unsafe { dealloc(ptr as usize as *mut u8, layout) }
+pub fn free_f32(ptr: u32, len: usize) -> Result<(), CallError> {
+    let live = LIVE_BLOCKS.with_borrow_mut(|live| match live.get(&ptr) {
+        Some(&live_len) if live_len == len => live.remove(&ptr).is_some(),
+        _ => false,
+    });
+    let layout = layout(len).filter(|_| live).ok_or(CallError::NotLive)?;
+    // SAFETY: `ptr` was returned by `alloc_f32` with this same `len` (so this same layout) and has not
+    // been freed since: it was in the live map, and is now removed from it, so it is freed once.
+    unsafe { dealloc(ptr as usize as *mut u8, layout) };
+    Ok(())
 }
 
 /// Bytes of linear memory, as u64: wasm32's usize cannot hold 4 GiB (65,536 pages), where a 32-bit
@@ -94,18 +154,18 @@ pub fn with_tensor(
     scalars_ptr: u32,
     flags_ptr: u32,
     groups: u32,
-    f: impl FnOnce(TensorSlices<'_>, u32, &[f32; SCALARS]) -> Result<(), u32>,
-) -> Result<(), u32> {
-    let Some(kernel) = Kernel::from_id(kernel) else { return Err(1) };
+    f: impl FnOnce(TensorSlices<'_>, u32, &[f32; SCALARS]) -> Result<(), CallError>,
+) -> Result<(), CallError> {
+    let Some(kernel) = Kernel::from_id(kernel) else { return Err(CallError::UnknownKernel) };
     let Some(offset) = index.checked_mul(TABLE_WORDS * 4).and_then(|o| (table_ptr as usize).checked_add(o)) else {
-        return Err(3);
+        return Err(CallError::InvalidBlock);
     };
     if !valid_block(offset as u32, TABLE_WORDS) || offset > u32::MAX as usize {
-        return Err(3);
+        return Err(CallError::InvalidBlock);
     }
     // SAFETY: the six words are inside linear memory and aligned (checked above); copied out.
     let words = unsafe { *(offset as *const [u32; TABLE_WORDS]) };
-    let Some((scalars, flags)) = group_parameters(scalars_ptr, flags_ptr, groups, words[6]) else { return Err(3) };
+    let Some((scalars, flags)) = group_parameters(scalars_ptr, flags_ptr, groups, words[6]) else { return Err(CallError::InvalidBlock) };
     let len = words[5] as usize;
     let used = kernel.used_state(flags);
     // The value and the used state slots are written: they must be distinct from each other and from
@@ -120,11 +180,11 @@ pub fn with_tensor(
     }
     let mutable_blocks = &mutable_blocks[..count];
     if !valid_block(words[1], len) || mutable_blocks.iter().any(|&(p, l)| !valid_block(p, l)) {
-        return Err(3);
+        return Err(CallError::InvalidBlock);
     }
     for (i, &a) in mutable_blocks.iter().enumerate() {
         if overlaps(a, (words[1], len)) || mutable_blocks[i + 1..].iter().any(|&b| overlaps(a, b)) {
-            return Err(4);
+            return Err(CallError::OverlappingBlocks);
         }
     }
     let state_slot = |k: usize| -> &mut [f32] {
@@ -148,11 +208,11 @@ pub fn with_tensor(
     f(tensor, flags, &scalars)
 }
 
-/// Calls `f` with the two blocks of the bandwidth probe (`a` written, `b` read), or returns 3 when a
-/// block is invalid or they overlap; returns 0 after `f` ran.
-pub fn with_probe_slices(a: u32, b: u32, len: usize, f: impl FnOnce(&mut [f32], &[f32])) -> u32 {
+/// Calls `f` with the two blocks of the bandwidth probe (`a` written, `b` read), or returns
+/// [`CallError::InvalidBlock`] when a block is invalid or they overlap.
+pub fn with_probe_slices(a: u32, b: u32, len: usize, f: impl FnOnce(&mut [f32], &[f32])) -> Result<(), CallError> {
     if !valid_block(a, len) || !valid_block(b, len) || overlaps((a, len), (b, len)) {
-        return 3;
+        return Err(CallError::InvalidBlock);
     }
     // SAFETY: both blocks lie inside linear memory and are aligned (checked above); `a`, the one
     // written, does not overlap `b`, so the `&mut` is unique for this call.
@@ -160,22 +220,23 @@ pub fn with_probe_slices(a: u32, b: u32, len: usize, f: impl FnOnce(&mut [f32], 
         (core::slice::from_raw_parts_mut(a as usize as *mut f32, len), core::slice::from_raw_parts(b as usize as *const f32, len))
     };
     f(a, b);
-    0
+    Ok(())
 }
 
 /// Calls `f` with each gradient of the list at `list_ptr` (`count` pairs `[grad_ptr, len]`), one at a
-/// time, and the f64 output slot `out_ptr + 8·i` (a scratch value when `out_ptr` is 0). Returns 0, or
-/// 3 when the list, a block or the output is invalid (nothing after the invalid entry is touched).
-pub fn with_grad_list(list_ptr: u32, count: usize, out_ptr: u32, mut f: impl FnMut(&mut [f32], &mut f64)) -> u32 {
-    let Some(words) = count.checked_mul(2) else { return 3 };
-    if !valid_block(list_ptr, words) || (out_ptr != 0 && (out_ptr % 8 != 0 || !valid_block(out_ptr, 2 * count))) {
-        return 3;
+/// time, and the f64 output slot `out_ptr + 8·i` (a scratch value when `out_ptr` is 0), or returns
+/// [`CallError::InvalidBlock`] when the list, a block or the output is invalid (nothing after the
+/// invalid entry is touched).
+pub fn with_grad_list(list_ptr: u32, count: usize, out_ptr: u32, mut f: impl FnMut(&mut [f32], &mut f64)) -> Result<(), CallError> {
+    let Some(words) = count.checked_mul(2) else { return Err(CallError::InvalidBlock) };
+    if !valid_block(list_ptr, words) || (out_ptr != 0 && (!out_ptr.is_multiple_of(8) || !valid_block(out_ptr, 2 * count))) {
+        return Err(CallError::InvalidBlock);
     }
     for i in 0..count {
         // SAFETY: the list lies inside linear memory and is aligned (checked above); copied out.
         let [ptr, len] = unsafe { *((list_ptr as usize + 8 * i) as *const [u32; 2]) };
         if !valid_block(ptr, len as usize) || (out_ptr != 0 && overlaps((ptr, len as usize), (out_ptr, 2 * count))) {
-            return 3;
+            return Err(CallError::InvalidBlock);
         }
         // SAFETY: inside linear memory and aligned (checked above); the only live reference to this
         // block during the call (entries are handed out one at a time, and the output is elsewhere).
@@ -185,7 +246,7 @@ pub fn with_grad_list(list_ptr: u32, count: usize, out_ptr: u32, mut f: impl FnM
         let out = if out_ptr == 0 { &mut scratch } else { unsafe { &mut *((out_ptr as usize + 8 * i) as *mut f64) } };
         f(grad, out);
     }
-    0
+    Ok(())
 }
 
 /// Checks blocks `(ptr, len)`: `read` ones inside memory, `written` ones inside memory and
@@ -195,38 +256,54 @@ fn valid_operands(read: &[(u32, usize)], written: &[(u32, usize)]) -> bool {
         && written.iter().enumerate().all(|(i, &w)| read.iter().chain(&written[i + 1..]).all(|&other| !overlaps(w, other)))
 }
 
-/// Calls `f` with a dense forward pass's operands, or returns 3 when a block is invalid or the output
-/// overlaps an input; returns 0 after `f` ran.
-pub fn with_dense_forward(shape: DenseShape, [input, weights, bias]: [u32; 3], output: u32, f: impl FnOnce([&[f32]; 3], &mut [f32])) -> u32 {
+/// Calls `f` with a dense forward pass's operands, or returns [`CallError::InvalidBlock`] when a block
+/// is invalid or the output overlaps an input.
+pub fn with_dense_forward(
+    shape: DenseShape,
+    [input, weights, bias]: [u32; 3],
+    output: u32,
+    f: impl FnOnce([&[f32]; 3], &mut [f32]),
+) -> Result<(), CallError> {
     let DenseShape { rows, inputs, outputs } = shape;
-    let (Some(n_input), Some(n_weights), Some(n_output)) = (rows.checked_mul(inputs), inputs.checked_mul(outputs), rows.checked_mul(outputs)) else { return 3 };
+    let (Some(n_input), Some(n_weights), Some(n_output)) =
+        (rows.checked_mul(inputs), inputs.checked_mul(outputs), rows.checked_mul(outputs))
+    else {
+        return Err(CallError::InvalidBlock);
+    };
     let read = [(input, n_input), (weights, n_weights), (bias, outputs)];
     if !valid_operands(&read, &[(output, n_output)]) {
-        return 3;
+        return Err(CallError::InvalidBlock);
     }
     // SAFETY: every block lies inside linear memory and is aligned; the one written overlaps none of
     // the others (checked above), so the `&mut` is unique for this call.
     let (reads, out) = unsafe {
-        (read.map(|(p, l)| core::slice::from_raw_parts(p as usize as *const f32, l)), core::slice::from_raw_parts_mut(output as usize as *mut f32, n_output))
+        (
+            read.map(|(p, l)| core::slice::from_raw_parts(p as usize as *const f32, l)),
+            core::slice::from_raw_parts_mut(output as usize as *mut f32, n_output),
+        )
     };
     f(reads, out);
-    0
+    Ok(())
 }
 
-/// Calls `f` with a dense backward pass's operands (`d_input` may be 0: not computed), or returns 3
-/// when a block is invalid or a written one overlaps another; returns 0 after `f` ran.
+/// Calls `f` with a dense backward pass's operands (`d_input` may be 0: not computed), or returns
+/// [`CallError::InvalidBlock`] when a block is invalid or a written one overlaps another.
 pub fn with_dense_backward(
     shape: DenseShape,
     [input, weights, d_output]: [u32; 3],
     [grad_weights, grad_bias, d_input]: [u32; 3],
     f: impl FnOnce([&[f32]; 3], (&mut [f32], &mut [f32], Option<&mut [f32]>)),
-) -> u32 {
+) -> Result<(), CallError> {
     let DenseShape { rows, inputs, outputs } = shape;
-    let (Some(n_input), Some(n_weights), Some(n_output)) = (rows.checked_mul(inputs), inputs.checked_mul(outputs), rows.checked_mul(outputs)) else { return 3 };
+    let (Some(n_input), Some(n_weights), Some(n_output)) =
+        (rows.checked_mul(inputs), inputs.checked_mul(outputs), rows.checked_mul(outputs))
+    else {
+        return Err(CallError::InvalidBlock);
+    };
     let read = [(input, n_input), (weights, n_weights), (d_output, n_output)];
     let written = [(grad_weights, n_weights), (grad_bias, outputs), (d_input, n_input)];
     if !valid_operands(&read, &written[..if d_input != 0 { 3 } else { 2 }]) {
-        return 3;
+        return Err(CallError::InvalidBlock);
     }
     // SAFETY: every block lies inside linear memory and is aligned; the written ones overlap
     // neither each other nor the read ones (checked above), so each `&mut` is unique for this call.
@@ -237,7 +314,7 @@ pub fn with_dense_backward(
         let di = (d_input != 0).then(|| core::slice::from_raw_parts_mut(d_input as usize as *mut f32, n_input));
         f(reads, (gw, gb, di));
     }
-    0
+    Ok(())
 }
 
 #[cfg(test)]

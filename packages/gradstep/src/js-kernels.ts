@@ -7,7 +7,20 @@
  *
  * No array destructuring here: it runs the iterator protocol, which allocates on every step.
  */
-import { Flags, Kernel, type KernelId } from './kernels.js';
+import {
+  AdadeltaScalar,
+  AdagradScalar,
+  AdamaxScalar,
+  AdamScalar,
+  Flags,
+  Kernel,
+  LionScalar,
+  NadamScalar,
+  RadamScalar,
+  RmspropScalar,
+  SgdScalar,
+  type KernelId,
+} from './kernels.js';
 
 const f = Math.fround;
 
@@ -45,10 +58,10 @@ export function runJsKernel(kernel: KernelId, flags: number, s: Float32Array, o:
 function sgd(flags: number, s: Float32Array, o: number, t: TensorArrays): void {
   const { value, grad } = t;
   const buf = t.state[0];
-  const lr = s[o];
-  const wd = s[o + 1];
-  const momentum = s[o + 2];
-  const oneMinusDampening = s[o + 3];
+  const lr = s[o + SgdScalar.Lr];
+  const wd = s[o + SgdScalar.WeightDecay];
+  const momentum = s[o + SgdScalar.Momentum];
+  const oneMinusDampening = s[o + SgdScalar.OneMinusDampening];
 
   const maximize = (flags & Flags.Maximize) !== 0;
   const l2 = (flags & Flags.L2WeightDecay) !== 0;
@@ -71,9 +84,9 @@ function sgd(flags: number, s: Float32Array, o: number, t: TensorArrays): void {
 function adagrad(flags: number, s: Float32Array, o: number, t: TensorArrays): void {
   const { value, grad } = t;
   const sum = t.state[0];
-  const clr = s[o];
-  const wd = s[o + 1];
-  const eps = s[o + 2];
+  const clr = s[o + AdagradScalar.ClippedLr];
+  const wd = s[o + AdagradScalar.WeightDecay];
+  const eps = s[o + AdagradScalar.Eps];
 
   const maximize = (flags & Flags.Maximize) !== 0;
   const l2 = (flags & Flags.L2WeightDecay) !== 0;
@@ -91,11 +104,11 @@ function adadelta(flags: number, s: Float32Array, o: number, t: TensorArrays): v
   const { value, grad } = t;
   const squareAvg = t.state[0];
   const accDelta = t.state[1];
-  const lr = s[o];
-  const wd = s[o + 1];
-  const rho = s[o + 2];
-  const oneMinusRho = s[o + 3];
-  const eps = s[o + 4];
+  const lr = s[o + AdadeltaScalar.Lr];
+  const wd = s[o + AdadeltaScalar.WeightDecay];
+  const rho = s[o + AdadeltaScalar.Rho];
+  const oneMinusRho = s[o + AdadeltaScalar.OneMinusRho];
+  const eps = s[o + AdadeltaScalar.Eps];
 
   const maximize = (flags & Flags.Maximize) !== 0;
   const l2 = (flags & Flags.L2WeightDecay) !== 0;
@@ -117,12 +130,12 @@ function rmsprop(flags: number, s: Float32Array, o: number, t: TensorArrays): vo
   const squareAvg = t.state[0];
   const gradAvg = t.state[1];
   const buf = t.state[2];
-  const lr = s[o];
-  const wd = s[o + 1];
-  const alpha = s[o + 2];
-  const oneMinusAlpha = s[o + 3];
-  const eps = s[o + 4];
-  const momentum = s[o + 5];
+  const lr = s[o + RmspropScalar.Lr];
+  const wd = s[o + RmspropScalar.WeightDecay];
+  const alpha = s[o + RmspropScalar.Alpha];
+  const oneMinusAlpha = s[o + RmspropScalar.OneMinusAlpha];
+  const eps = s[o + RmspropScalar.Eps];
+  const momentum = s[o + RmspropScalar.Momentum];
 
   const maximize = (flags & Flags.Maximize) !== 0;
   const l2 = (flags & Flags.L2WeightDecay) !== 0;
@@ -158,14 +171,14 @@ function adam(flags: number, s: Float32Array, o: number, t: TensorArrays): void 
   const expAvg = t.state[0];
   const expAvgSq = t.state[1];
   const maxExpAvgSq = t.state[2];
-  const stepSize = s[o];
-  const inverseBc2Sqrt = s[o + 1];
-  const oneMinusBeta1 = s[o + 2];
-  const beta2 = s[o + 3];
-  const oneMinusBeta2 = s[o + 4];
-  const eps = s[o + 5];
-  const wd = s[o + 6];
-  const decayFactor = s[o + 7];
+  const stepSize = s[o + AdamScalar.StepSize];
+  const inverseBc2Sqrt = s[o + AdamScalar.InverseBiasCorrection2Sqrt];
+  const oneMinusBeta1 = s[o + AdamScalar.OneMinusBeta1];
+  const beta2 = s[o + AdamScalar.Beta2];
+  const oneMinusBeta2 = s[o + AdamScalar.OneMinusBeta2];
+  const eps = s[o + AdamScalar.Eps];
+  const wd = s[o + AdamScalar.WeightDecay];
+  const decayFactor = s[o + AdamScalar.DecoupledDecayFactor];
 
   const maximize = (flags & Flags.Maximize) !== 0;
   const l2 = (flags & Flags.L2WeightDecay) !== 0;
@@ -194,11 +207,11 @@ function adamax(flags: number, s: Float32Array, o: number, t: TensorArrays): voi
   const { value, grad } = t;
   const expAvg = t.state[0];
   const expInf = t.state[1];
-  const clr = s[o];
-  const oneMinusBeta1 = s[o + 1];
-  const beta2 = s[o + 2];
-  const eps = s[o + 3];
-  const wd = s[o + 4];
+  const clr = s[o + AdamaxScalar.ClippedLr];
+  const oneMinusBeta1 = s[o + AdamaxScalar.OneMinusBeta1];
+  const beta2 = s[o + AdamaxScalar.Beta2];
+  const eps = s[o + AdamaxScalar.Eps];
+  const wd = s[o + AdamaxScalar.WeightDecay];
   const maximize = (flags & Flags.Maximize) !== 0;
   const l2 = (flags & Flags.L2WeightDecay) !== 0;
   for (let i = 0; i < value.length; i++) {
@@ -217,14 +230,14 @@ function nadam(flags: number, s: Float32Array, o: number, t: TensorArrays): void
   const { value, grad } = t;
   const expAvg = t.state[0];
   const expAvgSq = t.state[1];
-  const gradCoefficient = s[o];
-  const momentumCoefficient = s[o + 1];
-  const biasCorrection2 = s[o + 2];
-  const eps = s[o + 3];
-  const oneMinusBeta1 = s[o + 4];
-  const beta2 = s[o + 5];
-  const oneMinusBeta2 = s[o + 6];
-  const wdOrFactor = s[o + 7];
+  const gradCoefficient = s[o + NadamScalar.GradCoefficient];
+  const momentumCoefficient = s[o + NadamScalar.MomentumCoefficient];
+  const biasCorrection2 = s[o + NadamScalar.BiasCorrection2];
+  const eps = s[o + NadamScalar.Eps];
+  const oneMinusBeta1 = s[o + NadamScalar.OneMinusBeta1];
+  const beta2 = s[o + NadamScalar.Beta2];
+  const oneMinusBeta2 = s[o + NadamScalar.OneMinusBeta2];
+  const wdOrFactor = s[o + NadamScalar.WeightDecayOrFactor];
   const maximize = (flags & Flags.Maximize) !== 0;
   const l2 = (flags & Flags.L2WeightDecay) !== 0;
   const decoupled = (flags & Flags.DecoupledWeightDecay) !== 0;
@@ -247,14 +260,14 @@ function radam(flags: number, s: Float32Array, o: number, t: TensorArrays): void
   const { value, grad } = t;
   const expAvg = t.state[0];
   const expAvgSq = t.state[1];
-  const biasCorrection1 = s[o];
-  const stepLr = s[o + 1];
-  const biasCorrection2Sqrt = s[o + 2];
-  const eps = s[o + 3];
-  const oneMinusBeta1 = s[o + 4];
-  const beta2 = s[o + 5];
-  const oneMinusBeta2 = s[o + 6];
-  const wdOrFactor = s[o + 7];
+  const biasCorrection1 = s[o + RadamScalar.BiasCorrection1];
+  const stepLr = s[o + RadamScalar.StepLr];
+  const biasCorrection2Sqrt = s[o + RadamScalar.BiasCorrection2Sqrt];
+  const eps = s[o + RadamScalar.Eps];
+  const oneMinusBeta1 = s[o + RadamScalar.OneMinusBeta1];
+  const beta2 = s[o + RadamScalar.Beta2];
+  const oneMinusBeta2 = s[o + RadamScalar.OneMinusBeta2];
+  const wdOrFactor = s[o + RadamScalar.WeightDecayOrFactor];
   const maximize = (flags & Flags.Maximize) !== 0;
   const l2 = (flags & Flags.L2WeightDecay) !== 0;
   const decoupled = (flags & Flags.DecoupledWeightDecay) !== 0;
@@ -281,12 +294,12 @@ function radam(flags: number, s: Float32Array, o: number, t: TensorArrays): void
 function lion(flags: number, s: Float32Array, o: number, t: TensorArrays): void {
   const { value, grad } = t;
   const expAvg = t.state[0];
-  const lr = s[o];
-  const beta1 = s[o + 1];
-  const oneMinusBeta1 = s[o + 2];
-  const beta2 = s[o + 3];
-  const oneMinusBeta2 = s[o + 4];
-  const decayFactor = s[o + 5];
+  const lr = s[o + LionScalar.Lr];
+  const beta1 = s[o + LionScalar.Beta1];
+  const oneMinusBeta1 = s[o + LionScalar.OneMinusBeta1];
+  const beta2 = s[o + LionScalar.Beta2];
+  const oneMinusBeta2 = s[o + LionScalar.OneMinusBeta2];
+  const decayFactor = s[o + LionScalar.DecayFactor];
   const maximize = (flags & Flags.Maximize) !== 0;
   const decoupled = (flags & Flags.DecoupledWeightDecay) !== 0;
   for (let i = 0; i < value.length; i++) {

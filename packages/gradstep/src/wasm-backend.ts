@@ -8,7 +8,7 @@
 import initGlue, { initSync as initGlueSync } from '../wasm/simd/gradstep_wasm.js';
 import * as glue from '../wasm/simd/gradstep_wasm.js';
 import type { Allocation, Backend, Float32Block, StepProgram, TensorBlocks } from './backend.js';
-import { SCALARS, type KernelId } from './kernels.js';
+import { abiDifferences, SCALARS, TABLE_WORDS, type AbiDescription, type KernelId } from './kernels.js';
 
 /** Where the wasm module comes from when the default location does not suit (CDNs, workers, bundlers). */
 export type WasmSource = URL | string | Request | Response | BufferSource | WebAssembly.Module;
@@ -41,6 +41,8 @@ export interface WasmLocator {
 interface WasmState {
   memory: WebAssembly.Memory;
   simd: boolean;
+  /** The module's messages for the nonzero codes its calls return. */
+  errors: Record<string, string>;
 }
 
 let state: WasmState | null = null;
@@ -88,7 +90,7 @@ async function compileSource(given: WasmSource): Promise<WebAssembly.Module> {
 }
 
 /** The exports gradstep calls; a module without them is another module (or another version). */
-const REQUIRED_EXPORTS = ['memory', 'allocF32', 'freeF32', 'optimizerStep', 'simdEnabled', '__wbindgen_start'];
+const REQUIRED_EXPORTS = ['memory', 'allocF32', 'freeF32', 'optimizerStep', 'simdEnabled', 'abiDescription', 'usedStateMask', '__wbindgen_start'];
 
 function checkModule(module: WebAssembly.Module): WebAssembly.Module {
   const names = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
@@ -107,7 +109,21 @@ async function load(options: InitOptions, locator: WasmLocator): Promise<void> {
   // and a failed init() must be retryable.
   const module = checkModule(await compileSource(source));
   const exports = await initGlue({ module_or_path: module as never });
-  state = { memory: exports.memory, simd: glue.simdEnabled() };
+  state = loadedState(exports.memory);
+}
+
+/**
+ * The state of a freshly instantiated module, once its kernel ABI is checked against the package's
+ * (kernels.ts): a module built from other sources would otherwise run the wrong kernel or read
+ * scalars from the wrong places, silently.
+ */
+function loadedState(memory: WebAssembly.Memory): WasmState {
+  const abi = JSON.parse(glue.abiDescription()) as AbiDescription;
+  const differences = abiDifferences(abi, glue.usedStateMask);
+  if (differences.length > 0) {
+    throw new Error(`gradstep: the wasm module's kernel ABI differs from this package's (built from other sources?): ${differences.join('; ')}`);
+  }
+  return { memory, simd: glue.simdEnabled(), errors: abi.errors };
 }
 
 function checkOptions(options: InitOptions, name: string): void {
@@ -162,7 +178,7 @@ export function initWasmSync(options: InitOptions = {}, defaultBytes?: (simd: bo
   }
   const module = checkModule(isModule ? (source as WebAssembly.Module) : new WebAssembly.Module(source as BufferSource));
   const exports = initGlueSync({ module: module as never });
-  state = { memory: exports.memory, simd: glue.simdEnabled() };
+  state = loadedState(exports.memory);
   loading = Promise.resolve();
 }
 
@@ -215,9 +231,10 @@ class WasmAllocation implements Allocation {
   ) {}
   free(): void {
     if (this.ptr === 0) return;
-    glue.freeF32(this.ptr, this.length);
-    liveBlocks--;
+    const code = glue.freeF32(this.ptr, this.length);
     this.ptr = 0;
+    if (code !== 0) throw new Error(`gradstep: wasm freeF32 refused a block (${describeCode(code)}); this is a gradstep bug`);
+    liveBlocks--;
   }
 }
 
@@ -249,13 +266,9 @@ class WasmBlock implements Float32Block {
   }
 }
 
-const TABLE_WORDS = 7;
-const STEP_ERRORS: Record<number, string> = {
-  1: 'unknown kernel',
-  2: 'a state buffer has the wrong length',
-  3: 'a block is null or outside wasm memory, or a group is out of range',
-  4: 'two blocks of one tensor overlap',
-};
+function describeCode(code: number): string {
+  return state?.errors[code] ?? `code ${code}`;
+}
 
 class WasmStepProgram implements StepProgram {
   private readonly table: WasmBlock;
@@ -298,7 +311,7 @@ class WasmStepProgram implements StepProgram {
     this.flagsView.set(flags);
     stepCalls++;
     const code = glue.optimizerStep(this.kernel, this.scalars.address, this.flags.address, this.groups, this.table.address, this.count);
-    if (code !== 0) throw new Error(`gradstep: wasm step rejected its table (${STEP_ERRORS[code] ?? code}); this is a gradstep bug`);
+    if (code !== 0) throw new Error(`gradstep: wasm step rejected its table (${describeCode(code)}); this is a gradstep bug`);
   }
   free(): void {
     this.table.free();
@@ -324,7 +337,7 @@ function withGradList(grads: readonly Float32Block[], call: (listAddress: number
 }
 
 function checkWasmCall(code: number, name: string): void {
-  if (code !== 0) throw new Error(`gradstep: wasm ${name} rejected its operands (code ${code}); this is a gradstep bug`);
+  if (code !== 0) throw new Error(`gradstep: wasm ${name} rejected its operands (${describeCode(code)}); this is a gradstep bug`);
 }
 
 function addressOf(block: Float32Block): number {
@@ -365,8 +378,6 @@ export const wasmBackend: Backend = {
     checkWasmCall(code, 'denseBackward');
   },
   bandwidthProbe(a, b, scalar) {
-    if (glue.bandwidthProbe(addressOf(a), addressOf(b), a.length, scalar) !== 0) {
-      throw new Error('gradstep: wasm bandwidthProbe rejected its blocks; this is a gradstep bug');
-    }
+    checkWasmCall(glue.bandwidthProbe(addressOf(a), addressOf(b), a.length, scalar), 'bandwidthProbe');
   },
 };

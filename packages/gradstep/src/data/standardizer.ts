@@ -51,7 +51,7 @@ export class Standardizer {
  * Fits a Standardizer on the rows `rows` of X (rows × features, row-major): all rows when omitted.
  * Means and variances are accumulated in float64 (two passes, so no cancellation).
  *
- * @throws TypeError/RangeError for X that is not a Float32Array of whole rows, or bad row indices
+ * @throws TypeError/RangeError for X that is not a Float32Array of whole rows (at least one), or bad row indices
  */
 export function fitStandardizer(X: Float32Array, features: number, rows?: ArrayLike<number>): Standardizer {
   const owner = 'fitStandardizer';
@@ -59,6 +59,8 @@ export function fitStandardizer(X: Float32Array, features: number, rows?: ArrayL
     throw new RangeError(`${owner}: features must be an integer >= 1, got ${describe(features)}`);
   }
   const n = checkMatrix(owner, X, features);
+  // Before anything is sized by `features`: with no rows, X (length 0) puts no bound on it.
+  if (n === 0) throw new RangeError(`${owner}: X has no rows (length 0), so there is nothing to fit on`);
   const selected = rows ?? { length: n };
   const count = selected.length;
   if (count === 0) throw new RangeError(`${owner}: no rows to fit on`);

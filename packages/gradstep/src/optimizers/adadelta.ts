@@ -1,4 +1,4 @@
-import { Flags, Kernel } from '../kernels.js';
+import { AdadeltaScalar, Flags, Kernel } from '../kernels.js';
 import { Optimizer, type OptimizerSpec, type ParamGroupInput } from '../optimizer.js';
 import type { Param } from '../param.js';
 import { bool, NON_NEGATIVE, num, parseOptions } from './options.js';
@@ -32,11 +32,11 @@ const spec: OptimizerSpec<AdadeltaOptions> = {
   flags: (o) => (o.maximize ? Flags.Maximize : 0) | (o.weightDecay !== 0 ? Flags.L2WeightDecay : 0),
   // Scalars: [lr, weightDecay, rho, 1 - rho, eps].
   prepare(o, _t, s, i) {
-    s[i] = o.lr;
-    s[i + 1] = o.weightDecay;
-    s[i + 2] = o.rho;
-    s[i + 3] = 1 - o.rho;
-    s[i + 4] = o.eps;
+    s[i + AdadeltaScalar.Lr] = o.lr;
+    s[i + AdadeltaScalar.WeightDecay] = o.weightDecay;
+    s[i + AdadeltaScalar.Rho] = o.rho;
+    s[i + AdadeltaScalar.OneMinusRho] = 1 - o.rho;
+    s[i + AdadeltaScalar.Eps] = o.eps;
     return spec.flags(o);
   },
 };

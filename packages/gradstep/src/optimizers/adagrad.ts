@@ -1,4 +1,4 @@
-import { Flags, Kernel } from '../kernels.js';
+import { AdagradScalar, Flags, Kernel } from '../kernels.js';
 import { Optimizer, type OptimizerSpec, type ParamGroupInput } from '../optimizer.js';
 import type { Param } from '../param.js';
 import { bool, NON_NEGATIVE, num, parseOptions } from './options.js';
@@ -35,9 +35,9 @@ const spec: OptimizerSpec<AdagradOptions> = {
   flags: (o) => (o.maximize ? Flags.Maximize : 0) | (o.weightDecay !== 0 ? Flags.L2WeightDecay : 0),
   // Scalars: [lr / (1 + (t-1)·lrDecay), weightDecay, eps].
   prepare(o, t, s, i) {
-    s[i] = o.lr / (1 + (t - 1) * o.lrDecay);
-    s[i + 1] = o.weightDecay;
-    s[i + 2] = o.eps;
+    s[i + AdagradScalar.ClippedLr] = o.lr / (1 + (t - 1) * o.lrDecay);
+    s[i + AdagradScalar.WeightDecay] = o.weightDecay;
+    s[i + AdagradScalar.Eps] = o.eps;
     return spec.flags(o);
   },
   initialState: (o) => o.initialAccumulatorValue,

@@ -1,4 +1,4 @@
-import { Flags, Kernel } from '../kernels.js';
+import { AdamScalar, Flags, Kernel } from '../kernels.js';
 import { Optimizer, type OptimizerSpec, type ParamGroupInput } from '../optimizer.js';
 import type { Param } from '../param.js';
 import { betas, bool, NON_NEGATIVE, num, parseOptions } from './options.js';
@@ -59,18 +59,18 @@ function adamSpec(name: 'Adam' | 'AdamW', decoupled: boolean, defaultWeightDecay
       const biasCorrection1 = 1 - beta1 ** t;
       const biasCorrection2 = 1 - beta2 ** t;
       if (o.epsHat) {
-        s[i] = (o.lr * Math.sqrt(biasCorrection2)) / biasCorrection1;
-        s[i + 1] = 1;
+        s[i + AdamScalar.StepSize] = (o.lr * Math.sqrt(biasCorrection2)) / biasCorrection1;
+        s[i + AdamScalar.InverseBiasCorrection2Sqrt] = 1;
       } else {
-        s[i] = o.lr / biasCorrection1;
-        s[i + 1] = 1 / Math.sqrt(biasCorrection2);
+        s[i + AdamScalar.StepSize] = o.lr / biasCorrection1;
+        s[i + AdamScalar.InverseBiasCorrection2Sqrt] = 1 / Math.sqrt(biasCorrection2);
       }
-      s[i + 2] = 1 - beta1;
-      s[i + 3] = beta2;
-      s[i + 4] = 1 - beta2;
-      s[i + 5] = o.eps;
-      s[i + 6] = o.weightDecay;
-      s[i + 7] = 1 - o.lr * o.weightDecay;
+      s[i + AdamScalar.OneMinusBeta1] = 1 - beta1;
+      s[i + AdamScalar.Beta2] = beta2;
+      s[i + AdamScalar.OneMinusBeta2] = 1 - beta2;
+      s[i + AdamScalar.Eps] = o.eps;
+      s[i + AdamScalar.WeightDecay] = o.weightDecay;
+      s[i + AdamScalar.DecoupledDecayFactor] = 1 - o.lr * o.weightDecay;
       return spec.flags(o);
     },
   };

@@ -1,4 +1,4 @@
-import { Flags, Kernel } from '../kernels.js';
+import { AdamaxScalar, Flags, Kernel } from '../kernels.js';
 import { Optimizer, type OptimizerSpec, type ParamGroupInput } from '../optimizer.js';
 import type { Param } from '../param.js';
 import { betas, bool, NON_NEGATIVE, num, parseOptions } from './options.js';
@@ -32,11 +32,11 @@ const spec: OptimizerSpec<AdamaxOptions> = {
   flags: (o) => (o.maximize ? Flags.Maximize : 0) | (o.weightDecay !== 0 ? Flags.L2WeightDecay : 0),
   // Scalars: [lr/(1-β1^t), 1-β1, β2, eps, weightDecay].
   prepare(o, t, s, i) {
-    s[i] = o.lr / (1 - o.betas[0] ** t);
-    s[i + 1] = 1 - o.betas[0];
-    s[i + 2] = o.betas[1];
-    s[i + 3] = o.eps;
-    s[i + 4] = o.weightDecay;
+    s[i + AdamaxScalar.ClippedLr] = o.lr / (1 - o.betas[0] ** t);
+    s[i + AdamaxScalar.OneMinusBeta1] = 1 - o.betas[0];
+    s[i + AdamaxScalar.Beta2] = o.betas[1];
+    s[i + AdamaxScalar.Eps] = o.eps;
+    s[i + AdamaxScalar.WeightDecay] = o.weightDecay;
     return spec.flags(o);
   },
 };

@@ -1,4 +1,4 @@
-import { Flags, Kernel } from '../kernels.js';
+import { LionScalar, Flags, Kernel } from '../kernels.js';
 import { Optimizer, type OptimizerSpec, type ParamGroupInput } from '../optimizer.js';
 import type { Param } from '../param.js';
 import { betas, bool, NON_NEGATIVE, num, parseOptions } from './options.js';
@@ -29,12 +29,12 @@ const spec: OptimizerSpec<LionOptions> = {
   flags: (o) => (o.maximize ? Flags.Maximize : 0) | (o.weightDecay !== 0 ? Flags.DecoupledWeightDecay : 0),
   // Scalars: [lr, β1, 1-β1, β2, 1-β2, 1-lr·wd].
   prepare(o, _t, s, i) {
-    s[i] = o.lr;
-    s[i + 1] = o.betas[0];
-    s[i + 2] = 1 - o.betas[0];
-    s[i + 3] = o.betas[1];
-    s[i + 4] = 1 - o.betas[1];
-    s[i + 5] = 1 - o.lr * o.weightDecay;
+    s[i + LionScalar.Lr] = o.lr;
+    s[i + LionScalar.Beta1] = o.betas[0];
+    s[i + LionScalar.OneMinusBeta1] = 1 - o.betas[0];
+    s[i + LionScalar.Beta2] = o.betas[1];
+    s[i + LionScalar.OneMinusBeta2] = 1 - o.betas[1];
+    s[i + LionScalar.DecayFactor] = 1 - o.lr * o.weightDecay;
     return spec.flags(o);
   },
 };

@@ -1,4 +1,4 @@
-import { Flags, Kernel } from '../kernels.js';
+import { NadamScalar, Flags, Kernel } from '../kernels.js';
 import { Optimizer, type OptimizerSpec, type ParamGroupInput } from '../optimizer.js';
 import type { Param } from '../param.js';
 import { betas, bool, NON_NEGATIVE, num, parseOptions } from './options.js';
@@ -86,14 +86,14 @@ const spec: OptimizerSpec<NadamOptions> = {
     const muNext = momentum(o, t + 1);
     const product = f(state[0] * f(mu));
     state[0] = product;
-    s[i] = (o.lr * (1 - mu)) / (1 - product);
-    s[i + 1] = (o.lr * muNext) / (1 - product * muNext);
-    s[i + 2] = 1 - o.betas[1] ** t;
-    s[i + 3] = o.eps;
-    s[i + 4] = 1 - o.betas[0];
-    s[i + 5] = o.betas[1];
-    s[i + 6] = 1 - o.betas[1];
-    s[i + 7] = o.decoupledWeightDecay ? 1 - o.lr * o.weightDecay : o.weightDecay;
+    s[i + NadamScalar.GradCoefficient] = (o.lr * (1 - mu)) / (1 - product);
+    s[i + NadamScalar.MomentumCoefficient] = (o.lr * muNext) / (1 - product * muNext);
+    s[i + NadamScalar.BiasCorrection2] = 1 - o.betas[1] ** t;
+    s[i + NadamScalar.Eps] = o.eps;
+    s[i + NadamScalar.OneMinusBeta1] = 1 - o.betas[0];
+    s[i + NadamScalar.Beta2] = o.betas[1];
+    s[i + NadamScalar.OneMinusBeta2] = 1 - o.betas[1];
+    s[i + NadamScalar.WeightDecayOrFactor] = o.decoupledWeightDecay ? 1 - o.lr * o.weightDecay : o.weightDecay;
     return spec.flags(o);
   },
 };

@@ -1,4 +1,4 @@
-import { Flags, Kernel } from '../kernels.js';
+import { RadamScalar, Flags, Kernel } from '../kernels.js';
 import { Optimizer, type OptimizerSpec, type ParamGroupInput } from '../optimizer.js';
 import type { Param } from '../param.js';
 import { betas, bool, NON_NEGATIVE, num, parseOptions } from './options.js';
@@ -44,14 +44,14 @@ const spec: OptimizerSpec<RadamOptions> = {
     const rhoT = rhoInf - (2 * t * beta2 ** t) / biasCorrection2;
     const rectify = rhoT > 5;
     const rect = rectify ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 1;
-    s[i] = 1 - beta1 ** t;
-    s[i + 1] = o.lr * rect;
-    s[i + 2] = Math.sqrt(biasCorrection2);
-    s[i + 3] = o.eps;
-    s[i + 4] = 1 - beta1;
-    s[i + 5] = beta2;
-    s[i + 6] = 1 - beta2;
-    s[i + 7] = o.decoupledWeightDecay ? 1 - o.lr * o.weightDecay : o.weightDecay;
+    s[i + RadamScalar.BiasCorrection1] = 1 - beta1 ** t;
+    s[i + RadamScalar.StepLr] = o.lr * rect;
+    s[i + RadamScalar.BiasCorrection2Sqrt] = Math.sqrt(biasCorrection2);
+    s[i + RadamScalar.Eps] = o.eps;
+    s[i + RadamScalar.OneMinusBeta1] = 1 - beta1;
+    s[i + RadamScalar.Beta2] = beta2;
+    s[i + RadamScalar.OneMinusBeta2] = 1 - beta2;
+    s[i + RadamScalar.WeightDecayOrFactor] = o.decoupledWeightDecay ? 1 - o.lr * o.weightDecay : o.weightDecay;
     return spec.flags(o) | (rectify ? Flags.Rectify : 0);
   },
 };

@@ -1,4 +1,4 @@
-import { Flags, Kernel } from '../kernels.js';
+import { RmspropScalar, Flags, Kernel } from '../kernels.js';
 import { Optimizer, type OptimizerSpec, type ParamGroupInput } from '../optimizer.js';
 import type { Param } from '../param.js';
 import { bool, NON_NEGATIVE, num, parseOptions } from './options.js';
@@ -42,12 +42,12 @@ const spec: OptimizerSpec<RmspropOptions> = {
     (o.centered ? Flags.Centered : 0),
   // Scalars: [lr, weightDecay, alpha, 1 - alpha, eps, momentum].
   prepare(o, _t, s, i) {
-    s[i] = o.lr;
-    s[i + 1] = o.weightDecay;
-    s[i + 2] = o.alpha;
-    s[i + 3] = 1 - o.alpha;
-    s[i + 4] = o.eps;
-    s[i + 5] = o.momentum;
+    s[i + RmspropScalar.Lr] = o.lr;
+    s[i + RmspropScalar.WeightDecay] = o.weightDecay;
+    s[i + RmspropScalar.Alpha] = o.alpha;
+    s[i + RmspropScalar.OneMinusAlpha] = 1 - o.alpha;
+    s[i + RmspropScalar.Eps] = o.eps;
+    s[i + RmspropScalar.Momentum] = o.momentum;
     return spec.flags(o);
   },
 };

@@ -1,4 +1,4 @@
-import { Flags, Kernel } from '../kernels.js';
+import { SgdScalar, Flags, Kernel } from '../kernels.js';
 import { Optimizer, type OptimizerSpec, type ParamGroupInput } from '../optimizer.js';
 import type { Param } from '../param.js';
 import { bool, NON_NEGATIVE, num, parseOptions } from './options.js';
@@ -45,10 +45,10 @@ const spec: OptimizerSpec<SgdOptions> = {
     (o.nesterov ? Flags.Nesterov : 0),
   // Scalars: [lr, weightDecay, momentum, 1 - dampening].
   prepare(o, t, s, i) {
-    s[i] = o.lr;
-    s[i + 1] = o.weightDecay;
-    s[i + 2] = o.momentum;
-    s[i + 3] = 1 - o.dampening;
+    s[i + SgdScalar.Lr] = o.lr;
+    s[i + SgdScalar.WeightDecay] = o.weightDecay;
+    s[i + SgdScalar.Momentum] = o.momentum;
+    s[i + SgdScalar.OneMinusDampening] = 1 - o.dampening;
     return spec.flags(o) | (t === 1 ? Flags.FirstStep : 0);
   },
 };

@@ -149,7 +149,8 @@ export function fit(model: Model, data: TrainingData, options: FitOptions): FitR
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const started = performance.now();
     let runningLoss = 0;
-    for (const batch of batches(n, { batchSize, seed: rng })) {
+    // Clamped to n: any batchSize >= n is one full batch (batches() accepts at most 2^32 − 1).
+    for (const batch of batches(n, { batchSize: Math.min(batchSize, n), seed: rng })) {
       let rows: ArrayLike<number> = batch;
       if (train.rows !== undefined) {
         const view = mapped.subarray(0, batch.length);

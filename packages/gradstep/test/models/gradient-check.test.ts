@@ -1,13 +1,8 @@
 // Every model's hand-written gradient against central finite differences of an independent float64
 // implementation of its loss (so the float32 forward pass is checked too), on batches with and
 // without row selection (repeated rows included).
+import { LinearRegression, LogisticRegression, MLP, Random, SoftmaxRegression, type DenseNetwork } from 'gradstep';
 import { describe, expect, it } from 'vitest';
-import { LinearRegression } from '../../src/models/linear-regression.js';
-import { LogisticRegression } from '../../src/models/logistic-regression.js';
-import { SoftmaxRegression } from '../../src/models/softmax-regression.js';
-import { MLP } from '../../src/models/mlp.js';
-import type { DenseNetwork } from '../../src/models/dense-network.js';
-import { Random } from '../../src/model-selection/random.js';
 
 type Loss = 'softmax-cross-entropy' | 'sigmoid-cross-entropy' | 'squared-error';
 

@@ -1,9 +1,8 @@
 // End to end: the schedulers drive a real optimizer through the one-group adapter (today's
 // optimizers have a single lr; the adapter is all a scheduler needs), and the params move by the
 // scheduled lr at every step.
+import { CosineAnnealingLR, LinearLR, param, ReduceLROnPlateau, SequentialLR, SGD, StepLR } from 'gradstep';
 import { describe, expect, it } from 'vitest';
-import { param, SGD } from '../../src/index.js';
-import { CosineAnnealingLR, LinearLR, ReduceLROnPlateau, SequentialLR, StepLR } from '../../src/schedulers/index.js';
 
 function adapted(lr: number) {
   const p = param(3, { backend: 'js' });

@@ -1,16 +1,7 @@
 // fit(): reaching 100% on separable problems, batch sizes from SGD to full batch, fold rows,
 // early stopping (and restoring the best weights), callbacks, divergence, and option errors.
+import { Adam, fit, LinearRegression, LogisticRegression, makeMoons, MLP, Random, SGD, sharpness, standardNormal } from 'gradstep';
 import { describe, expect, it } from 'vitest';
-import { fit } from '../../src/training/fit.js';
-import { sharpness } from '../../src/training/sharpness.js';
-import { LogisticRegression } from '../../src/models/logistic-regression.js';
-import { MLP } from '../../src/models/mlp.js';
-import { LinearRegression } from '../../src/models/linear-regression.js';
-import { makeMoons } from '../../src/data/moons.js';
-import { Random } from '../../src/model-selection/random.js';
-import { standardNormal } from '../../src/data/normal-random.js';
-import { SGD } from '../../src/optimizers/sgd.js';
-import { Adam } from '../../src/optimizers/adam.js';
 
 /** Two Gaussian blobs 6σ apart along the first of 3 features: linearly separable in practice. */
 function blobs(n: number, seed: number) {
