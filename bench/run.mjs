@@ -1,6 +1,6 @@
 // gradstep benchmarks: every optimizer × sizes × modes (wasm resident, wasm with a copy in and out
 // per step, js backend) against TensorFlow.js (cpu, wasm), realistic many-tensor models, a STREAM
-// bandwidth roofline, allocation per step, and the model-selection splitters.
+// bandwidth roofline, allocation per step, the model-selection splitters and checkpoint encoding.
 //
 //   pnpm bench [--quick] [--optimizers Adam,SGD] [--sizes 1e3,1e6] [--no-peers] [--time ms] [--out dir]
 //
@@ -12,9 +12,10 @@ import { pathToFileURL } from 'node:url';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { Bench } from 'tinybench';
 import * as gradstep from 'gradstep';
+import { BENCH_OPTIMIZERS } from './optimizers.mjs';
 import { loadTfjs, tfjsModel, tfjsOptimizer } from './peers.mjs';
 
-const { init, param, wasmSimd, bandwidthProbe, SGD, Adagrad, Adadelta, RMSprop, Adam, AdamW } = gradstep;
+const { init, param, wasmSimd, bandwidthProbe, Adam } = gradstep;
 
 // ---------------------------------------------------------------- arguments
 const args = process.argv.slice(2);
@@ -24,23 +25,10 @@ const option = (name, fallback) => {
   return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
 };
 const quick = flag('quick');
-const CONFIGS = {
-  SGD: (p) => new SGD(p, { lr: 1e-3 }),
-  'SGD momentum': (p) => new SGD(p, { lr: 1e-3, momentum: 0.9 }),
-  'SGD nesterov': (p) => new SGD(p, { lr: 1e-3, momentum: 0.9, nesterov: true }),
-  Adagrad: (p) => new Adagrad(p),
-  Adadelta: (p) => new Adadelta(p),
-  RMSprop: (p) => new RMSprop(p),
-  'RMSprop centered': (p) => new RMSprop(p, { centered: true }),
-  'RMSprop momentum': (p) => new RMSprop(p, { momentum: 0.9 }),
-  Adam: (p) => new Adam(p),
-  'Adam amsgrad': (p) => new Adam(p, { amsgrad: true }),
-  AdamW: (p) => new AdamW(p),
-};
-const chosen = option('optimizers', quick ? 'SGD momentum,Adam' : Object.keys(CONFIGS).join(','))
+const chosen = option('optimizers', quick ? 'SGD momentum,Adam' : Object.keys(BENCH_OPTIMIZERS).join(','))
   .split(',')
   .map((s) => s.trim());
-for (const name of chosen) if (!CONFIGS[name]) throw new Error(`unknown optimizer ${name}; known: ${Object.keys(CONFIGS).join(', ')}`);
+for (const name of chosen) if (!BENCH_OPTIMIZERS[name]) throw new Error(`unknown optimizer ${name}; known: ${Object.keys(BENCH_OPTIMIZERS).join(', ')}`);
 const sizes = option('sizes', quick ? '1e3,1e5' : '1e3,1e4,1e5,1e6,1e7').split(',').map(Number);
 const timeMs = Number(option('time', quick ? 60 : 400));
 const withPeers = !flag('no-peers');
@@ -91,12 +79,10 @@ for (const n of [...new Set([...sizes, BOUND_SIZE])].sort((a, b) => a - b)) roof
 const boundGBs = roofline[BOUND_SIZE];
 
 // ---------------------------------------------------------------- optimizers
-const BYTES_PER_PARAM = { SGD: 12, 'SGD momentum': 20, 'SGD nesterov': 20, Adagrad: 20, Adadelta: 28, RMSprop: 20, 'RMSprop centered': 28, 'RMSprop momentum': 28, Adam: 28, 'Adam amsgrad': 36, AdamW: 28 };
-
 function gradstepStep(config, backend, shapes, copy) {
   const params = shapes.map((n) => param(n, { backend }));
   params.forEach((p) => p.grad.fill(0.01));
-  const opt = CONFIGS[config](params);
+  const opt = BENCH_OPTIMIZERS[config].make(params);
   const host = shapes.map((n) => ({ value: new Float32Array(n), grad: new Float32Array(n).fill(0.01) }));
   const step = copy
     ? () => {
@@ -155,7 +141,7 @@ async function benchShapes(config, label, shapes) {
       if (ns !== null) row.nsPerParam[`tfjs-${backend}`] = ns / n;
     }
   }
-  const bytes = BYTES_PER_PARAM[config];
+  const bytes = BENCH_OPTIMIZERS[config].bytesPerParam;
   row.GBs = bytes / row.nsPerParam.wasm;
   row.ofBound = row.GBs / boundGBs;
   row.vsJs = row.nsPerParam.js ? row.nsPerParam.js / row.nsPerParam.wasm : null;
@@ -249,12 +235,42 @@ if (ms) {
   for (const [k, v] of Object.entries(splitters)) console.log(`  ${k.padEnd(32)} ${(v / 1e6).toFixed(1)} M/s`);
 }
 
+// ---------------------------------------------------------------- checkpoints
+// stateDict() and loadStateDict() of an Adam over one tensor (two state buffers): base64 (through
+// JSON text, as to a file) and Float32Array copies (through structuredClone, as to a worker). MB/s of
+// state data (8 bytes per parameter), the median of a few runs of each direction.
+const checkpoints = {};
+{
+  const n = quick ? 1e6 : 1e7;
+  const p = param(n);
+  p.grad.fill(0.01);
+  const opt = new Adam([p]);
+  opt.step();
+  const megabytes = (8 * n) / 1e6;
+  const rate = (ns) => megabytes / (ns / 1e9);
+  const cases = {
+    'base64: stateDict + JSON.stringify': () => JSON.stringify(opt.stateDict()),
+    'base64: JSON.parse + loadStateDict': ((text) => () => opt.loadStateDict(JSON.parse(text)))(JSON.stringify(opt.stateDict())),
+    "float32: stateDict({ encoding: 'float32' }) + structuredClone": () => structuredClone(opt.stateDict({ encoding: 'float32' })),
+    'float32: loadStateDict': ((dict) => () => opt.loadStateDict(dict))(opt.stateDict({ encoding: 'float32' })),
+  };
+  for (const [name, fn] of Object.entries(cases)) {
+    progress(`checkpoints: ${name}…`);
+    checkpoints[name] = rate(await measure(fn, { time: quick ? 200 : 2000 }));
+  }
+  opt.dispose();
+  p.dispose();
+  progress('');
+  console.log(`\ncheckpoints: Adam over ${n.toExponential(0)} params (${megabytes.toFixed(0)} MB of state), MB of state per second:`);
+  for (const [k, v] of Object.entries(checkpoints)) console.log(`  ${k.padEnd(60)} ${v.toFixed(0)} MB/s`);
+}
+
 // ---------------------------------------------------------------- outputs
 const outArg = option('out', null);
 const outDir = outArg ? pathToFileURL(resolve(outArg) + '/') : new URL('./results/', import.meta.url);
 mkdirSync(outDir, { recursive: true });
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-const result = { date: new Date().toISOString(), machine, quick, timeMs, tfjs: tfjs?.versions ?? null, roofline: { probeGBs: roofline, boundGBs }, rows, allocation, splitters };
+const result = { date: new Date().toISOString(), machine, quick, timeMs, tfjs: tfjs?.versions ?? null, roofline: { probeGBs: roofline, boundGBs }, rows, allocation, splitters, checkpoints };
 const jsonPath = new URL(`${quick ? 'quick-' : ''}${stamp}.json`, outDir);
 writeFileSync(jsonPath, JSON.stringify(result, null, 2));
 const md = [

@@ -1,4 +1,4 @@
-//! Dense-layer arithmetic for gradstep's models (`packages/gradstep/src/models/dense-math.ts` is its
+//! Dense-layer arithmetic for gradstep's models (`packages/gradstep/src/js-kernels/dense.ts` is its
 //! TypeScript twin): `output = input·W + b` and its gradients, on row-major float32 matrices.
 //!
 //! Every result is the same float32 operation sequence as the TypeScript code (each product and

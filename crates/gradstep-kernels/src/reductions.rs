@@ -5,7 +5,8 @@
 //! scalar path and the TypeScript backend give the same bits: element `i` goes to accumulator
 //! `i mod 4` (in order), and the four accumulators combine as `(a0 + a1) + (a2 + a3)`. Each term is
 //! computed in float64 from the float32 gradient (exact promotion, one rounding per operation), which
-//! JavaScript's doubles reproduce without any Math.fround.
+//! JavaScript's doubles reproduce without any Math.fround (`packages/gradstep/src/js-kernels/reductions.ts`
+//! is the TypeScript twin).
 
 /// Which norm [`norm_partial`] reduces.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

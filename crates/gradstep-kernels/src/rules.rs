@@ -3,7 +3,8 @@
 //!
 //! Operation order follows `torch/optim/*.py` (`_single_tensor_*`) with every FMA that PyTorch's CPU
 //! kernels use replaced by a separately rounded multiply and add: wasm simd128 has no deterministic
-//! FMA, and the TypeScript backend must be able to reproduce every bit.
+//! FMA, and the TypeScript backend (`packages/gradstep/src/js-kernels/rules.ts`, the twin of this file)
+//! must be able to reproduce every bit.
 
 use crate::abi::{AdadeltaScalar, AdagradScalar, AdamScalar, AdamaxScalar, LionScalar, NadamScalar, RadamScalar, RmspropScalar, SgdScalar};
 use crate::lane::Lane;

@@ -1,7 +1,8 @@
 /** Choosing a backend: the default for new params, and the name → implementation lookup. */
 import type { Backend, BackendName } from './backend.js';
 import { jsBackend } from './js-backend.js';
-import { wasmBackend, wasmReady } from './wasm-backend.js';
+import { wasmBackend } from './wasm-backend.js';
+import { wasmReady } from './wasm-loader.js';
 import { describe } from './validate.js';
 
 let chosen: BackendName | null = null;

@@ -1,7 +1,12 @@
-/** The pure TypeScript backend: blocks are Float32Arrays; it needs no init() and runs everywhere. */
+/**
+ * The pure TypeScript backend: blocks are Float32Arrays; it needs no init() and runs everywhere. The
+ * arithmetic is in js-kernels/ (rules.ts, dense.ts, reductions.ts: the twins of the Rust files of the
+ * same names); this file only wires it to the Backend interface.
+ */
 import type { Allocation, Backend, Float32Block, StepProgram, TensorBlocks } from './backend.js';
-import { runJsKernel, type TensorArrays } from './js-kernels.js';
-import { denseBackward, denseForward } from './models/dense-math.js';
+import { axpy, denseBackward, denseForward } from './js-kernels/dense.js';
+import { clampInPlace, normPartial, scaleInPlace } from './js-kernels/reductions.js';
+import { runJsKernel, type TensorArrays } from './js-kernels/rules.js';
 import { SCALARS, type KernelId } from './kernels.js';
 
 const EMPTY = new Float32Array(0);
@@ -54,36 +59,13 @@ export const jsBackend: Backend = {
   allocate: (length) => new JsBlock(length),
   prepareStep: (kernel, tensors) => new JsStepProgram(kernel, tensors),
   gradNorms(norm, grads, out) {
-    grads.forEach((block, t) => {
-      const g = block.view();
-      // Element i goes to accumulator i mod 4, as in the wasm reduction; doubles need no rounding help.
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-      for (let i = 0; i < g.length; i++) {
-        const x = g[i];
-        const term = norm === 2 ? x * x : Math.abs(x);
-        switch (i & 3) {
-          case 0: a0 = norm === 0 ? Math.max(a0, term) : a0 + term; break;
-          case 1: a1 = norm === 0 ? Math.max(a1, term) : a1 + term; break;
-          case 2: a2 = norm === 0 ? Math.max(a2, term) : a2 + term; break;
-          default: a3 = norm === 0 ? Math.max(a3, term) : a3 + term;
-        }
-      }
-      out[t] = norm === 0 ? Math.max(Math.max(a0, a1), Math.max(a2, a3)) : a0 + a1 + (a2 + a3);
-    });
+    grads.forEach((block, t) => (out[t] = normPartial(block.view(), norm)));
   },
   scaleGrads(grads, coefficient) {
-    const c = Math.fround(coefficient);
-    for (const block of grads) {
-      const g = block.view();
-      for (let i = 0; i < g.length; i++) g[i] *= c;
-    }
+    for (const block of grads) scaleInPlace(block.view(), coefficient);
   },
   clampGrads(grads, clip) {
-    const c = Math.fround(clip);
-    for (const block of grads) {
-      const g = block.view();
-      for (let i = 0; i < g.length; i++) g[i] = Math.min(Math.max(g[i], -c), c);
-    }
+    for (const block of grads) clampInPlace(block.view(), clip);
   },
   denseForward({ rows, inputs, outputs }, input, weights, bias, output) {
     denseForward(input.view(), rows, inputs, weights.view(), bias.view(), outputs, output.view());
@@ -92,8 +74,6 @@ export const jsBackend: Backend = {
     denseBackward(input.view(), rows, inputs, weights.view(), outputs, dOutput.view(), gradWeights.view(), gradBias.view(), dInput?.view() ?? null);
   },
   bandwidthProbe(a, b, scalar) {
-    const x = a.view(), y = b.view();
-    const s = Math.fround(scalar);
-    for (let i = 0; i < x.length; i++) x[i] += Math.fround(s * y[i]);
+    axpy(a.view(), scalar, b.view());
   },
 };

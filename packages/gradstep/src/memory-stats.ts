@@ -1,4 +1,5 @@
-import { wasmLiveBlocks, wasmMemoryBytes, wasmStepCalls } from './wasm-backend.js';
+import { wasmLiveBlocks, wasmStepCalls } from './wasm-backend.js';
+import { wasmMemoryBytes } from './wasm-loader.js';
 
 export interface MemoryStats {
   /** Size of wasm linear memory in bytes (it grows, never shrinks; freed blocks are reused). */

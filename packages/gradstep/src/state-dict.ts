@@ -31,6 +31,27 @@ const ENCODE = Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0));
 const DECODE = new Int8Array(256).fill(-1);
 ENCODE.forEach((code, digit) => (DECODE[code] = digit));
 
+// Two digits at a time: 12 bits of input to two ASCII codes, stored as one little-endian u16, and two
+// ASCII codes (one u16) back to 12 bits (or -1). Half the lookups and stores of a digit at a time;
+// the tables are built on first use (8 KB and 128 KB).
+let encodePairs: Uint16Array | null = null;
+let decodePairs: Int16Array | null = null;
+
+function pairTables(): { encode: Uint16Array; decode: Int16Array } {
+  if (encodePairs === null || decodePairs === null) {
+    encodePairs = new Uint16Array(4096);
+    decodePairs = new Int16Array(65536).fill(-1);
+    for (let hi = 0; hi < 64; hi++) {
+      for (let lo = 0; lo < 64; lo++) {
+        const u16 = ENCODE[hi] | (ENCODE[lo] << 8);
+        encodePairs[(hi << 6) | lo] = u16;
+        decodePairs[u16] = (hi << 6) | lo;
+      }
+    }
+  }
+  return { encode: encodePairs, decode: decodePairs };
+}
+
 const littleEndian = new Uint8Array(new Float32Array([1]).buffer)[3] === 0x3f;
 const ascii = new TextDecoder();
 const asciiBytes = new TextEncoder();
@@ -68,14 +89,14 @@ export function encodeFloat32(input: Float32Array): string {
   const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
   const out = new Uint8Array(4 * Math.ceil(bytes.length / 3));
   const whole = bytes.length - (bytes.length % 3);
-  let o = 0;
-  for (let i = 0; i < whole; i += 3, o += 4) {
+  const pairs = new Uint16Array(out.buffer, 0, out.length / 2);
+  const { encode } = pairTables();
+  for (let i = 0, w = 0; i < whole; i += 3, w += 2) {
     const triple = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-    out[o] = ENCODE[triple >>> 18];
-    out[o + 1] = ENCODE[(triple >>> 12) & 63];
-    out[o + 2] = ENCODE[(triple >>> 6) & 63];
-    out[o + 3] = ENCODE[triple & 63];
+    pairs[w] = encode[triple >>> 12];
+    pairs[w + 1] = encode[triple & 4095];
   }
+  const o = (whole / 3) * 4;
   const rest = bytes.length - whole;
   if (rest > 0) {
     const triple = (bytes[whole] << 16) | (rest === 2 ? bytes[whole + 1] << 8 : 0);
@@ -114,11 +135,13 @@ export function decodeFloat32Into(text: string, target: Float32Array): boolean {
   const whole = chars.length - (padding > 0 ? 4 : 0);
   let o = 0;
   let invalid = 0;
-  for (let i = 0; i < whole; i += 4, o += 3) {
-    const a = DECODE[chars[i]], b = DECODE[chars[i + 1]], c = DECODE[chars[i + 2]], d = DECODE[chars[i + 3]];
+  const pairs = new Uint16Array(chars.buffer, 0, chars.length >>> 1);
+  const { decode } = pairTables();
+  for (let w = 0; w < whole >>> 1; w += 2, o += 3) {
+    const high = decode[pairs[w]], low = decode[pairs[w + 1]];
     // Any -1 sets the sign bit; checked once at the end, so the loop has no branch on the data.
-    invalid |= a | b | c | d;
-    const triple = (a << 18) | (b << 12) | (c << 6) | d;
+    invalid |= high | low;
+    const triple = (high << 12) | low;
     bytes[o] = triple >>> 16;
     bytes[o + 1] = (triple >>> 8) & 255;
     bytes[o + 2] = triple & 255;

@@ -3,7 +3,7 @@
  * fetches the .wasm next to this file, or takes a URL, bytes, a Response or a compiled module.
  * Nothing here refers to Node's modules.
  */
-import { initWasm, type InitOptions, type WasmLocator } from '../wasm-backend.js';
+import { initWasm, type InitOptions, type WasmLocator } from '../wasm-loader.js';
 
 export * from '../index.js';
 

@@ -5,7 +5,7 @@
  */
 import scalarBase64 from 'gradstep-wasm-base64:scalar';
 import simdBase64 from 'gradstep-wasm-base64:simd';
-import { initWasm, initWasmSync, type InitOptions } from '../wasm-backend.js';
+import { initWasm, initWasmSync, type InitOptions } from '../wasm-loader.js';
 
 export * from '../index.js';
 

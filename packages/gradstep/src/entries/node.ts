@@ -3,7 +3,7 @@
  * reads the .wasm shipped next to this file with node:fs, and accepts file paths and file: URLs.
  */
 import { readFile } from 'node:fs/promises';
-import { initWasm, type InitOptions, type WasmLocator } from '../wasm-backend.js';
+import { initWasm, type InitOptions, type WasmLocator } from '../wasm-loader.js';
 
 export * from '../index.js';
 

@@ -12,7 +12,7 @@ import { backendNamed } from '../backends.js';
 import { disposeSymbol, param, type Param } from '../param.js';
 import { Random, randomFrom, type Seed } from '../model-selection/random.js';
 import { describe } from '../validate.js';
-import { activateInPlace, activationBackwardInPlace, gatherRows, type Activation } from './dense-math.js';
+import { activateInPlace, activationBackwardInPlace, gatherRows, type Activation } from './activations.js';
 import type { Evaluation, Model } from './model.js';
 import { outputLoss, sigmoid, type OutputLoss } from './output-losses.js';
 import { initializeWeights, type WeightInit } from './weight-init.js';

@@ -2,7 +2,7 @@
 import type { BackendName } from '../backend.js';
 import type { Seed } from '../model-selection/random.js';
 import { checkOptionNames, describe } from '../validate.js';
-import type { Activation } from './dense-math.js';
+import type { Activation } from './activations.js';
 import { checkLayerSize, DenseNetwork } from './dense-network.js';
 import type { WeightInit } from './weight-init.js';
 

@@ -1,7 +1,7 @@
 /**
- * The arithmetic of dense layers, on row-major float32 matrices: the only loops whose cost grows
- * with batch × width. This is the js backend's version; the wasm backend runs the same operations
- * in `crates/gradstep-kernels/src/dense.rs` (f32x4), and both give the same bits: every product and
+ * The TypeScript twin of `crates/gradstep-kernels/src/dense.rs`: the arithmetic of dense layers, on
+ * row-major float32 matrices, the only loops whose cost grows with batch × width. The js backend runs
+ * these; the wasm backend runs the Rust (f32x4), and both give the same bits: every product and
  * every sum is rounded to float32 (Math.fround), in the order documented there:
  * - rows go four at a time; an input column whose four values are all 0 is skipped (after a ReLU
  *   about half the activations are, and many of the digits' pixels), a single remaining row skips
@@ -139,51 +139,11 @@ export function denseBackward(
   }
 }
 
-/** The hidden-layer nonlinearities. */
-export type Activation = 'relu' | 'tanh';
-
-/** values[i] = f(values[i]) for i < length, in place. */
-export function activateInPlace(activation: Activation, values: Float32Array, length: number): void {
-  if (activation === 'relu') {
-    for (let i = 0; i < length; i++) if (values[i] < 0) values[i] = 0;
-  } else {
-    for (let i = 0; i < length; i++) values[i] = Math.tanh(values[i]);
-  }
-}
-
 /**
- * Turns ∂loss/∂a into ∂loss/∂z in place, from the activations a = f(z) themselves:
- * ReLU' = [a > 0], tanh' = 1 − a².
+ * y[i] += a·x[i] in float32 (`dense.rs`'s axpy): the inner step of the dense layers, and the
+ * benchmarks' bandwidth probe.
  */
-export function activationBackwardInPlace(activation: Activation, activations: Float32Array, gradient: Float32Array, length: number): void {
-  if (activation === 'relu') {
-    for (let i = 0; i < length; i++) if (!(activations[i] > 0)) gradient[i] = 0;
-  } else {
-    for (let i = 0; i < length; i++) {
-      const a = activations[i];
-      gradient[i] *= 1 - a * a;
-    }
-  }
-}
-
-/**
- * Copies `count` rows of a row-major matrix into `out`: rows `indices[offset … offset + count − 1]`,
- * or rows `offset … offset + count − 1` when indices is undefined.
- */
-export function gatherRows(
-  source: Float32Array,
-  rowLength: number,
-  indices: ArrayLike<number> | undefined,
-  offset: number,
-  count: number,
-  out: Float32Array,
-): void {
-  if (indices === undefined) {
-    out.set(source.subarray(offset * rowLength, (offset + count) * rowLength));
-    return;
-  }
-  for (let i = 0; i < count; i++) {
-    const from = indices[offset + i] * rowLength;
-    out.set(source.subarray(from, from + rowLength), i * rowLength);
-  }
+export function axpy(y: Float32Array, a: number, x: Float32Array): void {
+  const s = f(a);
+  for (let i = 0; i < y.length; i++) y[i] = f(y[i] + f(s * x[i]));
 }

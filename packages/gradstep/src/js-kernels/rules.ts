@@ -1,6 +1,6 @@
 /**
- * The update rules in plain TypeScript, operation for operation the same as the Rust kernels
- * (`crates/gradstep-kernels/src/rules.rs`). Every arithmetic result is rounded to float32 with
+ * The TypeScript twin of `crates/gradstep-kernels/src/rules.rs`: the update rules, operation for
+ * operation the same as the Rust kernels. Every arithmetic result is rounded to float32 with
  * Math.fround: +, −, ×, ÷ and √ of float32 operands computed in float64 and rounded once give the
  * correctly rounded float32 result, so this file produces the same bits as wasm's f32 and f32x4
  * instructions. Math.max has IEEE 754-2019 `maximum` semantics, as wasm's f32x4.max.
@@ -20,7 +20,7 @@ import {
   RmspropScalar,
   SgdScalar,
   type KernelId,
-} from './kernels.js';
+} from '../kernels.js';
 
 const f = Math.fround;
 
