@@ -63,7 +63,7 @@ export interface OptimizerSpec<Options> {
    * Running scalars kept per parameter group across steps (NAdam's μ product), and their value
    * after `t` steps of `options` (for a new optimizer, t = 0). Saved in state dicts.
    */
-  groupState?: { size: number; after(options: Options, t: number): number[] };
+  groupState?: { size: number; range: readonly [number, number]; after(options: Options, t: number): number[] };
   /** The value a state slot starts at (Adagrad's initialAccumulatorValue); default 0. */
   initialState?(options: Options, slot: number): number;
 }
@@ -160,6 +160,8 @@ export abstract class Optimizer<Options extends object> {
     const memory = this.alive();
     for (const p of this.params) if (p.disposed) throw new Error(`${this.spec.name}.step(): param #${p.id} was disposed`);
     const t = this.taken + 1;
+    // Past 2^53 − 1 the count would stop advancing (and its state dict could not be loaded back).
+    if (!Number.isSafeInteger(t)) throw new RangeError(`${this.spec.name}.step(): the step count is at its limit (${this.taken})`);
     for (let g = 0; g < this.groups.length; g++) {
       this.flags[g] = this.spec.prepare(this.groups[g].options, t, this.scalars, g * SCALARS, this.groupStates[g]);
     }
@@ -225,25 +227,27 @@ export abstract class Optimizer<Options extends object> {
     if (!Array.isArray(dict.groups) || dict.groups.length !== this.groups.length) {
       throw new RangeError(`${where}: the dict has ${describe(Array.isArray(dict.groups) ? dict.groups.length : dict.groups)} parameter groups, this optimizer has ${this.groups.length}`);
     }
+    // Array.from, not map: map skips the holes of a sparse array (which structuredClone keeps).
     let position = 0;
-    const options = dict.groups.map((saved, g) => {
+    const options = Array.from(dict.groups, (saved, g) => {
       const expected = this.groups[g].params.map(() => position++);
-      if (saved === null || typeof saved !== 'object' || JSON.stringify(saved.params) !== JSON.stringify(expected)) {
+      if (saved === null || typeof saved !== 'object' || !sameIndices(saved.params, expected)) {
         throw new RangeError(`${where}: dict.groups[${g}] holds params ${describe(saved?.params)}, this optimizer's group ${g} has params [${expected.join(', ')}]`);
       }
+      if (!isPlainObject(saved.options)) throw new TypeError(`${where}: dict.groups[${g}].options must be an object of options, got ${describe(saved.options)}`);
       return this.spec.resolve(saved.options);
     });
-    const groupStates = dict.groups.map((saved, g) => {
-      const size = this.spec.groupState?.size ?? 0;
-      if (size === 0) return new Float64Array(0);
-      if (saved.state === undefined) return Float64Array.from(this.spec.groupState!.after(options[g], dict.step));
-      if (!Array.isArray(saved.state) || saved.state.length !== size || !saved.state.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-        throw new TypeError(`${where}: dict.groups[${g}].state must be ${size} finite numbers, got ${describe(saved.state)}`);
-      }
+    const groupStates = Array.from(dict.groups, (saved, g) => {
+      const groupState = this.spec.groupState;
+      if (groupState === undefined) return new Float64Array(0);
+      if (saved.state === undefined) return Float64Array.from(groupState.after(options[g], dict.step));
+      const [min, max] = groupState.range;
+      const valid = Array.isArray(saved.state) && saved.state.length === groupState.size && Array.from(saved.state).every((x) => typeof x === 'number' && x >= min && x <= max);
+      if (!valid) throw new TypeError(`${where}: dict.groups[${g}].state must be ${groupState.size} numbers from ${min} to ${max}, got ${describe(saved.state)}`);
       return Float64Array.from(saved.state);
     });
     // Decode everything before touching the optimizer, so that a bad dict leaves it unchanged.
-    const decoded = dict.state.map((entry, i) => {
+    const decoded = Array.from(dict.state, (entry, i) => {
       const length = this.params[i].length;
       if (entry === null || typeof entry !== 'object' || entry.length !== length) {
         throw new RangeError(`${where}: dict.state[${i}] is for a param of length ${describe(entry?.length)}, params[${i}] has length ${length}`);
@@ -330,6 +334,20 @@ export abstract class Optimizer<Options extends object> {
     memory.program = program;
     this.taken = 0;
   }
+}
+
+/** `value` is an array holding exactly `expected` (holes and non-numbers are not). */
+function sameIndices(value: unknown, expected: readonly number[]): boolean {
+  if (!Array.isArray(value) || value.length !== expected.length) return false;
+  for (let i = 0; i < expected.length; i++) if (value[i] !== expected[i]) return false;
+  return true;
+}
+
+/** A plain object (not null, an array, a Map, a Date…): what option objects and dicts are. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 /** Reads `params` as a list of params or of parameter groups, each group's options resolved over the defaults. */

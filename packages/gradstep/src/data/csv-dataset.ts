@@ -169,6 +169,8 @@ export function datasetFromRows(rows: readonly ArrayLike<unknown>[], options?: R
       const value = values[j];
       if (j === targetColumn && classes) {
         if (typeof value !== 'number' && typeof value !== 'string') throw new TypeError(`${owner}: rows[${i}][${j}] must be a label (number or string), got ${describe(value)}`);
+        // NaN equals no label, itself included: it would become a class of its own and break the sort.
+        if (typeof value === 'number' && Number.isNaN(value)) throw new RangeError(`${owner}: rows[${i}][${j}] is NaN, which is not a class label`);
         labels.push(value);
         continue;
       }

@@ -78,6 +78,8 @@ const spec: OptimizerSpec<NadamOptions> = {
   // step's options, as PyTorch does when a scheduler changes β1), saved in state dicts.
   groupState: {
     size: 1,
+    // A product of momenta in [0, 1): anything else is not a state NAdam can reach.
+    range: [0, 1],
     after: muProductAfter,
   },
   // Scalars: [lr(1-μ_t)/(1-Πμ), lr·μ_{t+1}/(1-Πμ·μ_{t+1}), 1-β2^t, eps, 1-β1, β2, 1-β2, wd or 1-lr·wd].
