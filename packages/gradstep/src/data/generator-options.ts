@@ -1,13 +1,8 @@
-/** What the synthetic-data generators share: argument checks and the final shuffle. */
+/** What the synthetic-data generators share: their size limit and the final shuffle. */
 import type { Random } from '../model-selection/random.js';
-import { describe } from '../validate.js';
 
-export function checkSampleCount(owner: string, value: unknown, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > 2 ** 24) {
-    throw new RangeError(`${owner}: samples must be an integer from ${min} to 2^24, got ${describe(value)}`);
-  }
-  return value;
-}
+/** The most rows a generator makes: a bound on what one option can allocate. */
+export const MAX_GENERATED_SAMPLES = 2 ** 24;
 
 /** Shuffles the rows of X (rows × features) and y together, in place, with one `permutation`. */
 export function shuffleRows(X: Float32Array, y: Float32Array, features: number, rng: Random): void {

@@ -1,8 +1,8 @@
 /** Two interleaving half circles: a small classification problem that no straight line separates. */
 import { randomFrom, type Seed } from '../model-selection/random.js';
-import { checkNumber, checkOptionNames } from '../validate.js';
+import { checkNumber, checkOptionNames, checkSampleCount } from '../validate.js';
 import type { Dataset } from './dataset.js';
-import { checkSampleCount, shuffleRows } from './generator-options.js';
+import { MAX_GENERATED_SAMPLES, shuffleRows } from './generator-options.js';
 import { standardNormal } from './normal-random.js';
 
 export interface MoonsOptions {
@@ -24,7 +24,7 @@ export interface MoonsOptions {
 export function makeMoons(options: MoonsOptions = {}): Dataset {
   const owner = 'makeMoons';
   const given = checkOptionNames(owner, options, ['samples', 'noise', 'shuffle', 'seed']);
-  const samples = checkSampleCount(owner, given.samples ?? 100, 2);
+  const samples = checkSampleCount(owner, 'samples', given.samples ?? 100, 2, MAX_GENERATED_SAMPLES);
   const noise = checkNumber(owner, 'noise', given.noise ?? 0, { min: 0 });
   const rng = randomFrom(given.seed as Seed | undefined, `${owner}: seed`);
   const outer = Math.floor(samples / 2);

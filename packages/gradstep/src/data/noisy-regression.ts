@@ -1,8 +1,8 @@
 /** A one-dimensional regression problem with a known truth: y = sin(2πx) + Gaussian noise. */
 import { randomFrom, type Seed } from '../model-selection/random.js';
-import { checkNumber, checkOptionNames } from '../validate.js';
+import { checkNumber, checkOptionNames, checkSampleCount } from '../validate.js';
 import type { Dataset } from './dataset.js';
-import { checkSampleCount } from './generator-options.js';
+import { MAX_GENERATED_SAMPLES } from './generator-options.js';
 import { standardNormal } from './normal-random.js';
 
 export interface NoisyRegressionOptions {
@@ -28,7 +28,7 @@ export interface NoisyRegressionDataset extends Dataset {
 export function makeNoisyRegression(options: NoisyRegressionOptions = {}): NoisyRegressionDataset {
   const owner = 'makeNoisyRegression';
   const given = checkOptionNames(owner, options, ['samples', 'noise', 'seed']);
-  const samples = checkSampleCount(owner, given.samples ?? 100, 1);
+  const samples = checkSampleCount(owner, 'samples', given.samples ?? 100, 1, MAX_GENERATED_SAMPLES);
   const noise = checkNumber(owner, 'noise', given.noise ?? 0.3, { min: 0 });
   const rng = randomFrom(given.seed as Seed | undefined, `${owner}: seed`);
   const X = new Float32Array(samples);

@@ -1,5 +1,5 @@
 /** Polynomial features: the capacity knob of linear models. */
-import { describe } from '../validate.js';
+import { checkInteger, describe } from '../validate.js';
 
 /**
  * Each feature's powers 1 … degree, per row: [x₀, x₀², …, x₀^d, x₁, …, x₁^d, …] (rows × features·degree).
@@ -13,9 +13,7 @@ export function polynomialFeatures(X: Float32Array, features: number, degree: nu
   if (!Number.isInteger(features) || features < 1 || X.length % features !== 0) {
     throw new RangeError(`${owner}: X has ${X.length} values, not a whole number of rows of ${describe(features)} features`);
   }
-  if (typeof degree !== 'number' || !Number.isInteger(degree) || degree < 1 || degree > 64) {
-    throw new RangeError(`${owner}: degree must be an integer from 1 to 64, got ${describe(degree)}`);
-  }
+  checkInteger(owner, 'degree', degree, 1, 64);
   const rows = X.length / features;
   const out = new Float32Array(rows * features * degree);
   for (let i = 0; i < rows; i++) {

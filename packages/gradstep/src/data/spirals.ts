@@ -1,8 +1,8 @@
 /** Interleaved spiral arms, one per class: a classic toy problem that needs a nonlinear model. */
 import { randomFrom, type Seed } from '../model-selection/random.js';
-import { checkNumber, checkOptionNames, describe } from '../validate.js';
+import { checkInteger, checkNumber, checkOptionNames, checkSampleCount } from '../validate.js';
 import type { Dataset } from './dataset.js';
-import { checkSampleCount, shuffleRows } from './generator-options.js';
+import { MAX_GENERATED_SAMPLES, shuffleRows } from './generator-options.js';
 import { standardNormal } from './normal-random.js';
 
 export interface SpiralsOptions {
@@ -27,11 +27,8 @@ export interface SpiralsOptions {
 export function makeSpirals(options: SpiralsOptions = {}): Dataset {
   const owner = 'makeSpirals';
   const given = checkOptionNames(owner, options, ['samples', 'classes', 'turns', 'noise', 'shuffle', 'seed']);
-  const classes = given.classes ?? 3;
-  if (typeof classes !== 'number' || !Number.isInteger(classes) || classes < 2 || classes > 32) {
-    throw new RangeError(`${owner}: classes must be an integer from 2 to 32, got ${describe(classes)}`);
-  }
-  const samples = checkSampleCount(owner, given.samples ?? 300, classes);
+  const classes = checkInteger(owner, 'classes', given.classes ?? 3, 2, 32);
+  const samples = checkSampleCount(owner, 'samples', given.samples ?? 300, classes, MAX_GENERATED_SAMPLES);
   const turns = checkNumber(owner, 'turns', given.turns ?? 1, { min: 0 });
   const noise = checkNumber(owner, 'noise', given.noise ?? 0.2, { min: 0 });
   const rng = randomFrom(given.seed as Seed | undefined, `${owner}: seed`);

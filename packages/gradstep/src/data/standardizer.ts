@@ -1,5 +1,5 @@
 /** Feature standardization (z-scores), fitted on the training rows only. */
-import { describe } from '../validate.js';
+import { checkInteger, describe } from '../validate.js';
 
 /**
  * Per-feature mean and scale, as scikit-learn's `StandardScaler`: the population standard deviation
@@ -55,9 +55,7 @@ export class Standardizer {
  */
 export function fitStandardizer(X: Float32Array, features: number, rows?: ArrayLike<number>): Standardizer {
   const owner = 'fitStandardizer';
-  if (typeof features !== 'number' || !Number.isInteger(features) || features < 1) {
-    throw new RangeError(`${owner}: features must be an integer >= 1, got ${describe(features)}`);
-  }
+  checkInteger(owner, 'features', features, 1);
   const n = checkMatrix(owner, X, features);
   // Before anything is sized by `features`: with no rows, X (length 0) puts no bound on it.
   if (n === 0) throw new RangeError(`${owner}: X has no rows (length 0), so there is nothing to fit on`);

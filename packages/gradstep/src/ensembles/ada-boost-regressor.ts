@@ -5,9 +5,8 @@
  */
 import { warn } from '../model-selection/warnings.js';
 import { randomFrom, type Seed } from '../model-selection/random.js';
-import { checkNumber, checkOptionNames, describe } from '../validate.js';
+import { checkInteger, checkNumber, checkOptionNames, describe } from '../validate.js';
 import { DecisionTreeRegressor } from './decision-tree.js';
-import { checkEstimatorCount } from './ensemble-options.js';
 import {
   checkFeatureRows,
   checkFunction,
@@ -84,7 +83,7 @@ export function adaBoostRegressor(options: AdaBoostRegressorOptions): AdaBoostRe
   const n = X.length;
   const y = checkRegressionTargets(owner, 'y', given.y, n);
   const weights = checkSampleWeights(owner, given.sampleWeight, n);
-  const nEstimators = checkEstimatorCount(owner, given.nEstimators ?? 50);
+  const nEstimators = checkInteger(owner, 'nEstimators', given.nEstimators ?? 50, 1);
   const learningRate = checkNumber(owner, 'learningRate', given.learningRate ?? 1, { min: 0, minExclusive: true });
   const loss = given.loss ?? 'linear';
   if (loss !== 'linear' && loss !== 'square' && loss !== 'exponential') {

@@ -4,10 +4,9 @@
  * (`_weight_boosting.py`, the only algorithm left there since 1.6).
  */
 import { warn } from '../model-selection/warnings.js';
-import { checkNumber, checkOptionNames, describe } from '../validate.js';
+import { checkInteger, checkNumber, checkOptionNames, describe } from '../validate.js';
 import { argmax, ClassLookup, encodeClassLabels, type Label } from './class-labels.js';
 import { DecisionStumpClassifier } from './decision-stump.js';
-import { checkEstimatorCount } from './ensemble-options.js';
 import { checkFeatureRows, checkFunction, checkPredictions, checkSampleWeights, type FeatureRows } from './training-data.js';
 import type { LabelPredictor, WeightedClassifierLearner } from './weak-learner.js';
 
@@ -79,7 +78,7 @@ export function adaBoost(options: AdaBoostOptions): AdaBoostClassifier {
   const n = X.length;
   const { classes, codes } = encodeClassLabels(owner, 'y', given.y, n);
   const weights = checkSampleWeights(owner, given.sampleWeight, n);
-  const nEstimators = checkEstimatorCount(owner, given.nEstimators ?? 50);
+  const nEstimators = checkInteger(owner, 'nEstimators', given.nEstimators ?? 50, 1);
   const learningRate = checkNumber(owner, 'learningRate', given.learningRate ?? 1, { min: 0, minExclusive: true });
   const learner: WeightedClassifierLearner =
     given.learner === undefined

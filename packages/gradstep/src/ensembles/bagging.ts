@@ -5,9 +5,9 @@
  */
 import { Random, randomFrom, type Seed } from '../model-selection/random.js';
 import { warn } from '../model-selection/warnings.js';
-import { checkBoolean, checkOptionNames, describe } from '../validate.js';
+import { checkBoolean, checkInteger, checkOptionNames, describe } from '../validate.js';
 import { argmax, ClassLookup, encodeClassLabels, type Label } from './class-labels.js';
-import { checkEstimatorCount, resolveSampleCount } from './ensemble-options.js';
+import { resolveSampleCount } from './ensemble-options.js';
 import { checkFunction, checkPredictions, checkRegressionTargets, numericPredictions } from './training-data.js';
 
 /** What each member's `fit` is told besides its rows. */
@@ -155,7 +155,7 @@ export function bagging<R, M>(
   if (!Array.isArray(X)) throw new TypeError(`${owner}: X must be an array of rows, got ${describe(X)}`);
   if (X.length === 0) throw new RangeError(`${owner}: X must not be empty, got an empty array`);
   const n = X.length;
-  const estimators = checkEstimatorCount(owner, given.estimators ?? 10, 'estimators');
+  const estimators = checkInteger(owner, 'estimators', given.estimators ?? 10, 1);
   const maxSamples = resolveSampleCount(owner, 'maxSamples', given.maxSamples ?? 1, n);
   const useBootstrap = given.bootstrap === undefined ? true : checkBoolean(owner, 'bootstrap', given.bootstrap);
   const outOfBag = given.outOfBag === undefined ? useBootstrap : checkBoolean(owner, 'outOfBag', given.outOfBag);

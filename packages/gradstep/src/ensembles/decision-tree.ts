@@ -37,7 +37,7 @@
  *
  * Cost: O(d · m log m) per node of m samples (one sort per feature), O(depth) per prediction.
  */
-import { describe } from '../validate.js';
+import { checkInteger, checkOptionNames, describe } from '../validate.js';
 import { checkClassesOption, ClassLookup, encodeClassLabels, encodeWithClasses, type Label } from './class-labels.js';
 import {
   checkFeatureRows,
@@ -80,15 +80,7 @@ interface ResolvedTreeOptions {
 const TREE_OPTION_NAMES = ['maxDepth', 'minSamplesSplit', 'minSamplesLeaf'] as const;
 
 export function resolveTreeOptions(owner: string, options: unknown, extraNames: readonly string[] = []): ResolvedTreeOptions & Record<string, unknown> {
-  if (options === undefined) options = {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new TypeError(`${owner}: options must be an object, got ${describe(options)}`);
-  }
-  const known = [...TREE_OPTION_NAMES, ...extraNames];
-  for (const name of Object.keys(options)) {
-    if (!known.includes(name)) throw new TypeError(`${owner}: unknown option ${JSON.stringify(name)} (known: ${known.join(', ')})`);
-  }
-  const given = options as Record<string, unknown>;
+  const given = checkOptionNames(owner, options, [...TREE_OPTION_NAMES, ...extraNames]);
   const maxDepth = given.maxDepth ?? Infinity;
   if (typeof maxDepth !== 'number') throw new TypeError(`${owner}: maxDepth must be an integer >= 1 or Infinity, got ${describe(maxDepth)}`);
   if (!(maxDepth === Infinity || (Number.isInteger(maxDepth) && maxDepth >= 1))) {
@@ -97,15 +89,9 @@ export function resolveTreeOptions(owner: string, options: unknown, extraNames: 
   return {
     ...given,
     maxDepth,
-    minSamplesSplit: checkCount(owner, 'minSamplesSplit', given.minSamplesSplit ?? 2, 2),
-    minSamplesLeaf: checkCount(owner, 'minSamplesLeaf', given.minSamplesLeaf ?? 1, 1),
+    minSamplesSplit: checkInteger(owner, 'minSamplesSplit', given.minSamplesSplit ?? 2, 2),
+    minSamplesLeaf: checkInteger(owner, 'minSamplesLeaf', given.minSamplesLeaf ?? 1, 1),
   };
-}
-
-function checkCount(owner: string, name: string, value: unknown, min: number): number {
-  if (typeof value !== 'number') throw new TypeError(`${owner}: ${name} must be an integer >= ${min}, got ${describe(value)}`);
-  if (!Number.isInteger(value) || value < min) throw new RangeError(`${owner}: ${name} must be an integer >= ${min}, got ${describe(value)}`);
-  return value;
 }
 
 /** What the tree predicts: class codes (gini) or numbers (squared error). */

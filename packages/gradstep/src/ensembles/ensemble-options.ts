@@ -1,12 +1,5 @@
-/** Checks of the options the ensembles share. */
+/** The ensembles' sample-count option (maxSamples): a fraction of the rows or a count. */
 import { describe } from '../validate.js';
-
-/** nEstimators/estimators: an integer ≥ 1. */
-export function checkEstimatorCount(owner: string, value: unknown, name = 'nEstimators'): number {
-  if (typeof value !== 'number') throw new TypeError(`${owner}: ${name} must be an integer >= 1, got ${describe(value)}`);
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${owner}: ${name} must be an integer >= 1, got ${describe(value)}`);
-  return value;
-}
 
 /**
  * A number of samples given as a fraction or a count, as scikit-learn's `max_samples`: a number in

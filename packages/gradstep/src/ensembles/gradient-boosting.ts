@@ -5,9 +5,8 @@
  * learning rate.
  */
 import { randomFrom, type Seed } from '../model-selection/random.js';
-import { checkNumber, checkOptionNames } from '../validate.js';
+import { checkInteger, checkNumber, checkOptionNames } from '../validate.js';
 import { DecisionTreeRegressor, resolveTreeOptions } from './decision-tree.js';
-import { checkEstimatorCount } from './ensemble-options.js';
 import { checkFeatureRows, checkRegressionTargets, checkSampleWeights, type FeatureRows } from './training-data.js';
 
 export interface GradientBoostingOptions {
@@ -79,7 +78,7 @@ export function gradientBoosting(options: GradientBoostingOptions): GradientBoos
   const n = X.length;
   const y = checkRegressionTargets(owner, 'y', given.y, n);
   const sampleWeight = checkSampleWeights(owner, given.sampleWeight, n);
-  const nEstimators = checkEstimatorCount(owner, given.nEstimators ?? 100);
+  const nEstimators = checkInteger(owner, 'nEstimators', given.nEstimators ?? 100, 1);
   const learningRate = checkNumber(owner, 'learningRate', given.learningRate ?? 0.1, { min: 0 });
   const subsample = checkNumber(owner, 'subsample', given.subsample ?? 1, { min: 0, minExclusive: true, max: 1 });
   const treeOptions = resolveTreeOptions(owner, {

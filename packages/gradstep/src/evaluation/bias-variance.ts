@@ -4,7 +4,7 @@
  */
 import { compareCodePoints, encodeLabels, type Label } from '../model-selection/label-encoding.js';
 import { randomFrom, type Seed } from '../model-selection/random.js';
-import { checkOptionNames, describe } from '../validate.js';
+import { checkInteger, checkOptionNames, describe } from '../validate.js';
 import { checkFunction, checkPredictions, checkRegressionTargets, checkSameLength } from '../ensembles/training-data.js';
 
 export type BiasVarianceLoss = 'mse' | '0-1';
@@ -92,9 +92,7 @@ export function biasVariance<R, M>(options: BiasVarianceOptions<R, M>): BiasVari
   const XTest = checkRowArray(owner, 'XTest', given.XTest) as readonly R[];
   const nTrain = XTrain.length;
   const nTest = XTest.length;
-  const rounds = given.rounds ?? 200;
-  if (typeof rounds !== 'number') throw new TypeError(`${owner}: rounds must be an integer >= 1, got ${describe(rounds)}`);
-  if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`${owner}: rounds must be an integer >= 1, got ${describe(rounds)}`);
+  const rounds = checkInteger(owner, 'rounds', given.rounds ?? 200, 1);
   const rng = randomFrom(given.seed as Seed | undefined, `${owner}: seed`);
 
   let trainTargets: ArrayLike<number> | ArrayLike<Label>;

@@ -1,5 +1,6 @@
 /** Mini-batches of sample indices for one epoch of training. */
-import { checkFlag, checkInteger, checkSampleCount, readOptions } from './argument-checks.js';
+import { checkOptionNames, checkSampleCount } from '../validate.js';
+import { checkFlag } from './argument-checks.js';
 import { indexRange } from './folds.js';
 import { Random, randomFrom, resolveSeed, type Seed } from './random.js';
 
@@ -39,10 +40,10 @@ export interface BatchOptions {
  */
 export function batches(n: number, options: BatchOptions): IterableIterator<Uint32Array> {
   const owner = 'batches';
-  const given = readOptions(owner, options, ['batchSize', 'shuffle', 'seed', 'dropLast']);
-  checkSampleCount(owner, n);
+  const given = checkOptionNames(owner, options, ['batchSize', 'shuffle', 'seed', 'dropLast']);
+  checkSampleCount(owner, 'n', n);
   if (given.batchSize === undefined) throw new TypeError(`${owner}: the batchSize option is required`);
-  const batchSize = checkInteger(owner, 'batchSize', given.batchSize, 1);
+  const batchSize = checkSampleCount(owner, 'batchSize', given.batchSize);
   const shuffle = checkFlag(owner, 'shuffle', given.shuffle, true);
   const dropLast = checkFlag(owner, 'dropLast', given.dropLast, false);
   const seed = given.seed as Seed | undefined;

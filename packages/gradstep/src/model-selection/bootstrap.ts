@@ -1,6 +1,5 @@
 /** Bootstrap resampling and percentile confidence intervals. */
-import { describe } from '../validate.js';
-import { checkInteger, checkSampleCount, readOptions } from './argument-checks.js';
+import { checkOptionNames, checkSampleCount, describe } from '../validate.js';
 import { checkLabelArray } from './label-encoding.js';
 import { randomFrom, type Random, type Seed } from './random.js';
 
@@ -28,9 +27,9 @@ export interface BootstrapSample {
  */
 export function bootstrap(n: number, options?: BootstrapOptions): BootstrapSample {
   const owner = 'bootstrap';
-  const given = readOptions(owner, options, ['size', 'seed']);
-  checkSampleCount(owner, n);
-  const size = checkInteger(owner, 'size', given.size ?? n, 1);
+  const given = checkOptionNames(owner, options, ['size', 'seed']);
+  checkSampleCount(owner, 'n', n);
+  const size = checkSampleCount(owner, 'size', given.size ?? n);
   const rng = randomFrom(given.seed as Seed | undefined, `${owner}: seed`);
   const sample = new Uint32Array(size);
   const drawn = new Uint8Array(n);
@@ -108,11 +107,11 @@ export function bootstrapInterval(
   options?: BootstrapIntervalOptions,
 ): BootstrapInterval {
   const owner = 'bootstrapInterval';
-  const given = readOptions(owner, options, ['rounds', 'confidence', 'seed']);
+  const given = checkOptionNames(owner, options, ['rounds', 'confidence', 'seed']);
   if (typeof statistic !== 'function') {
     throw new TypeError(`${owner}: statistic must be a function, got ${describe(statistic)}`);
   }
-  const rounds = checkInteger(owner, 'rounds', given.rounds ?? 1000, 1);
+  const rounds = checkSampleCount(owner, 'rounds', given.rounds ?? 1000);
   const confidence = given.confidence ?? 0.95;
   if (typeof confidence !== 'number' || !(confidence > 0 && confidence < 1)) {
     const error = typeof confidence === 'number' ? RangeError : TypeError;
@@ -122,7 +121,7 @@ export function bootstrapInterval(
   let resampleOnce: (rng: Random) => number;
   let estimate: number;
   if (typeof data === 'number') {
-    const n = checkSampleCount(owner, data, 'n');
+    const n = checkSampleCount(owner, 'n', data);
     const indexStatistic = statistic as (sampleIndices: Uint32Array) => number;
     const indices = new Uint32Array(n);
     for (let i = 0; i < n; i++) indices[i] = i;

@@ -1,5 +1,6 @@
 /** K-fold cross-validation that keeps groups together: scikit-learn's GroupKFold. */
-import { checkFlag, checkFoldCount, readOptions, rejectSeedWithoutShuffle } from './argument-checks.js';
+import { checkOptionNames } from '../validate.js';
+import { checkFlag, checkFoldCount, rejectSeedWithoutShuffle } from './argument-checks.js';
 import { foldsFromAssignment, newFoldAssignment, type Fold, type FoldAssignment } from './folds.js';
 import { kFoldAssignment, type KFoldOptions } from './k-fold.js';
 import { encodeLabels, type EncodedLabels, type Labels } from './label-encoding.js';
@@ -24,7 +25,7 @@ import { randomFrom, type Seed } from './random.js';
  */
 export function groupKFold(groups: Labels, options?: KFoldOptions): Fold[] {
   const owner = 'groupKFold';
-  const given = readOptions(owner, options, ['k', 'shuffle', 'seed']);
+  const given = checkOptionNames(owner, options, ['k', 'shuffle', 'seed']);
   const encoded = encodeLabels(owner, 'groups', groups, { order: 'sorted' });
   const n = encoded.codes.length;
   const k = checkFoldCount(owner, given.k ?? 5, n);

@@ -1,5 +1,6 @@
 /** K-fold cross-validation: scikit-learn's KFold and RepeatedKFold. */
-import { checkFlag, checkFoldCount, checkInteger, checkSampleCount, readOptions, rejectSeedWithoutShuffle } from './argument-checks.js';
+import { checkOptionNames, checkSampleCount } from '../validate.js';
+import { checkFlag, checkFoldCount, rejectSeedWithoutShuffle } from './argument-checks.js';
 import { blockSizes, foldsFromAssignment, newFoldAssignment, type Fold, type FoldAssignment } from './folds.js';
 import { randomFrom, type Random, type Seed } from './random.js';
 
@@ -26,8 +27,8 @@ export interface KFoldOptions {
  */
 export function kFold(n: number, options?: KFoldOptions): Fold[] {
   const owner = 'kFold';
-  const given = readOptions(owner, options, ['k', 'shuffle', 'seed']);
-  checkSampleCount(owner, n);
+  const given = checkOptionNames(owner, options, ['k', 'shuffle', 'seed']);
+  checkSampleCount(owner, 'n', n);
   const k = checkFoldCount(owner, given.k ?? 5, n);
   const shuffle = checkFlag(owner, 'shuffle', given.shuffle, false);
   const seed = given.seed as Seed | undefined;
@@ -54,10 +55,10 @@ export interface RepeatedKFoldOptions {
  */
 export function repeatedKFold(n: number, options?: RepeatedKFoldOptions): Fold[] {
   const owner = 'repeatedKFold';
-  const given = readOptions(owner, options, ['k', 'repeats', 'seed']);
-  checkSampleCount(owner, n);
+  const given = checkOptionNames(owner, options, ['k', 'repeats', 'seed']);
+  checkSampleCount(owner, 'n', n);
   const k = checkFoldCount(owner, given.k ?? 5, n);
-  const repeats = checkInteger(owner, 'repeats', given.repeats ?? 10, 1);
+  const repeats = checkSampleCount(owner, 'repeats', given.repeats ?? 10);
   const rng = randomFrom(given.seed as Seed | undefined, `${owner}: seed`);
   const folds: Fold[] = [];
   for (let r = 0; r < repeats; r++) folds.push(...foldsFromAssignment(kFoldAssignment(n, k, rng), k));

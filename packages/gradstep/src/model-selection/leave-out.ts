@@ -1,5 +1,5 @@
 /** Exhaustive cross-validation: scikit-learn's LeaveOneOut and LeavePOut, as lazy iterators. */
-import { checkInteger, checkSampleCount } from './argument-checks.js';
+import { checkSampleCount } from '../validate.js';
 import type { Fold } from './folds.js';
 
 /**
@@ -14,7 +14,7 @@ import type { Fold } from './folds.js';
  */
 export function leaveOneOut(n: number): IterableIterator<Fold> {
   const owner = 'leaveOneOut';
-  checkSampleCount(owner, n);
+  checkSampleCount(owner, 'n', n);
   if (n < 2) throw new RangeError(`${owner}: cannot leave one out of n=${n} sample; n must be at least 2`);
   return combinationsLeftOut(n, 1);
 }
@@ -31,8 +31,8 @@ export function leaveOneOut(n: number): IterableIterator<Fold> {
  */
 export function leavePOut(n: number, p: number): IterableIterator<Fold> {
   const owner = 'leavePOut';
-  checkSampleCount(owner, n);
-  checkInteger(owner, 'p', p, 1);
+  checkSampleCount(owner, 'n', n);
+  checkSampleCount(owner, 'p', p);
   if (p >= n) throw new RangeError(`${owner}: p=${p} must be strictly less than the number of samples n=${n}`);
   return combinationsLeftOut(n, p);
 }

@@ -8,7 +8,7 @@
  * so every step is exact integer arithmetic on doubles: no BigInt (slow, and absent from older
  * Safari), and the same sequence in Node and in every browser.
  */
-import { describe } from '../validate.js';
+import { checkInteger, describe } from '../validate.js';
 
 /** 6364136223846793005, the LCG multiplier of pcg-c-basic, split into 32-bit and 16-bit parts. */
 const MULTIPLIER_HI = 0x5851f42d;
@@ -111,9 +111,7 @@ export class Random {
    * @param n an integer from 1 to 2^32
    */
   integer(n: number): number {
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > TWO_POW_32) {
-      throw new RangeError(`Random.integer: n must be an integer from 1 to 2^32, got ${describe(n)}`);
-    }
+    checkInteger('Random.integer', 'n', n, 1, TWO_POW_32);
     return this.boundedUint32(n);
   }
 
@@ -146,9 +144,7 @@ export class Random {
 
   /** A uniformly random permutation of 0 … n − 1: `shuffle` of [0, 1, …, n − 1]. */
   permutation(n: number): Uint32Array {
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_SEED) {
-      throw new RangeError(`Random.permutation: n must be an integer from 0 to 2^32 - 1, got ${describe(n)}`);
-    }
+    checkInteger('Random.permutation', 'n', n, 0, MAX_SEED);
     const indices = new Uint32Array(n);
     for (let i = 0; i < n; i++) indices[i] = i;
     return this.shuffle(indices);

@@ -1,6 +1,6 @@
 /** Random train/test splits: scikit-learn's ShuffleSplit and StratifiedShuffleSplit. */
+import { checkOptionNames, checkSampleCount } from '../validate.js';
 import { approximateMode } from './approximate-mode.js';
-import { checkInteger, checkSampleCount, readOptions } from './argument-checks.js';
 import type { Fold } from './folds.js';
 import { encodeLabels, membersByClass, type EncodedLabels, type Labels } from './label-encoding.js';
 import { randomFrom, type Random, type Seed } from './random.js';
@@ -35,9 +35,9 @@ const SHUFFLE_SPLIT_OPTIONS = ['nSplits', 'testSize', 'trainSize', 'seed'];
  */
 export function shuffleSplit(n: number, options?: ShuffleSplitOptions): Fold[] {
   const owner = 'shuffleSplit';
-  const given = readOptions(owner, options, SHUFFLE_SPLIT_OPTIONS);
-  checkSampleCount(owner, n);
-  const nSplits = checkInteger(owner, 'nSplits', given.nSplits ?? 10, 1);
+  const given = checkOptionNames(owner, options, SHUFFLE_SPLIT_OPTIONS);
+  checkSampleCount(owner, 'n', n);
+  const nSplits = checkSampleCount(owner, 'nSplits', given.nSplits ?? 10);
   const sizes = resolveSplitSizes(owner, n, given.testSize, given.trainSize, 0.1);
   const rng = randomFrom(given.seed as Seed | undefined, `${owner}: seed`);
   const order = new Uint32Array(n);
@@ -76,9 +76,9 @@ export function drawShuffleSplit(order: Uint32Array, sizes: SplitSizes, rng: Ran
  */
 export function stratifiedShuffleSplit(labels: Labels, options?: ShuffleSplitOptions): Fold[] {
   const owner = 'stratifiedShuffleSplit';
-  const given = readOptions(owner, options, SHUFFLE_SPLIT_OPTIONS);
+  const given = checkOptionNames(owner, options, SHUFFLE_SPLIT_OPTIONS);
   const encoded = encodeLabels(owner, 'labels', labels, { order: 'sorted' });
-  const nSplits = checkInteger(owner, 'nSplits', given.nSplits ?? 10, 1);
+  const nSplits = checkSampleCount(owner, 'nSplits', given.nSplits ?? 10);
   const sizes = resolveSplitSizes(owner, encoded.codes.length, given.testSize, given.trainSize, 0.1);
   const plan = planStratifiedSplit(owner, encoded, sizes);
   const rng = randomFrom(given.seed as Seed | undefined, `${owner}: seed`);

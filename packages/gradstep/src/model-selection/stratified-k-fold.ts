@@ -1,5 +1,6 @@
 /** Stratified K-fold cross-validation: scikit-learn's StratifiedKFold and RepeatedStratifiedKFold. */
-import { checkFlag, checkFoldCount, checkInteger, readOptions, rejectSeedWithoutShuffle } from './argument-checks.js';
+import { checkOptionNames, checkSampleCount } from '../validate.js';
+import { checkFlag, checkFoldCount, rejectSeedWithoutShuffle } from './argument-checks.js';
 import { foldsFromAssignment, newFoldAssignment, type Fold, type FoldAssignment } from './folds.js';
 import type { KFoldOptions, RepeatedKFoldOptions } from './k-fold.js';
 import { encodeLabels, membersByClass, type EncodedLabels, type Labels } from './label-encoding.js';
@@ -27,7 +28,7 @@ import { warn } from './warnings.js';
  */
 export function stratifiedKFold(labels: Labels, options?: KFoldOptions): Fold[] {
   const owner = 'stratifiedKFold';
-  const given = readOptions(owner, options, ['k', 'shuffle', 'seed']);
+  const given = checkOptionNames(owner, options, ['k', 'shuffle', 'seed']);
   const encoded = encodeLabels(owner, 'labels', labels, { order: 'first-appearance', integersOnly: true });
   const k = checkFoldCount(owner, given.k ?? 5, encoded.codes.length);
   const shuffle = checkFlag(owner, 'shuffle', given.shuffle, false);
@@ -47,10 +48,10 @@ export function stratifiedKFold(labels: Labels, options?: KFoldOptions): Fold[] 
  */
 export function repeatedStratifiedKFold(labels: Labels, options?: RepeatedKFoldOptions): Fold[] {
   const owner = 'repeatedStratifiedKFold';
-  const given = readOptions(owner, options, ['k', 'repeats', 'seed']);
+  const given = checkOptionNames(owner, options, ['k', 'repeats', 'seed']);
   const encoded = encodeLabels(owner, 'labels', labels, { order: 'first-appearance', integersOnly: true });
   const k = checkFoldCount(owner, given.k ?? 5, encoded.codes.length);
-  const repeats = checkInteger(owner, 'repeats', given.repeats ?? 10, 1);
+  const repeats = checkSampleCount(owner, 'repeats', given.repeats ?? 10);
   checkClassSizes(owner, encoded, k);
   const rng = randomFrom(given.seed as Seed | undefined, `${owner}: seed`);
   const folds: Fold[] = [];

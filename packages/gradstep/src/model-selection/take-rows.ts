@@ -1,5 +1,5 @@
 /** Selecting the rows of datasets by the indices a splitter returned. */
-import { describe } from '../validate.js';
+import { checkInteger, checkOptionNames, describe } from '../validate.js';
 import type { Fold } from './folds.js';
 
 type TypedArray =
@@ -49,10 +49,8 @@ export interface TakeRowsOptions {
  */
 export function takeRows<A extends Rows>(rows: A, indices: ArrayLike<number>, options?: TakeRowsOptions): TakenRows<A> {
   const owner = 'takeRows';
-  const rowLength = options?.rowLength ?? 1;
-  if (typeof rowLength !== 'number' || !Number.isInteger(rowLength) || rowLength < 1) {
-    throw new RangeError(`${owner}: rowLength must be an integer >= 1, got ${describe(rowLength)}`);
-  }
+  const given = checkOptionNames(owner, options, ['rowLength']);
+  const rowLength = checkInteger(owner, 'rowLength', given.rowLength ?? 1, 1);
   const rowCount = countRows(owner, 'rows', rows, rowLength);
   checkIndices(owner, indices, rowCount);
   return gather(rows, indices, rowLength) as TakenRows<A>;

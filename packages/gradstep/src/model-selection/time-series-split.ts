@@ -1,6 +1,5 @@
 /** Forward-chaining splits for ordered data: scikit-learn's TimeSeriesSplit. */
-import { describe } from '../validate.js';
-import { checkInteger, checkSampleCount, readOptions } from './argument-checks.js';
+import { checkInteger, checkOptionNames, checkSampleCount } from '../validate.js';
 import { indexRange, type Fold } from './folds.js';
 
 export interface TimeSeriesSplitOptions {
@@ -28,16 +27,12 @@ export interface TimeSeriesSplitOptions {
  */
 export function timeSeriesSplit(n: number, options?: TimeSeriesSplitOptions): Fold[] {
   const owner = 'timeSeriesSplit';
-  const given = readOptions(owner, options, ['k', 'gap', 'testSize', 'maxTrainSize']);
-  checkSampleCount(owner, n);
-  const k = given.k ?? 5;
-  if (typeof k !== 'number' || !Number.isInteger(k) || k < 2) {
-    const error = typeof k === 'number' ? RangeError : TypeError;
-    throw new error(`${owner}: k must be an integer >= 2 (at least one train/test split), got ${describe(k)}`);
-  }
-  const gap = checkInteger(owner, 'gap', given.gap ?? 0, 0);
-  const testSize = given.testSize === undefined ? Math.floor(n / (k + 1)) : checkInteger(owner, 'testSize', given.testSize, 1);
-  const maxTrainSize = given.maxTrainSize === undefined ? undefined : checkInteger(owner, 'maxTrainSize', given.maxTrainSize, 1);
+  const given = checkOptionNames(owner, options, ['k', 'gap', 'testSize', 'maxTrainSize']);
+  checkSampleCount(owner, 'n', n);
+  const k = checkInteger(owner, 'k', given.k ?? 5, 2, undefined, 'at least one train/test split');
+  const gap = checkSampleCount(owner, 'gap', given.gap ?? 0, 0);
+  const testSize = given.testSize === undefined ? Math.floor(n / (k + 1)) : checkSampleCount(owner, 'testSize', given.testSize);
+  const maxTrainSize = given.maxTrainSize === undefined ? undefined : checkSampleCount(owner, 'maxTrainSize', given.maxTrainSize);
   if (k + 1 > n) {
     throw new RangeError(`${owner}: cannot have k + 1 = ${k + 1} folds, greater than the number of samples n=${n}`);
   }

@@ -1,5 +1,6 @@
 /** One train/test split: scikit-learn's `train_test_split`, on indices. */
-import { checkFlag, checkSampleCount, readOptions } from './argument-checks.js';
+import { checkOptionNames, checkSampleCount } from '../validate.js';
+import { checkFlag } from './argument-checks.js';
 import { indexRange, type Fold } from './folds.js';
 import { encodeLabels, type Labels } from './label-encoding.js';
 import { Random, randomFrom, resolveSeed, type Seed } from './random.js';
@@ -44,8 +45,8 @@ export interface TrainTestSplitOptions {
  */
 export function trainTestSplit(n: number, options?: TrainTestSplitOptions): Fold {
   const owner = 'trainTestSplit';
-  const given = readOptions(owner, options, ['testSize', 'trainSize', 'shuffle', 'seed', 'stratify']);
-  checkSampleCount(owner, n);
+  const given = checkOptionNames(owner, options, ['testSize', 'trainSize', 'shuffle', 'seed', 'stratify']);
+  checkSampleCount(owner, 'n', n);
   const sizes = resolveSplitSizes(owner, n, given.testSize, given.trainSize, 0.25);
   const shuffle = checkFlag(owner, 'shuffle', given.shuffle, true);
   const seed = given.seed as Seed | undefined;

@@ -1,6 +1,6 @@
-import { checkNumber, checkOptionNames } from '../validate.js';
+import { checkInteger, checkNumber, checkOptionNames } from '../validate.js';
 import { LRScheduler } from './lr-scheduler.js';
-import { checkInteger, required } from './scheduler-arguments.js';
+import { required } from './scheduler-arguments.js';
 
 export interface CosineAnnealingLROptions {
   /** Half period: the epoch at which the lr reaches etaMin. An integer >= 1. Required. */

@@ -1,6 +1,5 @@
-import { checkNumber, checkOptionNames } from '../validate.js';
+import { checkInteger, checkNumber, checkOptionNames } from '../validate.js';
 import { LRScheduler } from './lr-scheduler.js';
-import { checkInteger } from './scheduler-arguments.js';
 
 export interface LinearLROptions {
   /** Factor of the base lr at epoch 0, in (0, 1]. Default 1/3. */

@@ -1,7 +1,7 @@
-import { checkBoolean, checkNumber, checkOptionNames, describe } from '../validate.js';
+import { checkBoolean, checkInteger, checkNumber, checkOptionNames, describe } from '../validate.js';
 import { LRScheduler } from './lr-scheduler.js';
 import { setInitialLrs, type SchedulableGroup } from './schedulable-optimizer.js';
-import { checkChoice, checkInteger, checkPerGroup, required } from './scheduler-arguments.js';
+import { checkChoice, checkPerGroup, required } from './scheduler-arguments.js';
 
 /** OneCycleLR's options as given; numbers marked "per group" may be one number or one per group. */
 export interface OneCycleLRInput {

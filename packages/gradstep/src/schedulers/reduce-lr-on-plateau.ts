@@ -1,6 +1,6 @@
-import { checkNumber, checkOptionNames, describe } from '../validate.js';
+import { checkInteger, checkNumber, checkOptionNames, describe } from '../validate.js';
 import { checkNotDisposed, checkOptimizer, currentLrs, type SchedulableOptimizer } from './schedulable-optimizer.js';
-import { checkChoice, checkInteger } from './scheduler-arguments.js';
+import { checkChoice } from './scheduler-arguments.js';
 import { checkStateDict, decodeExtended, encodeExtended, makeStateDict, type SchedulerStateDict } from './scheduler-state-dict.js';
 
 export interface ReduceLROnPlateauOptions {

@@ -1,22 +1,13 @@
 /**
- * Argument checks of the schedulers, beyond the number checks the optimizers share (validate.ts):
- * required options, integer counts, per-group values and milestone lists. Every error names the
+ * Argument checks of the schedulers, beyond the number and integer checks every module shares
+ * (validate.ts): required options, choices, per-group values and milestone lists. Every error names the
  * argument and the value.
  */
-import { checkNumber, describe, type NumberRule } from '../validate.js';
+import { checkInteger, checkNumber, describe, type NumberRule } from '../validate.js';
 
 export function required(owner: string, options: Record<string, unknown>, name: string): unknown {
   if (options[name] === undefined) throw new TypeError(`${owner}: option ${name} is required`);
   return options[name];
-}
-
-/** An integer >= min (PyTorch's counts: step sizes, periods, patience). */
-export function checkInteger(owner: string, name: string, value: unknown, min: number): number {
-  if (typeof value !== 'number') throw new TypeError(`${owner}: ${name} must be an integer, got ${describe(value)}`);
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw new RangeError(`${owner}: ${name} must be an integer >= ${min}, got ${describe(value)}`);
-  }
-  return value;
 }
 
 export function checkChoice<T extends string>(owner: string, name: string, value: unknown, choices: readonly T[]): T {

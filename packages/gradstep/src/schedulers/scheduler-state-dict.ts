@@ -2,7 +2,7 @@
  * The checkpoint format of every scheduler: plain JSON-safe data, checked field by field on loading
  * so that a bad dict throws before the scheduler changes.
  */
-import { describe } from '../validate.js';
+import { checkInteger, describe } from '../validate.js';
 
 /** Plain data: survives JSON.stringify/parse and structuredClone. */
 export interface SchedulerStateDict {
@@ -54,14 +54,12 @@ export function checkStateDict(
   if (d.scheduler !== scheduler) {
     throw new TypeError(`${where}: the dict holds the state of ${describe(d.scheduler)}, not of ${scheduler}`);
   }
-  if (!Number.isSafeInteger(d.lastEpoch) || (d.lastEpoch as number) < -1) {
-    throw new RangeError(`${where}: dict.lastEpoch must be an integer >= -1, got ${describe(d.lastEpoch)}`);
-  }
+  const lastEpoch = checkInteger(where, 'dict.lastEpoch', d.lastEpoch, -1);
   if (d.state === null || typeof d.state !== 'object' || Array.isArray(d.state)) {
     throw new TypeError(`${where}: dict.state must be an object, got ${describe(d.state)}`);
   }
   return {
-    lastEpoch: d.lastEpoch as number,
+    lastEpoch,
     lastLr: checkNumberList(where, 'dict.lastLr', d.lastLr, groups),
     options: d.options,
     state: d.state,

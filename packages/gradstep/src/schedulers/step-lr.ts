@@ -1,6 +1,6 @@
-import { checkNumber, checkOptionNames } from '../validate.js';
+import { checkInteger, checkNumber, checkOptionNames } from '../validate.js';
 import { LRScheduler } from './lr-scheduler.js';
-import { checkInteger, required } from './scheduler-arguments.js';
+import { required } from './scheduler-arguments.js';
 
 export interface StepLROptions {
   /** Period of the decay, in epochs: an integer >= 1. Required. */

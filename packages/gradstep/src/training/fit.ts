@@ -6,7 +6,7 @@
 import type { Param } from '../param.js';
 import { batches } from '../model-selection/batches.js';
 import { Random, randomFrom, type Seed } from '../model-selection/random.js';
-import { checkOptionNames, describe } from '../validate.js';
+import { checkBoolean, checkInteger, checkNumber, checkOptionNames, describe } from '../validate.js';
 import type { Model } from '../models/model.js';
 
 /** Rows and targets: X row-major (rows × model.features), y one target per row; `rows` selects a subset (a fold) without copying. A Dataset fits. */
@@ -122,10 +122,10 @@ export function fit(model: Model, data: TrainingData, options: FitOptions): FitR
   checkModel(owner, model);
   const train = checkData(owner, 'data', data);
   const optimizer = checkOptimizer(owner, given.optimizer, model);
-  const epochs = checkCount(owner, 'epochs', given.epochs);
+  const epochs = checkInteger(owner, 'epochs', given.epochs, 1);
   const n = train.rows === undefined ? train.X.length / model.features : train.rows.length;
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`${owner}: data must hold at least one row of ${model.features} features`);
-  const batchSize = given.batchSize === undefined ? 32 : given.batchSize === 'full' ? n : checkCount(owner, 'batchSize', given.batchSize);
+  const batchSize = given.batchSize === undefined ? 32 : given.batchSize === 'full' ? n : checkInteger(owner, 'batchSize', given.batchSize, 1);
   const validation = given.validation === undefined ? undefined : checkData(owner, 'validation', given.validation);
   const stopping = checkEarlyStopping(owner, given.earlyStopping, validation !== undefined);
   const onEpoch = given.onEpoch;
@@ -260,22 +260,12 @@ function checkOptimizer(owner: string, optimizer: unknown, model: Model): Steppi
   return o as SteppingOptimizer;
 }
 
-function checkCount(owner: string, name: string, value: unknown): number {
-  if (typeof value !== 'number') throw new TypeError(`${owner}: ${name} must be an integer >= 1, got ${describe(value)}`);
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${owner}: ${name} must be an integer >= 1, got ${describe(value)}`);
-  return value;
-}
-
 function checkEarlyStopping(owner: string, value: unknown, hasValidation: boolean): Required<EarlyStoppingOptions> | undefined {
   if (value === undefined) return undefined;
   const given = checkOptionNames(`${owner}: earlyStopping`, value, ['patience', 'minDelta', 'restoreBestWeights']);
   if (!hasValidation) throw new TypeError(`${owner}: earlyStopping watches the validation loss; pass validation data too`);
-  const patience = checkCount(owner, 'earlyStopping.patience', given.patience);
-  const minDelta = given.minDelta ?? 0;
-  if (typeof minDelta !== 'number' || !(minDelta >= 0) || !Number.isFinite(minDelta)) {
-    throw new RangeError(`${owner}: earlyStopping.minDelta must be a finite number >= 0, got ${describe(minDelta)}`);
-  }
-  const restoreBestWeights = given.restoreBestWeights ?? true;
-  if (typeof restoreBestWeights !== 'boolean') throw new TypeError(`${owner}: earlyStopping.restoreBestWeights must be true or false, got ${describe(restoreBestWeights)}`);
+  const patience = checkInteger(owner, 'earlyStopping.patience', given.patience, 1);
+  const minDelta = checkNumber(owner, 'earlyStopping.minDelta', given.minDelta ?? 0, { min: 0 });
+  const restoreBestWeights = checkBoolean(owner, 'earlyStopping.restoreBestWeights', given.restoreBestWeights ?? true);
   return { patience, minDelta, restoreBestWeights };
 }

@@ -4,7 +4,7 @@
  * and Sharp Minima" (§2.2.2, metric (4)).
  */
 import { randomFrom, type Seed } from '../model-selection/random.js';
-import { checkNumber, checkOptionNames, describe } from '../validate.js';
+import { checkInteger, checkNumber, checkOptionNames } from '../validate.js';
 import type { Model } from '../models/model.js';
 import type { TrainingData } from './fit.js';
 
@@ -44,8 +44,7 @@ export function sharpness(model: Model, data: TrainingData, options: SharpnessOp
   const owner = 'sharpness';
   const given = checkOptionNames(owner, options, ['epsilon', 'samples', 'seed']);
   const epsilon = checkNumber(owner, 'epsilon', given.epsilon ?? 1e-3, { min: 0, minExclusive: true });
-  const samples = given.samples ?? 10;
-  if (typeof samples !== 'number' || !Number.isInteger(samples) || samples < 0) throw new RangeError(`${owner}: samples must be an integer >= 0, got ${describe(samples)}`);
+  const samples = checkInteger(owner, 'samples', given.samples ?? 10, 0);
   const rng = randomFrom(given.seed as Seed | undefined, `${owner}: seed`);
   const params = model.params;
   const saved = params.map((p) => p.value.slice());

@@ -1,5 +1,6 @@
 // adaBoost (SAMME) and adaBoostRegressor (R2): the reference's worked examples (§7) through weak
-// learners with scripted mistakes, stopping rules, the weighted median, seeds, and argument errors.
+// learners with scripted mistakes, stopping rules, a single class, the weighted median, seeds, and
+// argument errors.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { adaBoost } from '../../src/ensembles/ada-boost.js';
 import { adaBoostRegressor, weightedMedians } from '../../src/ensembles/ada-boost-regressor.js';
@@ -85,6 +86,11 @@ describe('adaBoost (SAMME)', () => {
     expect(model.trainErrors.at(-1)!).toBeLessThanOrEqual(model.trainErrors[0]);
     expect(y).toEqual(yCopy);
     expect(weights).toEqual(new Array(12).fill(2));
+  });
+
+  it('gives decision values of 0 for a single class, as scikit-learn', () => {
+    const model = adaBoost({ X: [[0], [1], [2]], y: [7, 7, 7] });
+    expect(Array.from(model.decisionFunction([[0]])[0])).toEqual([0]);
   });
 
   it('rejects bad arguments and bad learners, naming them', () => {

@@ -1,5 +1,6 @@
 // The CART trees and stumps: hand-computed splits and leaves, sample weights, the documented
-// tie-breaking, minSamplesLeaf/minSamplesSplit/maxDepth, and argument errors.
+// tie-breaking, minSamplesLeaf/minSamplesSplit/maxDepth, scikit-learn's node numbering, trees
+// thousands of levels deep, and argument errors.
 import { describe, expect, it } from 'vitest';
 import { DecisionStumpClassifier, DecisionStumpRegressor } from '../../src/ensembles/decision-stump.js';
 import { DecisionTreeClassifier, DecisionTreeRegressor } from '../../src/ensembles/decision-tree.js';
@@ -98,6 +99,23 @@ describe('DecisionTreeClassifier', () => {
     expect(Array.from(tree.predictProba([[0]])[0])).toEqual([1, 0, 0]);
     expect(() => new DecisionTreeClassifier({ classes: [0, 1] }).fit([[0]], [5])).toThrow(/y\[0\] is 5, which is not one of the classes \(0, 1\)/);
     expect(() => new DecisionTreeClassifier({ classes: [0, 0] })).toThrow(/duplicates/);
+  });
+
+  it('grows trees thousands of levels deep without overflowing the stack', () => {
+    const n = 6000;
+    const X = Array.from({ length: n }, (_, i) => [i]);
+    const y = Array.from({ length: n }, (_, i) => i % 2); // alternating labels: a chain of depth n − 1
+    const tree = new DecisionTreeClassifier().fit(X, y);
+    expect(Array.from(tree.predict(X.slice(0, 6)))).toEqual([0, 1, 0, 1, 0, 1]);
+    expect(tree.tree.depth).toBe(n - 1);
+  });
+
+  it('numbers nodes depth first, left first (as scikit-learn)', () => {
+    const tree = new DecisionTreeClassifier().fit([[0], [1], [2], [3]], [0, 1, 1, 0]);
+    // Root splits {0} | {1, 2, 3}: node 1 is the left leaf, node 2 the right child, whose children are 3 and 4.
+    const { left, right } = tree.tree;
+    expect(Array.from(left).slice(0, 3)).toEqual([1, -1, 3]);
+    expect(Array.from(right).slice(0, 3)).toEqual([2, -1, 4]);
   });
 });
 

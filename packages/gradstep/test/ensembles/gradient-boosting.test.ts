@@ -52,5 +52,7 @@ describe('gradientBoosting', () => {
     expect(() => gradientBoosting({ X, y: [1] })).toThrow(/y has length 1 but X has 2 rows/);
     expect(() => gradientBoosting({ X, y: [1, 2], nEstimator: 3 } as never)).toThrow(/unknown option "nEstimator"/);
     expect(() => gradientBoosting({ X: [], y: [] })).toThrow(/X must not be empty/);
+    // The seed is checked even when subsample = 1 leaves it unused.
+    expect(() => gradientBoosting({ X: [[0], [1]], y: [0, 1], seed: -5 })).toThrow(RangeError);
   });
 });

@@ -1,9 +1,11 @@
 // crossValidate: per-fold scores, population std, the generalization gap, async callbacks, call
-// order, and argument errors; with scores a model computes exactly from its indices.
+// order, folds from any iterable, and argument errors; with scores a model computes exactly from its
+// indices.
 import { describe, expect, it } from 'vitest';
 import { crossValidate } from '../../src/evaluation/cross-validate.js';
 import { mean, populationStd } from '../../src/evaluation/score-summary.js';
 import { kFold } from '../../src/model-selection/k-fold.js';
+import { leaveOneOut } from '../../src/model-selection/leave-out.js';
 
 /** A "model" that remembers the mean of its training indices; its score on rows is minus the distance of their mean. */
 const fitMean = (train: Uint32Array) => train.reduce((s, i) => s + i, 0) / train.length;
@@ -67,10 +69,16 @@ describe('crossValidate', () => {
     expect(folds).toEqual(copy);
   });
 
+  it('accepts any iterable of folds, such as leaveOneOut(n)', async () => {
+    const result = await crossValidate({ folds: leaveOneOut(4), fit: (train) => train.length, score: (model) => model });
+    expect(Array.from(result.testScores)).toEqual([3, 3, 3, 3]);
+  });
+
   it('rejects bad arguments naming them', async () => {
     const folds = kFold(6, { k: 3 });
     await expect(crossValidate({ folds: [], fit: fitMean, score: scoreMean })).rejects.toThrow(RangeError);
     await expect(crossValidate({ folds: 'x' as never, fit: fitMean, score: scoreMean })).rejects.toThrow(/folds must be an array/);
+    await expect(crossValidate({ folds: new Uint32Array(3) as never, fit: fitMean, score: scoreMean })).rejects.toThrow(/folds must be an array/);
     await expect(crossValidate({ folds: [{ train: [0, 1] as never, test: new Uint32Array([2]) }], fit: fitMean, score: scoreMean })).rejects.toThrow(
       /folds\[0\]\.train must be a Uint32Array/,
     );

@@ -1,5 +1,6 @@
 // learningCurve and validationCurve: scikit-learn's size translation (worked numbers of the
-// reference §4), prefixes of the train indices, the (ticks × folds) shape, loop order, errors.
+// reference §4), prefixes of the train indices (copies: fit may sort them), the (ticks × folds)
+// shape, loop order, errors.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { learningCurve, translateTrainSizes } from '../../src/evaluation/learning-curve.js';
 import { validationCurve } from '../../src/evaluation/validation-curve.js';
@@ -71,6 +72,12 @@ describe('learningCurve', () => {
     const curve = await learningCurve({ folds, fit: async (train) => train.length, score: async (size) => size });
     expect(Array.from(curve.trainSizes)).toEqual([8, 26, 44, 62, 80]);
     expect(Array.from(curve.meanTestScores)).toEqual([8, 26, 44, 62, 80]);
+  });
+
+  it('gives fit a copy of the train indices, so sorting them in place leaves the folds alone', async () => {
+    const folds = [{ train: Uint32Array.from([5, 3, 1, 0]), test: Uint32Array.from([2, 4]) }];
+    await learningCurve({ folds, trainSizes: [2, 4], fit: (train) => train.sort().length, score: () => 1 });
+    expect(Array.from(folds[0].train)).toEqual([5, 3, 1, 0]);
   });
 
   it('rejects bad options', async () => {

@@ -13,19 +13,7 @@ import { splitArrays, takeRows } from '../../src/model-selection/take-rows.js';
 import { timeSeriesSplit } from '../../src/model-selection/time-series-split.js';
 import { trainTestSplit } from '../../src/model-selection/train-test-split.js';
 import { setWarningHandler } from '../../src/model-selection/warnings.js';
-
-type Call = () => unknown;
-const expectError = (call: Call, type: typeof TypeError | typeof RangeError, message: RegExp | string) => {
-  let thrown: unknown;
-  try {
-    call();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown, `expected ${type.name}: ${message}`).toBeInstanceOf(type);
-  if (typeof message === 'string') expect((thrown as Error).message).toBe(message);
-  else expect((thrown as Error).message).toMatch(message);
-};
+import { expectError } from '../expect-error.js';
 
 describe('sample counts', () => {
   const byN: [string, (n: number) => unknown][] = [
@@ -45,7 +33,7 @@ describe('sample counts', () => {
     expectError(() => call(2.5), RangeError, `${name}: n must be an integer >= 1, got 2.5`);
     expectError(() => call(NaN), RangeError, `${name}: n must be an integer >= 1, got NaN`);
     expectError(() => call(Infinity), RangeError, `${name}: n must be an integer >= 1, got Infinity`);
-    expectError(() => call('10' as never), TypeError, `${name}: n must be an integer, got "10"`);
+    expectError(() => call('10' as never), TypeError, `${name}: n must be an integer >= 1, got "10"`);
   });
 });
 

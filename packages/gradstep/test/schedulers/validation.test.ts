@@ -90,7 +90,7 @@ describe('values, named with the value in the message', () => {
     // Stricter than PyTorch, which fails on the first step (modulo by zero) or accepts them.
     ['StepLR stepSize 0', (o) => new StepLR(o, { stepSize: 0 }), RangeError, /^StepLR: stepSize must be an integer >= 1, got 0$/],
     ['StepLR stepSize 2.5', (o) => new StepLR(o, { stepSize: 2.5 }), RangeError, /stepSize must be an integer >= 1, got 2.5/],
-    ['StepLR stepSize "3"', (o) => new StepLR(o, { stepSize: '3' as never }), TypeError, /stepSize must be an integer, got "3"/],
+    ['StepLR stepSize "3"', (o) => new StepLR(o, { stepSize: '3' as never }), TypeError, /stepSize must be an integer >= 1, got "3"/],
     ['StepLR gamma -0.5', (o) => new StepLR(o, { stepSize: 1, gamma: -0.5 }), RangeError, /^StepLR: gamma must be a finite number >= 0, got -0.5$/],
     ['StepLR gamma NaN', (o) => new StepLR(o, { stepSize: 1, gamma: NaN }), RangeError, /gamma must be a finite number >= 0, got NaN/],
     ['MultiStepLR decreasing milestones', (o) => new MultiStepLR(o, { milestones: [5, 3] }), RangeError, /milestones must be in non-decreasing order, got milestones\[0\] = 5 and milestones\[1\] = 3/],
