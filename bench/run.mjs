@@ -236,34 +236,42 @@ if (ms) {
 }
 
 // ---------------------------------------------------------------- checkpoints
-// stateDict() and loadStateDict() of an Adam over one tensor (two state buffers): base64 (through
-// JSON text, as to a file) and Float32Array copies (through structuredClone, as to a worker). MB/s of
-// state data (8 bytes per parameter), the median of a few runs of each direction.
+// Saving and loading an Adam over one tensor of n params: gradstep's state dict (base64 through JSON
+// text, as to a file; Float32Array copies through structuredClone, as to a worker), a safetensors file
+// of the tensor, and the PyTorch training checkpoint (weights and both moments, safetensors). MB/s of
+// the data written or read (4 bytes per float: 8n for the state dicts, 4n for the tensor alone, 12n
+// for the checkpoint), the median of a few runs of each direction.
 const checkpoints = {};
-{
-  const n = quick ? 1e6 : 1e7;
-  const p = param(n);
+for (const n of quick ? [1e6] : [1e6, 1e7]) {
+  const p = param(n, { name: 'weight' });
   p.grad.fill(0.01);
   const opt = new Adam([p]);
   opt.step();
-  const megabytes = (8 * n) / 1e6;
-  const rate = (ns) => megabytes / (ns / 1e9);
+  const rate = (floats) => (ns) => (4 * floats) / 1e6 / (ns / 1e9);
+  const stateText = JSON.stringify(opt.stateDict());
+  const stateCopies = opt.stateDict({ encoding: 'float32' });
+  const tensorFile = gradstep.encodeSafetensors({ weight: p });
+  const checkpointFile = gradstep.saveTorchCheckpoint({ model: [p], optimizer: opt });
   const cases = {
-    'base64: stateDict + JSON.stringify': () => JSON.stringify(opt.stateDict()),
-    'base64: JSON.parse + loadStateDict': ((text) => () => opt.loadStateDict(JSON.parse(text)))(JSON.stringify(opt.stateDict())),
-    "float32: stateDict({ encoding: 'float32' }) + structuredClone": () => structuredClone(opt.stateDict({ encoding: 'float32' })),
-    'float32: loadStateDict': ((dict) => () => opt.loadStateDict(dict))(opt.stateDict({ encoding: 'float32' })),
+    'state dict, base64: stateDict + JSON.stringify': [2 * n, () => JSON.stringify(opt.stateDict())],
+    'state dict, base64: JSON.parse + loadStateDict': [2 * n, () => opt.loadStateDict(JSON.parse(stateText))],
+    "state dict, float32: stateDict({ encoding: 'float32' }) + structuredClone": [2 * n, () => structuredClone(opt.stateDict({ encoding: 'float32' }))],
+    'state dict, float32: loadStateDict': [2 * n, () => opt.loadStateDict(stateCopies)],
+    'safetensors: encodeSafetensors (one F32 tensor)': [n, () => gradstep.encodeSafetensors({ weight: p })],
+    'safetensors: decodeSafetensors': [n, () => gradstep.decodeSafetensors(tensorFile)],
+    'PyTorch checkpoint: saveTorchCheckpoint (weights, exp_avg, exp_avg_sq)': [3 * n, () => gradstep.saveTorchCheckpoint({ model: [p], optimizer: opt })],
+    'PyTorch checkpoint: loadTorchCheckpoint': [3 * n, () => gradstep.loadTorchCheckpoint(checkpointFile, { model: [p], optimizer: opt })],
   };
-  for (const [name, fn] of Object.entries(cases)) {
-    progress(`checkpoints: ${name}…`);
-    checkpoints[name] = rate(await measure(fn, { time: quick ? 200 : 2000 }));
+  for (const [name, [floats, fn]] of Object.entries(cases)) {
+    progress(`checkpoints: ${name} at ${n}…`);
+    checkpoints[`${name} n=${n.toExponential(0)}`] = rate(floats)(await measure(fn, { time: quick ? 200 : 1500 }));
   }
   opt.dispose();
   p.dispose();
-  progress('');
-  console.log(`\ncheckpoints: Adam over ${n.toExponential(0)} params (${megabytes.toFixed(0)} MB of state), MB of state per second:`);
-  for (const [k, v] of Object.entries(checkpoints)) console.log(`  ${k.padEnd(60)} ${v.toFixed(0)} MB/s`);
 }
+progress('');
+console.log('\ncheckpoints: Adam over one tensor of n params, MB of data per second:');
+for (const [k, v] of Object.entries(checkpoints)) console.log(`  ${k.padEnd(84)} ${v.toFixed(0)} MB/s`);
 
 // ---------------------------------------------------------------- outputs
 const outArg = option('out', null);

@@ -1,8 +1,11 @@
 // The examples README points to run from the built package and print sensible results.
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const run = (file: string) => execFileSync(process.execPath, [file], { encoding: 'utf8', timeout: 120_000 });
+const run = (file: string, ...args: string[]) => execFileSync(process.execPath, [file, ...args], { encoding: 'utf8', timeout: 120_000 });
 
 describe('examples', () => {
   it('train-every-optimizer.mjs trains with every optimizer and both backends agree', () => {
@@ -31,5 +34,21 @@ describe('examples', () => {
     expect(bias + variance).toBeGreaterThan(0);
     const [lower, upper] = out.match(/interval of the mean CV accuracy: \[([\d.]+), ([\d.]+)\]/)!.slice(1).map(Number);
     expect(lower).toBeLessThanOrEqual(upper);
+  });
+
+  it('continue-in-pytorch.mjs trains in gradstep and writes a checkpoint for torch.optim.Adam', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'gradstep-example-')), 'digits.safetensors');
+    const out = run('examples/continue-in-pytorch.mjs', path);
+    expect(out).toMatch(/trained 3 epochs in gradstep: accuracy 0\.9\d+, 171 Adam steps/);
+    expect(out).toContain('model.0.bias, model.0.weight, model.2.bias, model.2.weight; torch.optim.Adam state for 4 params');
+    expect(readFileSync(path).length).toBeGreaterThan(20_000);
+  });
+
+  it('fine-tune-pytorch-weights.mjs loads weights PyTorch saved and fine-tunes them', () => {
+    const out = run('examples/fine-tune-pytorch-weights.mjs');
+    const before = Number(out.match(/PyTorch's weights on the new data: accuracy ([\d.]+)/)![1]);
+    const after = Number(out.match(/fine-tuned 20 epochs in gradstep: accuracy ([\d.]+)/)![1]);
+    expect(before).toBeGreaterThan(0.85); // torch's weights arrived intact: far above chance
+    expect(after).toBeGreaterThanOrEqual(before);
   });
 });

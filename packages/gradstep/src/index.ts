@@ -10,6 +10,7 @@ export type { BackendName } from './backend.js';
 export { getBackend, setBackend } from './backends.js';
 export { Param, param, type ParamOptions } from './param.js';
 export { Optimizer, type OptimizerStateDict, type ParamGroup, type ParamGroupInput } from './optimizer.js';
+export type { StateEncoding, EncodedBuffer } from './state-dict.js';
 export { SGD, type SgdOptions } from './optimizers/sgd.js';
 export { Adagrad, type AdagradOptions } from './optimizers/adagrad.js';
 export { Adadelta, type AdadeltaOptions } from './optimizers/adadelta.js';
@@ -21,6 +22,26 @@ export { RAdam, type RadamOptions } from './optimizers/radam.js';
 export { Lion, type LionOptions } from './optimizers/lion.js';
 export { runtimeHasWasmSimd, wasmSimd, type InitOptions, type WasmSource } from './wasm-loader.js';
 export { memoryStats, type MemoryStats } from './memory-stats.js';
+export {
+  encodeSafetensors,
+  decodeSafetensors,
+  tensorToFloat32,
+  SAFETENSORS_MAX_HEADER_SIZE,
+  type SafetensorsDtype,
+  type Tensor,
+  type TensorData,
+  type Float32Source,
+  type SafetensorsContents,
+} from './safetensors.js';
+export {
+  exportModelState,
+  importModelState,
+  saveTorchCheckpoint,
+  loadTorchCheckpoint,
+  type NamedParam,
+  type NamedParamSource,
+  type TorchCheckpointParts,
+} from './checkpoints/torch.js';
 export { bandwidthProbe } from './bandwidth-probe.js';
 export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from './clip-grad.js';
 export * from './model-selection/index.js';

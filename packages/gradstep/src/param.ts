@@ -6,6 +6,16 @@ import { checkLength, checkOptionNames, describe } from './validate.js';
 export interface ParamOptions {
   /** The backend that owns this param's memory; default: getBackend(). */
   backend?: BackendName;
+  /**
+   * A name: the key it has in checkpoints (safetensors, PyTorch state_dicts), such as '0.weight'.
+   * Default ''. The built-in models name theirs after the equivalent torch module.
+   */
+  name?: string;
+  /**
+   * The tensor's shape (row-major), whose product is the length; default [length]. It describes the
+   * values as gradstep stores them; checkpoints write it.
+   */
+  shape?: readonly number[];
 }
 
 // A backstop for params that are dropped without dispose(): their wasm memory is returned when they
@@ -45,13 +55,19 @@ export class Param {
   readonly backend: BackendName;
   /** A process-unique id; optimizers use it to reject a param given twice. */
   readonly id = nextId++;
+  /** The param's name (ParamOptions.name); '' when it has none. */
+  readonly name: string;
+  /** The param's shape (ParamOptions.shape), frozen; its product is `length`. */
+  readonly shape: readonly number[];
   private blocks: { value: Float32Block; grad: Float32Block } | null;
 
-  /** @internal Use param() instead. */
-  constructor(length: number, backend: BackendName) {
+  /** Not for direct use: call param(), which checks its arguments. */
+  constructor(length: number, backend: BackendName, name = '', shape: readonly number[] = [length]) {
     const owner = backendNamed(backend, 'param(..., { backend })');
     this.length = length;
     this.backend = backend;
+    this.name = name;
+    this.shape = Object.freeze([...shape]);
     const value = owner.allocate(length);
     let grad: Float32Block;
     try {
@@ -114,8 +130,13 @@ Object.defineProperty(Param.prototype, PARAM_BRAND, { value: true });
  * numbers, such as a Float32Array or a plain array), rounded to float32. The gradient starts at zero.
  */
 export function param(init: number | ArrayLike<number>, options?: ParamOptions): Param {
-  const { backend = getBackend() } = checkOptionNames('param', options, ['backend']) as ParamOptions;
-  if (typeof init === 'number') return new Param(checkLength('param', 'size', init), backend);
+  const given = checkOptionNames('param', options, ['backend', 'name', 'shape']) as ParamOptions;
+  const { backend = getBackend(), name = '' } = given;
+  if (typeof name !== 'string') throw new TypeError(`param: name must be a string, got ${describe(name)}`);
+  if (typeof init === 'number') {
+    const length = checkLength('param', 'size', init);
+    return new Param(length, backend, name, checkShape(given.shape, length));
+  }
   if (init === null || typeof init !== 'object' || typeof (init as ArrayLike<number>).length !== 'number') {
     throw new TypeError(`param: init must be a size or an array of numbers, got ${describe(init)}`);
   }
@@ -129,10 +150,22 @@ export function param(init: number | ArrayLike<number>, options?: ParamOptions):
   }
   // Copy first: `init` may itself be a view of wasm memory (param(other.value)), which the
   // allocation below can grow and so detach.
+  const shape = checkShape(given.shape, length);
   const values = ArrayBuffer.isView(init) ? new Float32Array(init) : init;
-  const p = new Param(length, backend);
+  const p = new Param(length, backend, name, shape);
   p.value.set(values);
   return p;
+}
+
+/** `shape` (default [length]): non-negative integers whose product is `length`. */
+function checkShape(shape: unknown, length: number): readonly number[] {
+  if (shape === undefined) return [length];
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    throw new TypeError(`param: shape must be an array of integers >= 0, got ${describe(shape)}`);
+  }
+  const product = shape.reduce((a: number, d: number) => a * d, 1);
+  if (product !== length) throw new RangeError(`param: shape [${shape.join(', ')}] holds ${product} values, but the param has ${length}`);
+  return shape;
 }
 
 /**

@@ -15,7 +15,7 @@ import { checkInteger, describe } from '../validate.js';
  * ```
  */
 export class Standardizer {
-  /** @internal Use fitStandardizer. */
+  /** Not for direct use: call fitStandardizer. */
   constructor(
     readonly features: number,
     /** Mean of each feature over the fitted rows. */

@@ -12,6 +12,7 @@ import { backendNamed } from '../backends.js';
 import { disposeSymbol, param, type Param } from '../param.js';
 import { Random, randomFrom, type Seed } from '../model-selection/random.js';
 import { describe } from '../validate.js';
+import type { NamedParam } from '../checkpoints/torch.js';
 import { activateInPlace, activationBackwardInPlace, gatherRows, type Activation } from './activations.js';
 import type { Evaluation, Model } from './model.js';
 import { outputLoss, sigmoid, type OutputLoss } from './output-losses.js';
@@ -38,7 +39,7 @@ const scratchFinalizer = new FinalizationRegistry<Scratch>((scratch) => scratch.
 /** Rows per forward pass in evaluate/predict, so that scratch memory stays bounded on large inputs. */
 const CHUNK_ROWS = 1024;
 
-/** @internal How a model class configures its network. */
+/** How a model class configures its network (DenseNetwork's constructor argument). */
 export interface DenseNetworkSpec {
   /** The model's name in error messages. */
   owner: string;
@@ -86,7 +87,7 @@ export class DenseNetwork implements Model {
   private gradientA!: Float32Block;
   private gradientB!: Float32Block;
 
-  /** @internal Use the model classes. */
+  /** Not for direct use: the model classes (MLP, LinearRegression, …) configure their network. */
   constructor(spec: DenseNetworkSpec) {
     const { owner, layerSizes, activation, loss, init } = spec;
     this.owner = owner;
@@ -101,13 +102,16 @@ export class DenseNetwork implements Model {
       rng = randomFrom(spec.seed, `${owner}: seed`);
       this.seed = spec.seed instanceof Random ? undefined : rng.seed;
     }
-    const options = spec.backend === undefined ? undefined : { backend: spec.backend };
+    const backend = spec.backend === undefined ? {} : { backend: spec.backend };
     const weights: Param[] = [];
     const biases: Param[] = [];
+    const layers = layerSizes.length - 1;
     try {
-      for (let l = 0; l + 1 < layerSizes.length; l++) {
-        weights.push(param(layerSizes[l] * layerSizes[l + 1], options));
-        biases.push(param(layerSizes[l + 1], options));
+      for (let l = 0; l < layers; l++) {
+        // torch's names: nn.Linear for one layer, else nn.Sequential(Linear, activation, Linear, …).
+        const prefix = layers === 1 ? '' : `${2 * l}.`;
+        weights.push(param(layerSizes[l] * layerSizes[l + 1], { ...backend, name: `${prefix}weight`, shape: [layerSizes[l], layerSizes[l + 1]] }));
+        biases.push(param(layerSizes[l + 1], { ...backend, name: `${prefix}bias` }));
       }
     } catch (error) {
       for (const p of [...weights, ...biases]) p.dispose();
@@ -120,6 +124,20 @@ export class DenseNetwork implements Model {
     this.params = Object.freeze(weights.flatMap((w, l) => [w, biases[l]]));
     this.backend = backendNamed(weights[0].backend, `${owner}: backend`);
     scratchFinalizer.register(this, this.scratch, this);
+  }
+
+  /**
+   * The params with the names, shapes and layout of the equivalent torch module: one layer is
+   * `nn.Linear(features, outputs)` ('weight' [outputs, features], 'bias'); more are
+   * `nn.Sequential(nn.Linear(n0, n1), activation, nn.Linear(n1, n2), …)` ('0.weight', '0.bias',
+   * '2.weight', …). gradstep keeps each weight as its transpose (features × outputs, so that a
+   * batch's product is X·W): checkpoints transpose it, and its optimizer state, on the way out and in.
+   */
+  namedParams(): NamedParam[] {
+    return this.weights.flatMap((weight, l) => [
+      { name: weight.name, param: weight, shape: [this.layerSizes[l + 1], this.layerSizes[l]], transposed: true },
+      { name: this.biases[l].name, param: this.biases[l], shape: [this.layerSizes[l + 1]], transposed: false },
+    ]);
   }
 
   /** Total number of trainable values. */
