@@ -1,7 +1,7 @@
 // Training checkpoints both ways with real PyTorch (fixtures made by gen_gradstep_checkpoints.mjs and
 // gen_torch_checkpoints.py with torch 2.15 and the package's python/gradstep_torch.py):
-// 1. torch trained an MLP and saved it with its optimizer; gradstep loads the file, continues on the
-//    same gradients, and ends where torch's own continuation ended;
+// 1. torch trained an MLP and saved it with its optimizer (and lr scheduler); gradstep loads the file,
+//    continues on the same gradients, and ends where torch's own continuation ended;
 // 2. gradstep trained and saved; torch loaded that file and continued; gradstep rebuilds the same
 //    bytes and its own continuation ends where torch's did.
 import { readFileSync } from 'node:fs';
@@ -34,7 +34,8 @@ describe.each(CASES)('$name', (c) => {
     const bytes = readFileSync(new URL(`torch-${c.name}.safetensors`, dir));
     const model = new gradstep.MLP({ layers: LAYERS, seed: 99, backend });
     const optimizer = c.make(gradstep, model);
-    gradstep.loadTorchCheckpoint(bytes, { model, optimizer });
+    const scheduler = c.schedule?.(gradstep, optimizer);
+    gradstep.loadTorchCheckpoint(bytes, { model, optimizer, scheduler });
     const named = model.namedParams();
     // The weights arrive bit for bit (transposed back to gradstep's layout).
     const { tensors } = gradstep.decodeSafetensors(bytes);
@@ -42,16 +43,18 @@ describe.each(CASES)('$name', (c) => {
     for (const grads of expected.fromTorch[c.name].grads) {
       setGradients(named, toFloat32(grads));
       optimizer.step();
+      scheduler?.step();
     }
     expectClose(named, expected.fromTorch[c.name].weights, 'after the continuation');
   });
 
   it('gradstep -> torch: writes the same checkpoint as the fixture, and continues as torch did from it', () => {
-    const { model, optimizer, named, bytes } = gradstepCheckpoint(gradstep, c);
+    const { model, optimizer, scheduler, named, bytes } = gradstepCheckpoint(gradstep, c);
     expect(Buffer.from(bytes).equals(readFileSync(new URL(`gradstep-${c.name}.safetensors`, dir)))).toBe(true);
     for (const grads of continuationGrads[c.name]) {
       setGradients(named, toFloat32(grads));
       optimizer.step();
+      scheduler?.step();
     }
     expectClose(named, expected.fromGradstep[c.name].weights, 'after the continuation');
     expect(model.params.length).toBe(4);

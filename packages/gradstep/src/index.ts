@@ -41,6 +41,7 @@ export {
   type NamedParam,
   type NamedParamSource,
   type TorchCheckpointParts,
+  type CheckpointScheduler,
 } from './checkpoints/torch.js';
 export { bandwidthProbe } from './bandwidth-probe.js';
 export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from './clip-grad.js';

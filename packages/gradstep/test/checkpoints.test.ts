@@ -12,9 +12,12 @@ import {
   Lion,
   loadTorchCheckpoint,
   MLP,
+  MultiStepLR,
+  OneCycleLR,
   param,
   saveTorchCheckpoint,
   SGD,
+  StepLR,
   type Optimizer,
   type Param,
 } from 'gradstep';
@@ -136,6 +139,27 @@ describe('training checkpoints for PyTorch', () => {
     expect(JSON.parse(metadata['optimizer.param_groups'])).toEqual([
       { lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0.1, amsgrad: true, maximize: false, params: [0, 1, 2, 3] },
     ]);
+  });
+
+  it('carries an lr scheduler torch has (torch attribute names, milestones as a Counter), and refuses others', () => {
+    const mlp = new MLP({ layers: [3, 2], seed: 5 });
+    const optimizer = new SGD(mlp.params, { lr: 0.1, momentum: 0.9 });
+    const scheduler = new MultiStepLR(optimizer, { milestones: [1, 3, 3], gamma: 0.5 });
+    for (let t = 0; t < 2; t++) (optimizer.step(), scheduler.step());
+    const bytes = saveTorchCheckpoint({ model: mlp, optimizer, scheduler });
+    const { metadata } = decodeSafetensors(bytes);
+    expect(metadata['scheduler.class']).toBe('MultiStepLR');
+    expect(JSON.parse(metadata['scheduler.state_dict'])).toEqual({ last_epoch: 2, _step_count: 3, _last_lr: [0.05], base_lrs: [0.1], milestones: { 1: 1, 3: 2 }, gamma: 0.5 });
+    const otherOptimizer = new SGD(mlp.params, { momentum: 0.9 });
+    const other = new MultiStepLR(otherOptimizer, { milestones: [9] });
+    loadTorchCheckpoint(bytes, { model: mlp, optimizer: otherOptimizer, scheduler: other });
+    expect(other.stateDict()).toEqual(scheduler.stateDict());
+    expect(() => saveTorchCheckpoint({ model: mlp, optimizer, scheduler: new OneCycleLR(optimizer, { maxLr: 1, totalSteps: 5 }) })).toThrow(/hold the schedulers StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR, not OneCycleLR/);
+    const before = JSON.stringify(otherOptimizer.stateDict());
+    expect(() => loadTorchCheckpoint(bytes, { model: mlp, optimizer: otherOptimizer, scheduler: new StepLR(otherOptimizer, { stepSize: 2 }) })).toThrow(
+      new TypeError("loadTorchCheckpoint: the checkpoint holds the state of torch's MultiStepLR, not of StepLR"),
+    );
+    expect(JSON.stringify(otherOptimizer.stateDict())).toBe(before);
   });
 
   it('writes no SGD state before the first step (torch then starts the momentum buffer at the gradient)', () => {

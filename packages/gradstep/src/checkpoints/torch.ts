@@ -15,9 +15,10 @@
  * before it writes anything: a refused file leaves the model and the optimizer as they were.
  */
 import type { Optimizer, OptimizerStateDict } from '../optimizer.js';
+import type { SchedulerStateDict } from '../schedulers/scheduler-state-dict.js';
 import type { Param } from '../param.js';
 import { decodeSafetensors, encodeSafetensors, tensorToFloat32, type Tensor } from '../safetensors.js';
-import { describe } from '../validate.js';
+import { checkOptionNames, describe } from '../validate.js';
 
 /** A param with the name and shape it has in the equivalent torch module. */
 export interface NamedParam {
@@ -133,11 +134,85 @@ export function importModelState(model: NamedParamSource, bytes: Uint8Array | Ar
   named.forEach((n, i) => n.param.value.set(values[i]));
 }
 
+/** A scheduler as the checkpoint sees it: gradstep's (StepLR, MultiStepLR, …) have these. */
+export interface CheckpointScheduler {
+  stateDict(): SchedulerStateDict;
+  loadStateDict(dict: SchedulerStateDict): void;
+}
+
 export interface TorchCheckpointParts {
   /** The model (with namedParams()) or the named params the optimizer trains. */
   model: NamedParamSource;
   /** Its optimizer (optional): every param of it must be one of the model's. */
   optimizer?: Optimizer<object>;
+  /**
+   * Its lr scheduler (optional): StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR or LinearLR,
+   * the ones torch.optim.lr_scheduler has with the same state (others are refused).
+   */
+  scheduler?: CheckpointScheduler;
+}
+
+/** gradstep's scheduler option names and torch's attributes, for the schedulers both have. */
+const TORCH_SCHEDULERS: Record<string, Record<string, string>> = {
+  StepLR: { stepSize: 'step_size', gamma: 'gamma' },
+  MultiStepLR: { milestones: 'milestones', gamma: 'gamma' },
+  ExponentialLR: { gamma: 'gamma' },
+  CosineAnnealingLR: { tMax: 'T_max', etaMin: 'eta_min' },
+  LinearLR: { startFactor: 'start_factor', endFactor: 'end_factor', totalIters: 'total_iters' },
+};
+
+/** torch's `state_dict()` fields of a scheduler (those that differ from a fresh one's). */
+function torchSchedulerState(owner: string, scheduler: CheckpointScheduler): { name: string; state: Record<string, unknown> } {
+  const dict = scheduler.stateDict();
+  const names = TORCH_SCHEDULERS[dict.scheduler];
+  if (names === undefined) throw new TypeError(`${owner}: checkpoints for PyTorch hold the schedulers ${Object.keys(TORCH_SCHEDULERS).join(', ')}, not ${dict.scheduler}`);
+  const state: Record<string, unknown> = {
+    last_epoch: dict.lastEpoch,
+    // torch counts the constructor's step too.
+    _step_count: dict.lastEpoch + 1,
+    _last_lr: dict.lastLr,
+    base_lrs: dict.state.baseLrs,
+  };
+  for (const [ours, theirs] of Object.entries(names)) {
+    const value = dict.options[ours];
+    // torch keeps MultiStepLR's milestones as a Counter: {milestone: how many times it is listed}.
+    state[theirs] = ours === 'milestones' ? (value as number[]).reduce<Record<string, number>>((c, m) => ((c[m] = (c[m] ?? 0) + 1), c), {}) : value;
+  }
+  return { name: dict.scheduler, state };
+}
+
+/** The gradstep state dict of `scheduler` that torch's fields describe. */
+function schedulerDictFrom(owner: string, metadata: Record<string, string>, scheduler: CheckpointScheduler): SchedulerStateDict {
+  const current = scheduler.stateDict();
+  const names = TORCH_SCHEDULERS[current.scheduler];
+  if (names === undefined) throw new TypeError(`${owner}: checkpoints for PyTorch hold the schedulers ${Object.keys(TORCH_SCHEDULERS).join(', ')}, not ${current.scheduler}`);
+  if (metadata['scheduler.class'] !== current.scheduler) {
+    throw new TypeError(`${owner}: the checkpoint holds the state of ${metadata['scheduler.class'] === undefined ? 'no scheduler' : `torch's ${metadata['scheduler.class']}`}, not of ${current.scheduler}`);
+  }
+  let state: Record<string, unknown>;
+  try {
+    state = JSON.parse(metadata['scheduler.state_dict'] ?? 'null');
+  } catch {
+    throw new TypeError(`${owner}: metadata scheduler.state_dict is not JSON`);
+  }
+  if (state === null || typeof state !== 'object') throw new TypeError(`${owner}: metadata scheduler.state_dict must be an object`);
+  const options: Record<string, unknown> = { ...current.options };
+  for (const [ours, theirs] of Object.entries(names)) {
+    if (!(theirs in state)) continue;
+    const value = state[theirs];
+    if (ours === 'milestones') {
+      if (value === null || typeof value !== 'object') throw new TypeError(`${owner}: scheduler milestones must be torch's Counter (an object), got ${describe(value)}`);
+      const counts = Object.entries(value as Record<string, unknown>);
+      if (counts.length > 10_000 || !counts.every(([, c]) => Number.isSafeInteger(c) && (c as number) >= 1 && (c as number) <= 10_000)) {
+        throw new RangeError(`${owner}: scheduler milestones must count each milestone 1 to 10000 times`);
+      }
+      options.milestones = counts.flatMap(([m, c]) => Array<number>(c as number).fill(Number(m))).sort((a, b) => a - b);
+    } else {
+      options[ours] = value;
+    }
+  }
+  // Checked by the scheduler's loadStateDict, which changes nothing when it refuses.
+  return { ...current, lastEpoch: state.last_epoch as number, lastLr: state._last_lr as number[], options, state: { ...current.state, baseLrs: state.base_lrs } };
 }
 
 /** For each of the optimizer's params, its named param in the model. */
@@ -163,7 +238,7 @@ function torchClassOf(owner: string, name: string): string {
  */
 export function saveTorchCheckpoint(parts: TorchCheckpointParts): Uint8Array {
   const owner = 'saveTorchCheckpoint';
-  if (parts === null || typeof parts !== 'object') throw new TypeError(`${owner}: takes { model, optimizer? }, got ${describe(parts)}`);
+  checkOptionNames(owner, parts, ['model', 'optimizer', 'scheduler']);
   const named = namedParamsOf(owner, parts.model);
   const tensors: Record<string, Tensor> = {};
   const metadata: Record<string, string> = { format: FORMAT, version: '1' };
@@ -189,8 +264,7 @@ export function saveTorchCheckpoint(parts: TorchCheckpointParts): Uint8Array {
     metadata['optimizer.param_groups'] = JSON.stringify(groups);
     // torch keeps no SGD state until the first step creates the momentum buffer (its "first step").
     const hasState = dict.step > 0 || torchClass !== 'SGD';
-    dict.state.forEach((entry, i) => {
-      if (!hasState) return;
+    if (hasState) dict.state.forEach((entry, i) => {
       const n = order[i];
       // torch's SGD counts no steps and ignores this one; it keeps gradstep's count across a round trip.
       tensors[`optimizer.state.${i}.step`] = { dtype: 'F32', shape: [], data: Float32Array.of(dict.step) };
@@ -201,19 +275,24 @@ export function saveTorchCheckpoint(parts: TorchCheckpointParts): Uint8Array {
       }
     });
   }
+  if (parts.scheduler !== undefined) {
+    const { name, state } = torchSchedulerState(owner, parts.scheduler);
+    metadata['scheduler.class'] = name;
+    metadata['scheduler.state_dict'] = JSON.stringify(state);
+  }
   return encodeSafetensors(tensors, metadata);
 }
 
 /**
  * Loads a checkpoint written by saveTorchCheckpoint or by `gradstep_torch.save(path, model,
- * optimizer)` in Python into the model and (when given) the optimizer, which must be of the
- * checkpoint's optimizer class over the same params in the same order. Options the file sets
- * (param_groups) replace the optimizer's, as torch's load_state_dict does. Nothing changes when the
- * file is refused.
+ * optimizer, scheduler)` in Python into the model and (when given) the optimizer, which must be of
+ * the checkpoint's optimizer class over the same params in the same order, and the scheduler.
+ * Options the file sets (param_groups) replace the optimizer's, as torch's load_state_dict does.
+ * Nothing changes when the file is refused.
  */
 export function loadTorchCheckpoint(bytes: Uint8Array | ArrayBuffer, parts: TorchCheckpointParts): void {
   const owner = 'loadTorchCheckpoint';
-  if (parts === null || typeof parts !== 'object') throw new TypeError(`${owner}: takes (bytes, { model, optimizer? }), got ${describe(parts)}`);
+  checkOptionNames(owner, parts, ['model', 'optimizer', 'scheduler']);
   const named = namedParamsOf(owner, parts.model);
   const { tensors, metadata } = decodeSafetensors(bytes);
   if (metadata.format !== FORMAT) throw new TypeError(`${owner}: not a gradstep/PyTorch training checkpoint (metadata format ${describe(metadata.format)})`);
@@ -221,8 +300,19 @@ export function loadTorchCheckpoint(bytes: Uint8Array | ArrayBuffer, parts: Torc
   // Without an optimizer, only the weights are loaded (the optimizer's tensors are left alone).
   const { optimizer } = parts;
   const optimizerDict = optimizer === undefined ? null : optimizerDictFrom(owner, tensors, metadata, named, optimizer);
-  // Everything is read and checked: commit. loadStateDict checks the dict again before it writes.
-  if (optimizer !== undefined && optimizerDict !== null) optimizer.loadStateDict(optimizerDict);
+  const { scheduler } = parts;
+  const schedulerDict = scheduler === undefined ? null : schedulerDictFrom(owner, metadata, scheduler);
+  // Everything is read and checked: commit. The scheduler first (loadStateDict refuses a bad dict
+  // without changing anything, so a refusal there leaves the optimizer untouched too); the
+  // optimizer's loadStateDict checks its dict again before it writes.
+  const schedulerBefore = scheduler?.stateDict();
+  if (scheduler !== undefined && schedulerDict !== null) scheduler.loadStateDict(schedulerDict);
+  try {
+    if (optimizer !== undefined && optimizerDict !== null) optimizer.loadStateDict(optimizerDict);
+  } catch (error) {
+    if (scheduler !== undefined && schedulerBefore !== undefined) scheduler.loadStateDict(schedulerBefore);
+    throw error;
+  }
   named.forEach((n, i) => n.param.value.set(values[i]));
 }
 

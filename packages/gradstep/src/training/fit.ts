@@ -3,7 +3,9 @@
  * validation loss and accuracy after every epoch, the generalization gap, early stopping on the
  * validation loss, and where the time went (gradients vs optimizer steps).
  */
+import type { Optimizer } from '../optimizer.js';
 import type { Param } from '../param.js';
+import { decodeFitCheckpoint, encodeFitCheckpoint } from './fit-checkpoint.js';
 import { batches } from '../model-selection/batches.js';
 import { Random, randomFrom, type Seed } from '../model-selection/random.js';
 import { checkBoolean, checkInteger, checkNumber, checkOptionNames, describe } from '../validate.js';
@@ -75,6 +77,19 @@ export interface FitOptions {
    * measured on weights that kept changing, and no train accuracy).
    */
   trainMetrics?: 'evaluate' | 'running';
+  /**
+   * Called after every epoch with a checkpoint of the run (the model's params, the optimizer's state,
+   * the batch order's seed, early stopping's state and the history, as safetensors bytes): save it,
+   * and pass it as `resumeFrom` to continue. Needs a gradstep optimizer (stateDict) and a seed that
+   * is a number.
+   */
+  checkpoint?: (bytes: Uint8Array, record: EpochRecord) => void;
+  /**
+   * A checkpoint from `checkpoint`: loads it into the model and the optimizer and continues with the
+   * epoch after it, up to `epochs`, with the same result bits as a run that was never interrupted.
+   * The seed is the checkpoint's (a different `seed` is refused).
+   */
+  resumeFrom?: Uint8Array | ArrayBuffer;
 }
 
 export interface FitResult {
@@ -118,7 +133,7 @@ export interface FitResult {
  */
 export function fit(model: Model, data: TrainingData, options: FitOptions): FitResult {
   const owner = 'fit';
-  const given = checkOptionNames(owner, options, ['optimizer', 'epochs', 'batchSize', 'seed', 'validation', 'earlyStopping', 'onEpoch', 'trainMetrics']);
+  const given = checkOptionNames(owner, options, ['optimizer', 'epochs', 'batchSize', 'seed', 'validation', 'earlyStopping', 'onEpoch', 'trainMetrics', 'checkpoint', 'resumeFrom']);
   checkModel(owner, model);
   const train = checkData(owner, 'data', data);
   const optimizer = checkOptimizer(owner, given.optimizer, model);
@@ -132,7 +147,19 @@ export function fit(model: Model, data: TrainingData, options: FitOptions): FitR
   if (onEpoch !== undefined && typeof onEpoch !== 'function') throw new TypeError(`${owner}: onEpoch must be a function, got ${describe(onEpoch)}`);
   const trainMetrics = given.trainMetrics ?? 'evaluate';
   if (trainMetrics !== 'evaluate' && trainMetrics !== 'running') throw new RangeError(`${owner}: trainMetrics must be 'evaluate' or 'running', got ${describe(trainMetrics)}`);
-  const rng = randomFrom(given.seed as Seed | undefined, `${owner}: seed`);
+  const checkpoint = given.checkpoint as FitOptions['checkpoint'];
+  if (checkpoint !== undefined && typeof checkpoint !== 'function') throw new TypeError(`${owner}: checkpoint must be a function, got ${describe(checkpoint)}`);
+  const checkpointing = checkpoint !== undefined || given.resumeFrom !== undefined;
+  const stateful = optimizer as unknown as Optimizer<object>;
+  if (checkpointing && (typeof stateful.stateDict !== 'function' || typeof stateful.loadStateDict !== 'function')) {
+    throw new TypeError(`${owner}: checkpoint and resumeFrom need a gradstep optimizer (with stateDict and loadStateDict)`);
+  }
+  if (checkpointing && given.seed instanceof Random) throw new TypeError(`${owner}: checkpoint and resumeFrom need a seed that is a number (the checkpoint records it), not a Random`);
+  const resumed = given.resumeFrom === undefined ? null : decodeFitCheckpoint(owner, given.resumeFrom, model.params);
+  if (resumed !== null && given.seed !== undefined && given.seed !== resumed.progress.seed) {
+    throw new RangeError(`${owner}: seed ${describe(given.seed)} differs from the checkpoint's seed ${resumed.progress.seed}`);
+  }
+  const rng = randomFrom((resumed?.progress.seed ?? given.seed) as Seed | undefined, `${owner}: seed`);
 
   const history: EpochRecord[] = [];
   const mapped = new Uint32Array(Math.min(batchSize, n));
@@ -145,8 +172,25 @@ export function fit(model: Model, data: TrainingData, options: FitOptions): FitR
   let best: Float32Array[] | null = null;
   let stale = 0;
   let stopReason: FitResult['stopReason'] = 'completed';
+  let firstEpoch = 1;
+  if (resumed !== null) {
+    // The optimizer first: loadStateDict checks the dict whole, so a refusal changes nothing.
+    stateful.loadStateDict(resumed.optimizer);
+    model.params.forEach((p, i) => p.value.set(resumed.values[i]));
+    ({ steps, bestLoss, bestEpoch, stale } = resumed.progress);
+    history.push(...resumed.progress.history);
+    best = resumed.best;
+    firstEpoch = resumed.progress.epoch + 1;
+    // The batch order of the epochs done, drawn again: the next epoch's order follows from them.
+    for (let epoch = 1; epoch < firstEpoch; epoch++) for (const batch of batches(n, { batchSize: Math.min(batchSize, n), seed: rng })) void batch;
+    // A run that early stopping ended stays ended.
+    if (stopping !== undefined && stale >= stopping.patience) {
+      firstEpoch = epochs + 1;
+      stopReason = 'early-stopping';
+    }
+  }
 
-  for (let epoch = 1; epoch <= epochs; epoch++) {
+  for (let epoch = firstEpoch; epoch <= epochs; epoch++) {
     const started = performance.now();
     let runningLoss = 0;
     // Clamped to n: any batchSize >= n is one full batch (batches() accepts at most 2^32 − 1).
@@ -201,6 +245,10 @@ export function fit(model: Model, data: TrainingData, options: FitOptions): FitR
       }
     } else {
       bestEpoch = epoch;
+    }
+    if (checkpoint !== undefined) {
+      const progress = { epoch, seed: rng.seed, steps, bestLoss, bestEpoch, stale, history };
+      checkpoint(encodeFitCheckpoint(model.params, best, stateful, progress), record);
     }
     if (onEpoch !== undefined && (onEpoch as FitOptions['onEpoch'])!(record, history) === false && !stop) {
       stopReason = 'callback';
