@@ -3,7 +3,7 @@
 // gives the same bits as the built package in this (Node) process, on both backends, including a few
 // torch.optim reference cases.
 import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as gradstep from 'gradstep';
@@ -110,8 +110,31 @@ trainingRun(gradstep, { cases }).then(
 );
 `;
 
+// README's "Fine-tune PyTorch weights in the browser": weights PyTorch saved, fetched, loaded into the
+// equivalent MLP, fine-tuned, exported again (examples/fine-tune-pytorch-weights.mjs in Node).
+const FINE_TUNE = `
+import * as gradstep from './node_modules/gradstep/dist/browser.js';
+import { report } from './run-page.js';
+export async function fineTune(g, bytes) {
+  const model = new g.MLP({ layers: [2, 16, 2] });
+  g.importModelState(model, bytes);
+  const data = g.makeMoons({ samples: 200, noise: 0.3, seed: 5 });
+  const before = model.evaluate(data.X, data.y).accuracy;
+  g.fit(model, data, { optimizer: new g.Adam(model.params, { lr: 3e-3 }), epochs: 5, batchSize: 32, seed: 1 });
+  return { before, after: model.evaluate(data.X, data.y).accuracy, exported: Array.from(g.exportModelState(model)) };
+}
+report(async () => {
+  await gradstep.init();
+  const bytes = new Uint8Array(await (await fetch('./moons-mlp.safetensors')).arrayBuffer());
+  return fineTune(gradstep, bytes);
+});
+`;
+
 function writePages(p: ConsumerProject): void {
   p.write('cases.json', JSON.stringify(cases));
+  copyFileSync(join(repoRoot, 'examples/pytorch/moons-mlp.safetensors'), join(p.dir, 'moons-mlp.safetensors'));
+  p.write('finetune.html', html('gradstep: fine-tune PyTorch weights', '<script type="module" src="./finetune-app.js"></script>'));
+  p.write('finetune-app.js', FINE_TUNE);
   p.write('run-page.js', RUN_PAGE);
   // No bundler: an import map names the package's browser build.
   const importMap = { imports: { gradstep: './node_modules/gradstep/dist/browser.js', 'gradstep/inline': './node_modules/gradstep/dist/inline.js' } };
@@ -233,6 +256,21 @@ describe('Chromium, from the installed tarball', () => {
         expectSameBits(worker, `${path} worker ${i}`);
       });
     }
+  });
+
+  it('fine-tunes weights PyTorch saved: fetched, loaded, trained and exported with the same bits as in Node', async () => {
+    type FineTune = { before: number; after: number; exported: number[] };
+    const page = await open<FineTune>('/finetune.html');
+    // The same steps in this Node process (the page's module, run here on the built package).
+    const model = new gradstep.MLP({ layers: [2, 16, 2] });
+    gradstep.importModelState(model, readFileSync(join(repoRoot, 'examples/pytorch/moons-mlp.safetensors')));
+    const data = gradstep.makeMoons({ samples: 200, noise: 0.3, seed: 5 });
+    const before = model.evaluate(data.X, data.y).accuracy;
+    gradstep.fit(model, data, { optimizer: new gradstep.Adam(model.params, { lr: 3e-3 }), epochs: 5, batchSize: 32, seed: 1 });
+    expect(page.before).toBe(before);
+    expect(page.before).toBeGreaterThan(0.85); // PyTorch's weights arrived intact
+    expect(page.after).toBe(model.evaluate(data.X, data.y).accuracy);
+    expect(page.exported).toEqual(Array.from(gradstep.exportModelState(model)));
   });
 
   it('a Vite production build (page and module worker): the .wasm is emitted as an asset and served as application/wasm', async () => {
