@@ -51,4 +51,15 @@ describe('examples', () => {
     expect(before).toBeGreaterThan(0.85); // torch's weights arrived intact: far above chance
     expect(after).toBeGreaterThanOrEqual(before);
   });
+
+  it('hyperparameter-search.mjs chooses by CV on the training split, refits, looks at the test split once, and estimates by nested CV', () => {
+    const out = run('examples/hyperparameter-search.mjs');
+    const ranks = [...out.matchAll(/\(rank (\d)\)/g)].map((m) => Number(m[1])).sort();
+    expect(ranks).toEqual([1, 2, 3, 4]);
+    const best = out.match(/best: lr ([\d.]+), hidden (\d+); CV accuracy ([\d.]+)/)!;
+    const rankOne = out.match(/lr ([\d.]+), hidden (\d+): CV accuracy ([\d.]+) ± [\d.]+ \(rank 1\)/)!;
+    expect(best.slice(1)).toEqual(rankOne.slice(1));
+    expect(Number(out.match(/test accuracy \(one look\) ([\d.]+)/)![1])).toBeGreaterThan(0.9);
+    expect(Number(out.match(/nested CV estimate of the whole procedure: ([\d.]+)/)![1])).toBeGreaterThan(0.9);
+  });
 });

@@ -49,6 +49,45 @@ export * from './model-selection/index.js';
 export { crossValidate, type CrossValidateOptions, type CrossValidateResult } from './evaluation/cross-validate.js';
 export { learningCurve, type LearningCurveOptions, type LearningCurveResult } from './evaluation/learning-curve.js';
 export { validationCurve, type ValidationCurveOptions, type ValidationCurveResult } from './evaluation/validation-curve.js';
+export {
+  gridSearch,
+  randomSearch,
+  nestedCrossValidate,
+  rankMeans,
+  type SearchOptions,
+  type GridSearchOptions,
+  type RandomSearchOptions,
+  type SearchResult,
+  type SearchResults,
+  type ScoreFunction,
+  type SearchFitFunction,
+  type ErrorScore,
+  type InnerSearchData,
+  type NestedCrossValidateOptions,
+  type NestedCrossValidateResult,
+} from './evaluation/search.js';
+export {
+  parameterGrid,
+  parameterGridSize,
+  parameterSampler,
+  uniform,
+  logUniform,
+  integers,
+  MAX_GRID_CANDIDATES,
+  type ParameterValues,
+  type ParameterGridSpec,
+  type GridCandidate,
+  type CandidateOf,
+  type ParameterDistributionsSpec,
+  type SampledCandidate,
+  type SampledCandidateOf,
+  type ParameterSamplerOptions,
+  type Distribution,
+  type UniformDistribution,
+  type LogUniformDistribution,
+  type IntegersDistribution,
+} from './evaluation/parameter-grid.js';
+export * from './metrics/index.js';
 export { biasVariance, type BiasVarianceOptions, type BiasVarianceMseOptions, type BiasVarianceZeroOneOptions, type BiasVarianceResult, type BiasVarianceLoss } from './evaluation/bias-variance.js';
 export { DecisionTreeClassifier, DecisionTreeRegressor, type DecisionTreeOptions, type DecisionTreeClassifierOptions, type TreeStructure } from './ensembles/decision-tree.js';
 export { DecisionStumpClassifier, DecisionStumpRegressor } from './ensembles/decision-stump.js';
