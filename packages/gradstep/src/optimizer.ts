@@ -128,6 +128,11 @@ export abstract class Optimizer<Options extends object> {
     finalizer.register(this, this.memory, this);
   }
 
+  /** @internal The names of every state buffer this optimizer class can keep (checkpoints fill them in). */
+  get stateBufferNames(): readonly string[] {
+    return this.spec.stateNames.filter((name) => name !== '');
+  }
+
   /** The default options (defaults filled in) that groups without their own values use. */
   get options(): Readonly<Options> {
     return { ...this.defaults };

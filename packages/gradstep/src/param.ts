@@ -160,12 +160,14 @@ export function param(init: number | ArrayLike<number>, options?: ParamOptions):
 /** `shape` (default [length]): non-negative integers whose product is `length`. */
 function checkShape(shape: unknown, length: number): readonly number[] {
   if (shape === undefined) return [length];
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+  // Array.from reads holes as undefined (every and reduce would skip them).
+  const dims = Array.isArray(shape) ? (Array.from(shape) as unknown[]) : null;
+  if (dims === null || !dims.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) {
     throw new TypeError(`param: shape must be an array of integers >= 0, got ${describe(shape)}`);
   }
-  const product = shape.reduce((a: number, d: number) => a * d, 1);
-  if (product !== length) throw new RangeError(`param: shape [${shape.join(', ')}] holds ${product} values, but the param has ${length}`);
-  return shape;
+  const product = (dims as number[]).reduce((a, d) => a * d, 1);
+  if (product !== length) throw new RangeError(`param: shape [${dims.join(', ')}] holds ${product} values, but the param has ${length}`);
+  return dims as number[];
 }
 
 /**

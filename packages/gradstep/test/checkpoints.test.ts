@@ -38,7 +38,9 @@ describe('param names and shapes', () => {
     expect(param(0, { shape: [3, 0] }).shape).toEqual([3, 0]);
   });
 
-  it('refuses a shape that does not hold the values, and a name that is not a string', () => {
+  it('refuses a shape that does not hold the values (holes included), and a name that is not a string', () => {
+    // eslint-disable-next-line no-sparse-arrays
+    expect(() => param(6, { shape: [, 6] as never })).toThrow(new TypeError('param: shape must be an array of integers >= 0, got an array of length 2'));
     expect(() => param(6, { shape: [4, 2] })).toThrow(new RangeError('param: shape [4, 2] holds 8 values, but the param has 6'));
     expect(() => param([1, 2], { shape: [2.5] })).toThrow(new TypeError('param: shape must be an array of integers >= 0, got an array of length 1'));
     expect(() => param(2, { name: 3 as never })).toThrow(new TypeError('param: name must be a string, got 3'));
@@ -133,7 +135,7 @@ describe('training checkpoints for PyTorch', () => {
     expect(Object.keys(tensors).filter((k) => k.startsWith('optimizer.state.0.')).sort()).toEqual(
       ['exp_avg', 'exp_avg_sq', 'max_exp_avg_sq', 'step'].map((k) => `optimizer.state.0.${k}`),
     );
-    expect(tensors['optimizer.state.0.step']).toEqual({ dtype: 'F32', shape: [], data: Float32Array.of(1) });
+    expect(tensors['optimizer.state.0.step']).toEqual({ dtype: 'F64', shape: [], data: Float64Array.of(1) });
     expect(tensors['optimizer.state.0.exp_avg'].shape).toEqual([4, 3]);
     expect(metadata['optimizer.class']).toBe('Adam');
     expect(JSON.parse(metadata['optimizer.param_groups'])).toEqual([
@@ -162,6 +164,38 @@ describe('training checkpoints for PyTorch', () => {
     expect(JSON.stringify(otherOptimizer.stateDict())).toBe(before);
   });
 
+  it('takes the buffers the file\'s options use (torch replaces the options), and step counts past 2^24 exactly', () => {
+    const mlp = new MLP({ layers: [3, 2], seed: 5 });
+    const trained = new SGD(mlp.params, { lr: 0.1, momentum: 0.9 });
+    mlp.params.forEach((p) => p.grad.fill(0.5));
+    trained.step();
+    trained.loadStateDict({ ...trained.stateDict(), step: 2 ** 24 + 1 });
+    const plain = new SGD(mlp.params, { lr: 0.2 }); // no momentum: no buffer until the file's options say so
+    loadTorchCheckpoint(saveTorchCheckpoint({ model: mlp, optimizer: trained }), { model: mlp, optimizer: plain });
+    expect(plain.stateDict()).toEqual(trained.stateDict());
+    expect(plain.stepCount).toBe(2 ** 24 + 1);
+  });
+
+  it('refuses a disposed param, an Adam in the epsHat form, and milestones beyond what a schedule needs, before changing anything', () => {
+    const mlp = new MLP({ layers: [3, 2], seed: 5 });
+    const optimizer = new Adam(mlp.params);
+    const bytes = saveTorchCheckpoint({ model: mlp, optimizer });
+    expect(() => loadTorchCheckpoint(bytes, { model: mlp, optimizer: new Adam(mlp.params, { epsHat: true }) })).toThrow(/uses Adam's epsHat form \(Keras'\), which torch.optim's state does not describe/);
+    const named = mlp.namedParams();
+    const spare = param(2, { name: 'bias' });
+    spare.dispose();
+    const before = snapshot(mlp.params, optimizer);
+    expect(() => loadTorchCheckpoint(bytes, { model: [named[0].param, spare], optimizer })).toThrow(/loadTorchCheckpoint: params\[1\] \(param #\d+\) was disposed/);
+    const sgd = new SGD(mlp.params, { momentum: 0.9 });
+    const scheduler = new MultiStepLR(sgd, { milestones: [1] });
+    const file = decodeSafetensors(saveTorchCheckpoint({ model: mlp, optimizer: sgd, scheduler }));
+    const state = JSON.parse(file.metadata['scheduler.state_dict']);
+    state.milestones = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [String(i), 10_000]));
+    file.metadata['scheduler.state_dict'] = JSON.stringify(state);
+    expect(() => loadTorchCheckpoint(encodeSafetensors(file.tensors, file.metadata), { model: mlp, optimizer: sgd, scheduler })).toThrow(/milestones must be epochs \(integers >= 0\) counted at least once, 10000 in all at most/);
+    expect(snapshot(mlp.params, optimizer)).toBe(before);
+  });
+
   it('writes no SGD state before the first step (torch then starts the momentum buffer at the gradient)', () => {
     const mlp = new MLP({ layers: [3, 2], seed: 5 });
     const { tensors } = decodeSafetensors(saveTorchCheckpoint({ model: mlp, optimizer: new SGD(mlp.params, { momentum: 0.9 }) }));
@@ -187,8 +221,16 @@ describe('training checkpoints for PyTorch', () => {
       change(copy);
       return () => loadTorchCheckpoint(encodeSafetensors(copy.tensors, copy.metadata), { model: mlp, optimizer });
     };
-    expect(tampered((c) => delete c.tensors['optimizer.state.2.exp_avg_sq'])).toThrow(new RangeError('loadTorchCheckpoint: the checkpoint has no tensor "optimizer.state.2.exp_avg_sq"'));
+    expect(tampered((c) => delete c.tensors['optimizer.state.2.exp_avg_sq'])).toThrow(
+      new TypeError('loadTorchCheckpoint: Adam.loadStateDict(dict): dict.state[2].buffers.expAvgSq is missing or not 8 float32 values (base64 or a Float32Array)'),
+    );
     expect(tampered((c) => (c.tensors['optimizer.state.1.step'] = { dtype: 'F32', shape: [], data: Float32Array.of(5) }))).toThrow(/the params' step counts differ \(1, 5, 1, 1\)/);
+    expect(tampered((c) => (c.tensors['optimizer.state.4.exp_avg'] = c.tensors['optimizer.state.0.exp_avg']))).toThrow(
+      new RangeError('loadTorchCheckpoint: the checkpoint\'s tensor "optimizer.state.4.exp_avg" is not model state or Adam state of one of the optimizer\'s 4 params'),
+    );
+    expect(tampered((c) => (c.tensors['optimizer.state.0.exp_avg_sqq'] = c.tensors['optimizer.state.0.exp_avg']))).toThrow(/tensor "optimizer.state.0.exp_avg_sqq" is not model state or Adam state/);
+    expect(tampered((c) => (c.metadata.version = '2'))).toThrow(new RangeError('loadTorchCheckpoint: checkpoint version "2" is not one this gradstep reads (1)'));
+    expect(tampered((c) => (c.metadata['optimizer.param_groups'] = '[{"params": [0, 1, 2, 3], "to_string": 1}]'))).toThrow(/param_groups\[0\].to_string = 1 has no equivalent in gradstep's Adam/);
     expect(tampered((c) => (c.metadata['optimizer.param_groups'] = '[{"params": [0, 1, 2, 3], "lr": -1}]'))).toThrow(/lr must be a finite number >= 0, got -1/);
     expect(tampered((c) => (c.metadata['optimizer.param_groups'] = '[{"params": [0, 1, 2, 3], "nesterov": true}]'))).toThrow(
       new RangeError("loadTorchCheckpoint: param_groups[0].nesterov = true has no equivalent in gradstep's Adam"),

@@ -16,7 +16,7 @@
  */
 import type { Optimizer, OptimizerStateDict } from '../optimizer.js';
 import type { SchedulerStateDict } from '../schedulers/scheduler-state-dict.js';
-import type { Param } from '../param.js';
+import { checkParam, type Param } from '../param.js';
 import { decodeSafetensors, encodeSafetensors, tensorToFloat32, type Tensor } from '../safetensors.js';
 import { checkOptionNames, describe } from '../validate.js';
 
@@ -72,11 +72,17 @@ export function namedParamsOf(owner: string, source: NamedParamSource): NamedPar
     throw new TypeError(`${owner}: model must be a model with namedParams() or an array of named params, got ${describe(source)}`);
   }
   const seen = new Set<string>();
-  for (const { name, param } of named) {
-    if (name === '') throw new TypeError(`${owner}: param #${param.id} has no name; give params names with param(values, { name })`);
+  named.forEach((entry, i) => {
+    const { name, shape, transposed } = (entry ?? {}) as Partial<NamedParam>;
+    const param = checkParam(owner, `params[${i}]`, entry?.param);
+    if (typeof name !== 'string' || name === '') throw new TypeError(`${owner}: param #${param.id} has no name; give params names with param(values, { name })`);
     if (seen.has(name)) throw new TypeError(`${owner}: two params are named ${JSON.stringify(name)}`);
     seen.add(name);
-  }
+    const size = Array.isArray(shape) ? Array.from(shape).reduce((a: number, d) => (Number.isSafeInteger(d) && d >= 0 ? a * d : NaN), 1) : NaN;
+    if (size !== param.length || (transposed && shape!.length !== 2)) {
+      throw new RangeError(`${owner}: param ${JSON.stringify(name)} has ${param.length} values, which its shape ${describe(shape)}${transposed ? ' (2-D, transposed)' : ''} does not describe`);
+    }
+  });
   return [...named];
 }
 
@@ -117,7 +123,7 @@ function readModelTensors(owner: string, named: readonly NamedParam[], tensors: 
   const extra = Object.keys(tensors).filter((key) => key.startsWith(prefix) && !expected.has(key));
   if (extra.length > 0) throw new RangeError(`${owner}: the file has tensors the model does not: ${extra.map((k) => JSON.stringify(k)).join(', ')}`);
   return named.map((n) => {
-    const tensor = tensors[prefix + n.name];
+    const tensor = Object.hasOwn(tensors, prefix + n.name) ? tensors[prefix + n.name] : undefined;
     if (tensor === undefined) throw new RangeError(`${owner}: the file has no tensor ${JSON.stringify(prefix + n.name)}`);
     if (tensor.shape.length !== n.shape.length || tensor.shape.some((d, i) => d !== n.shape[i])) {
       throw new RangeError(`${owner}: tensor ${JSON.stringify(prefix + n.name)} has shape [${tensor.shape.join(', ')}], the model's is [${n.shape.join(', ')}]`);
@@ -151,6 +157,9 @@ export interface TorchCheckpointParts {
    */
   scheduler?: CheckpointScheduler;
 }
+
+/** Most milestones (counted with repeats) a checkpoint's MultiStepLR may have. */
+const MAX_MILESTONES = 10_000;
 
 /** gradstep's scheduler option names and torch's attributes, for the schedulers both have. */
 const TORCH_SCHEDULERS: Record<string, Record<string, string>> = {
@@ -202,9 +211,11 @@ function schedulerDictFrom(owner: string, metadata: Record<string, string>, sche
     const value = state[theirs];
     if (ours === 'milestones') {
       if (value === null || typeof value !== 'object') throw new TypeError(`${owner}: scheduler milestones must be torch's Counter (an object), got ${describe(value)}`);
+      // Bounded by what a schedule needs: MultiStepLR steps through its whole list every step.
       const counts = Object.entries(value as Record<string, unknown>);
-      if (counts.length > 10_000 || !counts.every(([, c]) => Number.isSafeInteger(c) && (c as number) >= 1 && (c as number) <= 10_000)) {
-        throw new RangeError(`${owner}: scheduler milestones must count each milestone 1 to 10000 times`);
+      const total = counts.reduce((sum, [m, c]) => (/^(0|[1-9]\d{0,15})$/.test(m) && Number.isSafeInteger(c) && (c as number) >= 1 ? sum + (c as number) : Infinity), 0);
+      if (!(total <= MAX_MILESTONES)) {
+        throw new RangeError(`${owner}: scheduler milestones must be epochs (integers >= 0) counted at least once, ${MAX_MILESTONES} in all at most`);
       }
       options.milestones = counts.flatMap(([m, c]) => Array<number>(c as number).fill(Number(m))).sort((a, b) => a - b);
     } else {
@@ -267,7 +278,8 @@ export function saveTorchCheckpoint(parts: TorchCheckpointParts): Uint8Array {
     if (hasState) dict.state.forEach((entry, i) => {
       const n = order[i];
       // torch's SGD counts no steps and ignores this one; it keeps gradstep's count across a round trip.
-      tensors[`optimizer.state.${i}.step`] = { dtype: 'F32', shape: [], data: Float32Array.of(dict.step) };
+      // F64: a float32 step would round counts past 2^24 (torch keeps the dtype of a CPU step).
+      tensors[`optimizer.state.${i}.step`] = { dtype: 'F64', shape: [], data: Float64Array.of(dict.step) };
       const group = dict.groups.findIndex((g) => g.params.includes(i));
       if (torchClass === 'NAdam') tensors[`optimizer.state.${i}.mu_product`] = { dtype: 'F32', shape: [], data: Float32Array.of(dict.groups[group].state![0]) };
       for (const [name, buffer] of Object.entries(entry.buffers)) {
@@ -296,6 +308,7 @@ export function loadTorchCheckpoint(bytes: Uint8Array | ArrayBuffer, parts: Torc
   const named = namedParamsOf(owner, parts.model);
   const { tensors, metadata } = decodeSafetensors(bytes);
   if (metadata.format !== FORMAT) throw new TypeError(`${owner}: not a gradstep/PyTorch training checkpoint (metadata format ${describe(metadata.format)})`);
+  if (metadata.version !== '1') throw new RangeError(`${owner}: checkpoint version ${describe(metadata.version)} is not one this gradstep reads (1)`);
   const values = readModelTensors(owner, named, tensors, 'model.');
   // Without an optimizer, only the weights are loaded (the optimizer's tensors are left alone).
   const { optimizer } = parts;
@@ -311,6 +324,9 @@ export function loadTorchCheckpoint(bytes: Uint8Array | ArrayBuffer, parts: Torc
     if (optimizer !== undefined && optimizerDict !== null) optimizer.loadStateDict(optimizerDict);
   } catch (error) {
     if (scheduler !== undefined && schedulerBefore !== undefined) scheduler.loadStateDict(schedulerBefore);
+    // The optimizer refused the state the file describes (a buffer its options need is missing, an
+    // option out of range): say so as the loader.
+    if (error instanceof TypeError || error instanceof RangeError) throw new (error.constructor as ErrorConstructor)(`${owner}: ${error.message}`, { cause: error });
     throw error;
   }
   named.forEach((n, i) => n.param.value.set(values[i]));
@@ -338,44 +354,66 @@ function optimizerDictFrom(owner: string, tensors: Record<string, Tensor>, metad
     if (torchGroup === null || typeof torchGroup !== 'object' || JSON.stringify(torchGroup.params) !== JSON.stringify(group.params)) {
       throw new RangeError(`${owner}: param_groups[${g}] holds params ${describe(torchGroup?.params)}, the optimizer's group ${g} has [${group.params.join(', ')}]`);
     }
+    if (group.options.epsHat === true) throw new RangeError(`${owner}: the optimizer's group ${g} uses Adam's epsHat form (Keras'), which torch.optim's state does not describe`);
     const options: Record<string, unknown> = { ...group.options };
     for (const [key, value] of Object.entries(torchGroup)) {
       if (TORCH_ONLY_KEYS.has(key) || IMPLIED_TORCH_OPTIONS[torchClass]?.[key] === value) continue;
       const camel = snakeToCamel(key);
-      if (camel in options && camel !== 'epsHat') options[camel] = value;
+      if (Object.hasOwn(options, camel) && camel !== 'epsHat') options[camel] = value;
       else if (value !== false && value !== null && value !== 0) {
         throw new RangeError(`${owner}: param_groups[${g}].${key} = ${describe(value)} has no equivalent in gradstep's ${current.optimizer}`);
       }
     }
     return { options, params: group.params };
   });
-  const scalar = (key: string): number | undefined => {
-    const tensor = tensors[key];
+  // Every optimizer tensor, by param: `optimizer.state.<i>.<key>` with a key torch.optim uses for
+  // this class; anything else in the file is refused, not ignored.
+  const bufferNames = new Map(optimizer.stateBufferNames.map((name) => [camelToSnake(name), name]));
+  const byParam = order.map(() => new Map<string, Tensor>());
+  for (const [key, tensor] of Object.entries(tensors)) {
+    if (key.startsWith('model.')) continue;
+    const match = /^optimizer\.state\.(0|[1-9]\d{0,8})\.([a-z_]+)$/.exec(key);
+    const index = match === null ? -1 : Number(match[1]);
+    const known = match !== null && (match[2] === 'step' || (match[2] === 'mu_product' && torchClass === 'NAdam') || bufferNames.has(match[2]));
+    if (index < 0 || index >= order.length || !known) {
+      throw new RangeError(`${owner}: the checkpoint's tensor ${JSON.stringify(key)} is not model state or ${torchClass} state of one of the optimizer's ${order.length} params`);
+    }
+    byParam[index].set(match![2], tensor);
+  }
+  /** A one-value tensor read exactly (F64 and I64 too: a step count may exceed float32's 2^24). */
+  const scalar = (i: number, name: string): number | undefined => {
+    const tensor = byParam[i].get(name);
     if (tensor === undefined) return undefined;
-    const data = tensorToFloat32(tensor, key);
-    if (data.length !== 1) throw new RangeError(`${owner}: tensor ${JSON.stringify(key)} must hold one value, got ${data.length}`);
-    return data[0];
+    const where = `optimizer.state.${i}.${name}`;
+    if (tensor.data.length !== 1) throw new RangeError(`${owner}: tensor ${JSON.stringify(where)} must hold one value, got ${tensor.data.length}`);
+    const value = tensor.dtype === 'F64' || tensor.dtype === 'F32' ? (tensor.data[0] as number) : tensor.dtype === 'I64' ? Number(tensor.data[0] as bigint) : tensorToFloat32(tensor, where)[0];
+    return value;
   };
-  const steps = order.map((_, i) => scalar(`optimizer.state.${i}.step`));
-  const hasState = order.map((_, i) => Object.keys(tensors).some((k) => k.startsWith(`optimizer.state.${i}.`)));
+  const steps = order.map((_, i) => scalar(i, 'step'));
+  const hasState = byParam.map((entries) => entries.size > 0);
   const known = steps.filter((s): s is number => s !== undefined);
   // torch's own SGD files have no step: a momentum buffer means the first step is behind it.
   const step = known.length > 0 ? known[0] : torchClass === 'SGD' && hasState.some(Boolean) ? 1 : 0;
   if (known.some((s) => s !== step) || (known.length > 0 && known.length !== steps.length)) {
     throw new RangeError(`${owner}: the params' step counts differ (${steps.map((s) => s ?? 'none').join(', ')}); gradstep keeps one step count per optimizer`);
   }
-  if (torchClass !== 'SGD' && !hasState.every((h) => h === hasState[0])) throw new RangeError(`${owner}: some params have optimizer state and others none`);
+  if (!hasState.every((h) => h === hasState[0])) {
+    // torch's SGD starts a missing momentum buffer at the gradient; gradstep's one step count cannot
+    // say "first step" for some params only. Equal only without dampening.
+    const dampened = groups.some((g) => Number(g.options.dampening ?? 0) !== 0);
+    if (torchClass !== 'SGD' || dampened) throw new RangeError(`${owner}: some params have optimizer state and others none; gradstep keeps one step count for all`);
+  }
   if (!Number.isSafeInteger(step) || step < 0) throw new RangeError(`${owner}: step must be an integer >= 0, got ${step}`);
   const state = current.state.map((entry, i) => {
     const n = order[i];
     const buffers: Record<string, Float32Array> = {};
-    for (const name of Object.keys(entry.buffers)) {
-      const key = `optimizer.state.${i}.${camelToSnake(name)}`;
-      const tensor = tensors[key];
+    for (const [torchName, name] of bufferNames) {
+      const key = `optimizer.state.${i}.${torchName}`;
+      const tensor = byParam[i].get(torchName);
       if (tensor === undefined) {
-        if (hasState[i]) throw new RangeError(`${owner}: the checkpoint has no tensor ${JSON.stringify(key)}`);
-        // A param torch has not stepped yet: the state gradstep starts from.
-        buffers[name] = (entry.buffers[name] as Float32Array).map(() => (name === 'sum' ? Number(groups.find((g) => g.params.includes(i))!.options.initialAccumulatorValue) : 0));
+        // A param torch has not stepped yet: the state gradstep starts from (loadStateDict takes the
+        // buffers the file's options use, and says which one is missing if a stepped param lacks it).
+        if (!hasState[i]) buffers[name] = new Float32Array(entry.length).fill(name === 'sum' ? Number(groups.find((g) => g.params.includes(i))!.options.initialAccumulatorValue) : 0);
         continue;
       }
       if (tensor.shape.join() !== n.shape.join()) {
@@ -391,7 +429,7 @@ function optimizerDictFrom(owner: string, tensors: Record<string, Tensor>, metad
     optimizer: current.optimizer,
     step,
     groups: groups.map(({ options, params }) => {
-      const product = torchClass === 'NAdam' ? scalar(`optimizer.state.${params[0]}.mu_product`) : undefined;
+      const product = torchClass === 'NAdam' ? scalar(params[0], 'mu_product') : undefined;
       return product === undefined ? { options, params } : { options, params, state: [product] };
     }),
     state,

@@ -2,27 +2,47 @@
  * fit()'s checkpoints: everything a run needs to continue bit-exactly, in one safetensors file. The
  * model's params (`param.<i>`), the best weights early stopping keeps (`best.<i>`) and the optimizer's
  * state buffers (`optimizer.<i>.<name>`) are tensors; the optimizer's other state (step count,
- * options, groups) and fit's own progress (epochs done, the seed of the batch order, early stopping's
- * counters, the history) are JSON in the metadata.
+ * options, groups) and fit's own progress (epochs done, the seed and the generator state of the batch
+ * order, the rows and batch size it was drawn for, early stopping's counters, the history) are JSON in
+ * the metadata.
+ *
+ * The file is untrusted input: decodeFitCheckpoint checks all of it (shapes, types, and that the
+ * progress is consistent with itself) before fit() writes anything, and nothing it reads drives
+ * more work than the file's own size (the batch order is restored from the saved generator state,
+ * not by drawing the past epochs again).
  */
 import type { Optimizer, OptimizerStateDict } from '../optimizer.js';
 import type { Param } from '../param.js';
+import { Random } from '../model-selection/random.js';
 import { decodeSafetensors, encodeSafetensors, tensorToFloat32, type Tensor } from '../safetensors.js';
 import { describe } from '../validate.js';
 import type { EpochRecord } from './fit.js';
 
 const FORMAT = 'gradstep.fit-checkpoint';
+/** 2: the batch order's generator state, n and batchSize saved (version 1 redrew the past epochs' orders). */
+const VERSION = '2';
 
 /** fit()'s own progress after an epoch. */
 export interface FitProgress {
+  /** Epochs done, ≥ 1: history.length. */
   epoch: number;
+  /** The seed of the batch order. */
   seed: number;
+  /** The batch order's generator after the epoch (Random.getState()). */
+  random: string;
+  /** Training rows. */
+  n: number;
+  /** Rows per batch as the order was cut: fit's batchSize capped at n. */
+  batchSize: number;
   steps: number;
   bestLoss: number;
   bestEpoch: number;
   stale: number;
   history: EpochRecord[];
 }
+
+/** describe(), with long strings from the file cut short. */
+const shown = (value: unknown) => (typeof value === 'string' && value.length > 40 ? `${describe(value.slice(0, 40))}…` : describe(value));
 
 /** JSON with NaN and ±Infinity kept (as strings), which the epoch records hold. */
 const encodeNumbers = (_key: string, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value);
@@ -39,7 +59,7 @@ export function encodeFitCheckpoint(params: readonly Param[], best: readonly Flo
   });
   const metadata = {
     format: FORMAT,
-    version: '1',
+    version: VERSION,
     optimizer: JSON.stringify({ ...dict, state }),
     fit: JSON.stringify(progress, encodeNumbers),
   };
@@ -51,13 +71,25 @@ export interface DecodedFitCheckpoint {
   best: Float32Array[] | null;
   optimizer: OptimizerStateDict;
   progress: FitProgress;
+  /** The batch order's generator, restored. */
+  random: Random;
 }
 
-/** Reads a checkpoint of fit() for `params`; throws (naming what does not fit) without changing anything. */
+/** The number fields of an epoch record (all but epoch and steps, checked as counts). */
+const RECORD_NUMBERS = ['trainLoss', 'trainAccuracy', 'validationLoss', 'validationAccuracy', 'generalizationGap', 'milliseconds'] as const;
+
+/**
+ * Reads a checkpoint of fit() for `params` and checks all of it, so that fit() can refuse it before
+ * writing anything; throws (naming what does not fit) without changing anything. Work and memory are
+ * bounded by the file's size.
+ */
 export function decodeFitCheckpoint(owner: string, bytes: unknown, params: readonly Param[]): DecodedFitCheckpoint {
   if (!(bytes instanceof Uint8Array || bytes instanceof ArrayBuffer)) throw new TypeError(`${owner}: resumeFrom must be the bytes of a checkpoint, got ${describe(bytes)}`);
   const { tensors, metadata } = decodeSafetensors(bytes);
-  if (metadata.format !== FORMAT) throw new TypeError(`${owner}: resumeFrom is not a checkpoint of fit() (metadata format ${describe(metadata.format)})`);
+  if (metadata.format !== FORMAT) throw new TypeError(`${owner}: resumeFrom is not a checkpoint of fit() (metadata format ${shown(metadata.format)})`);
+  if (metadata.version !== VERSION) {
+    throw new TypeError(`${owner}: the checkpoint is version ${shown(metadata.version)} of fit()'s format; this gradstep reads version ${VERSION}`);
+  }
   const read = (key: string, length: number) => {
     const tensor = tensors[key];
     if (tensor === undefined) throw new RangeError(`${owner}: the checkpoint has no tensor ${JSON.stringify(key)}`);
@@ -70,7 +102,7 @@ export function decodeFitCheckpoint(owner: string, bytes: unknown, params: reado
   const values = params.map((p, i) => read(`param.${i}`, p.length));
   const best = tensors['best.0'] === undefined ? null : params.map((p, i) => read(`best.${i}`, p.length));
   let optimizer: OptimizerStateDict;
-  let progress: FitProgress;
+  let parsed: unknown;
   try {
     const saved = JSON.parse(metadata.optimizer ?? 'null') as Omit<OptimizerStateDict, 'state'> & { state: { length: number; buffers: string[] }[] };
     const state = saved.state.map((entry, i) => ({
@@ -78,15 +110,70 @@ export function decodeFitCheckpoint(owner: string, bytes: unknown, params: reado
       buffers: Object.fromEntries(entry.buffers.map((name) => [name, read(`optimizer.${i}.${name}`, entry.length)])),
     }));
     optimizer = { ...saved, state };
-    progress = JSON.parse(metadata.fit ?? 'null', decodeNumbers) as FitProgress;
+    parsed = JSON.parse(metadata.fit ?? 'null', decodeNumbers);
   } catch (error) {
     if (error instanceof RangeError) throw error;
     throw new TypeError(`${owner}: the checkpoint's metadata is not fit()'s (${(error as Error).message})`);
   }
-  const { epoch, seed, steps, bestEpoch, stale, history } = progress ?? ({} as FitProgress);
-  const counts = [epoch, seed, steps, bestEpoch, stale];
-  if (!counts.every((c) => Number.isSafeInteger(c) && c >= 0) || !Array.isArray(history) || history.length !== epoch || typeof progress.bestLoss !== 'number') {
-    throw new TypeError(`${owner}: the checkpoint's fit progress is malformed`);
+  const { progress, random } = checkProgress(owner, parsed);
+  return { values, best, optimizer, progress, random };
+}
+
+/** fit's progress from the file, checked whole and copied (history records rebuilt from their known fields). */
+function checkProgress(owner: string, parsed: unknown): { progress: FitProgress; random: Random } {
+  const malformed = (what: string) => new TypeError(`${owner}: the checkpoint's fit progress is malformed: ${what}`);
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw malformed(`not an object (${shown(parsed)})`);
+  const p = parsed as Record<string, unknown>;
+  const count = (name: string, min: number, max = Number.MAX_SAFE_INTEGER): number => {
+    const value = p[name];
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+      throw malformed(`${name} must be an integer from ${min} to ${max}, got ${shown(value)}`);
+    }
+    return value;
+  };
+  const epoch = count('epoch', 1);
+  const seed = count('seed', 0, 4294967295);
+  const n = count('n', 1, 4294967295);
+  const batchSize = count('batchSize', 1, n);
+  const bestEpoch = count('bestEpoch', 1, epoch);
+  // stale counts the epochs since bestEpoch without an improvement (0 without early stopping).
+  const stale = count('stale', 0, epoch - bestEpoch);
+  const perEpoch = Math.ceil(n / batchSize);
+  const steps = count('steps', 0);
+  if (steps !== epoch * perEpoch) throw malformed(`steps ${steps} is not ${epoch} epochs × ${perEpoch} batches of ${batchSize} of ${n} rows`);
+  const bestLoss = p.bestLoss;
+  if (typeof bestLoss !== 'number' || Number.isNaN(bestLoss)) throw malformed(`bestLoss must be a number, got ${shown(bestLoss)}`);
+  let random: Random;
+  try {
+    random = Random.fromState(p.random as string);
+  } catch (error) {
+    throw malformed(`random: ${(error as Error).message}`);
   }
-  return { values, best, optimizer, progress };
+  if (random.seed !== seed) throw malformed(`the batch order's generator has seed ${random.seed}, the progress seed ${seed}`);
+  const saved = p.history;
+  if (!Array.isArray(saved) || saved.length !== epoch) {
+    throw malformed(`history must be an array of ${epoch} epoch records, got ${Array.isArray(saved) ? `${saved.length} records` : shown(saved)}`);
+  }
+  // A loop (never a spread: the array comes from the file) that copies each record's known fields.
+  const history: EpochRecord[] = [];
+  for (let i = 0; i < epoch; i++) {
+    const record = saved[i] as Record<string, unknown> | null;
+    if (record === null || typeof record !== 'object' || Array.isArray(record)) throw malformed(`history[${i}] must be an epoch record, got ${shown(record)}`);
+    if (record.epoch !== i + 1) throw malformed(`history[${i}].epoch must be ${i + 1}, got ${shown(record.epoch)}`);
+    if (record.steps !== (i + 1) * perEpoch) throw malformed(`history[${i}].steps must be ${(i + 1) * perEpoch}, got ${shown(record.steps)}`);
+    for (const name of RECORD_NUMBERS) {
+      if (typeof record[name] !== 'number') throw malformed(`history[${i}].${name} must be a number, got ${shown(record[name])}`);
+    }
+    history.push({
+      epoch: i + 1,
+      trainLoss: record.trainLoss as number,
+      trainAccuracy: record.trainAccuracy as number,
+      validationLoss: record.validationLoss as number,
+      validationAccuracy: record.validationAccuracy as number,
+      generalizationGap: record.generalizationGap as number,
+      steps: (i + 1) * perEpoch,
+      milliseconds: record.milliseconds as number,
+    });
+  }
+  return { progress: { epoch, seed, random: random.getState(), n, batchSize, steps, bestLoss, bestEpoch, stale, history }, random };
 }

@@ -79,7 +79,8 @@ export interface FitOptions {
   trainMetrics?: 'evaluate' | 'running';
   /**
    * Called after every epoch with a checkpoint of the run (the model's params, the optimizer's state,
-   * the batch order's seed, early stopping's state and the history, as safetensors bytes): save it,
+   * the batch order's seed and generator state, the number of training rows and the batch size,
+   * early stopping's state and the history, as safetensors bytes): save it,
    * and pass it as `resumeFrom` to continue. Needs a gradstep optimizer (stateDict) and a seed that
    * is a number.
    */
@@ -87,7 +88,11 @@ export interface FitOptions {
   /**
    * A checkpoint from `checkpoint`: loads it into the model and the optimizer and continues with the
    * epoch after it, up to `epochs`, with the same result bits as a run that was never interrupted.
-   * The seed is the checkpoint's (a different `seed` is refused).
+   * The seed is the checkpoint's (a different `seed` is refused), and so must be the number of
+   * training rows and the batch size (capped at the rows), or the batch order would differ: a
+   * RangeError names both values. The whole file is checked before anything is written: a refused
+   * checkpoint leaves the model and the optimizer as they were. A checkpoint of `epochs` or more
+   * epochs runs none and returns its history. Resuming costs time in proportion to the file's size.
    */
   resumeFrom?: Uint8Array | ArrayBuffer;
 }
@@ -155,14 +160,25 @@ export function fit(model: Model, data: TrainingData, options: FitOptions): FitR
     throw new TypeError(`${owner}: checkpoint and resumeFrom need a gradstep optimizer (with stateDict and loadStateDict)`);
   }
   if (checkpointing && given.seed instanceof Random) throw new TypeError(`${owner}: checkpoint and resumeFrom need a seed that is a number (the checkpoint records it), not a Random`);
+  // Clamped to n: any batchSize >= n is one full batch (batches() accepts at most 2^32 − 1).
+  const cut = Math.min(batchSize, n);
+  // A checkpoint is decoded and checked whole, against these options too, before anything is written.
   const resumed = given.resumeFrom === undefined ? null : decodeFitCheckpoint(owner, given.resumeFrom, model.params);
-  if (resumed !== null && given.seed !== undefined && given.seed !== resumed.progress.seed) {
-    throw new RangeError(`${owner}: seed ${describe(given.seed)} differs from the checkpoint's seed ${resumed.progress.seed}`);
+  if (resumed !== null) {
+    const saved = resumed.progress;
+    if (given.seed !== undefined && given.seed !== saved.seed) {
+      throw new RangeError(`${owner}: seed ${describe(given.seed)} differs from the checkpoint's seed ${saved.seed}`);
+    }
+    if (n !== saved.n) throw new RangeError(`${owner}: the data has ${n} training rows, the checkpoint's run had ${saved.n}: its batch order cannot be continued`);
+    if (cut !== saved.batchSize) {
+      throw new RangeError(`${owner}: batchSize ${cut} differs from the checkpoint's batchSize ${saved.batchSize}: the batch order would differ`);
+    }
   }
-  const rng = randomFrom((resumed?.progress.seed ?? given.seed) as Seed | undefined, `${owner}: seed`);
+  // Resuming restores the generator as it was after the last epoch done, in O(1): the next epoch's order follows from it.
+  const rng = resumed?.random ?? randomFrom(given.seed as Seed | undefined, `${owner}: seed`);
 
   const history: EpochRecord[] = [];
-  const mapped = new Uint32Array(Math.min(batchSize, n));
+  const mapped = new Uint32Array(cut);
   let steps = 0;
   let gradientMs = 0;
   let stepMs = 0;
@@ -174,15 +190,16 @@ export function fit(model: Model, data: TrainingData, options: FitOptions): FitR
   let stopReason: FitResult['stopReason'] = 'completed';
   let firstEpoch = 1;
   if (resumed !== null) {
-    // The optimizer first: loadStateDict checks the dict whole, so a refusal changes nothing.
+    // Everything is checked: commit. The optimizer first: loadStateDict checks the dict whole, so a
+    // refusal changes nothing; then the params, which cannot fail (their lengths were checked).
     stateful.loadStateDict(resumed.optimizer);
     model.params.forEach((p, i) => p.value.set(resumed.values[i]));
     ({ steps, bestLoss, bestEpoch, stale } = resumed.progress);
-    history.push(...resumed.progress.history);
+    // A loop, not push(...): the records come from the file (checked and copied by decodeFitCheckpoint).
+    for (const record of resumed.progress.history) history.push(record);
     best = resumed.best;
+    // Past `epochs` when the checkpoint holds as many epochs or more: nothing runs, its history is the result.
     firstEpoch = resumed.progress.epoch + 1;
-    // The batch order of the epochs done, drawn again: the next epoch's order follows from them.
-    for (let epoch = 1; epoch < firstEpoch; epoch++) for (const batch of batches(n, { batchSize: Math.min(batchSize, n), seed: rng })) void batch;
     // A run that early stopping ended stays ended.
     if (stopping !== undefined && stale >= stopping.patience) {
       firstEpoch = epochs + 1;
@@ -193,8 +210,7 @@ export function fit(model: Model, data: TrainingData, options: FitOptions): FitR
   for (let epoch = firstEpoch; epoch <= epochs; epoch++) {
     const started = performance.now();
     let runningLoss = 0;
-    // Clamped to n: any batchSize >= n is one full batch (batches() accepts at most 2^32 − 1).
-    for (const batch of batches(n, { batchSize: Math.min(batchSize, n), seed: rng })) {
+    for (const batch of batches(n, { batchSize: cut, seed: rng })) {
       let rows: ArrayLike<number> = batch;
       if (train.rows !== undefined) {
         const view = mapped.subarray(0, batch.length);
@@ -247,7 +263,7 @@ export function fit(model: Model, data: TrainingData, options: FitOptions): FitR
       bestEpoch = epoch;
     }
     if (checkpoint !== undefined) {
-      const progress = { epoch, seed: rng.seed, steps, bestLoss, bestEpoch, stale, history };
+      const progress = { epoch, seed: rng.seed, random: rng.getState(), n, batchSize: cut, steps, bestLoss, bestEpoch, stale, history };
       checkpoint(encodeFitCheckpoint(model.params, best, stateful, progress), record);
     }
     if (onEpoch !== undefined && (onEpoch as FitOptions['onEpoch'])!(record, history) === false && !stop) {

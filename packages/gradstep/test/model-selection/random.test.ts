@@ -153,3 +153,30 @@ describe('seeds', () => {
     expect(randomFrom(8, 'seed').nextUint32()).toBe(new Random(8).nextUint32());
   });
 });
+
+describe('saved state', () => {
+  it("getState is pcg-c-basic's state and increment and the seed in hex; fromState continues the sequence with the same seed", () => {
+    // pcg32_srandom_r(42, 54): state = (0 · M + 109 + 42) · M + 109 mod 2^64, inc = 54 · 2 + 1 = 0x6d.
+    expect(new Random(42).getState()).toBe('185706b82c2e03f8:000000000000006d:0000002a');
+    for (const seed of [0, 42, 4294967295]) {
+      const rng = new Random(seed);
+      for (let i = 0; i < 1000; i++) rng.nextUint32();
+      const state = rng.getState();
+      const copy = Random.fromState(state);
+      expect(copy.seed).toBe(seed);
+      expect(copy.getState()).toBe(state);
+      expect(Array.from(copy.permutation(50))).toEqual(Array.from(rng.permutation(50)));
+      expect(Array.from({ length: 100 }, () => copy.nextUint32())).toEqual(Array.from({ length: 100 }, () => rng.nextUint32()));
+    }
+    // Upper case is read too; any 64-bit state is valid.
+    expect(Random.fromState('FFFFFFFFFFFFFFFF:000000000000006D:FFFFFFFF').getState()).toBe('ffffffffffffffff:000000000000006d:ffffffff');
+  });
+
+  it('fromState refuses anything but a state of this generator, by name', () => {
+    for (const bad of ['', '185706b82c2e03f8:000000000000006d', '185706b82c2e03f8:000000000000006d:2a', '185706b82c2e03fg:000000000000006d:0000002a', ` ${new Random(1).getState()}`, 'x'.repeat(1e6)]) {
+      expect(() => Random.fromState(bad)).toThrow(/^Random\.fromState: state must be 'state:increment:seed' in hex/);
+    }
+    for (const bad of [undefined, null, 42, {}]) expect(() => Random.fromState(bad as unknown as string)).toThrow(new TypeError(`Random.fromState: state must be a string from getState(), got ${bad === null ? 'null' : bad === undefined ? 'undefined' : typeof bad === 'number' ? '42' : 'an object (Object)'}`));
+    expect(() => Random.fromState('185706b82c2e03f8:000000000000006f:0000002a')).toThrow(new RangeError("Random.fromState: increment 0x000000000000006f is not this generator's (0x000000000000006d, stream 54)"));
+  });
+});
