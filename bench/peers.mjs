@@ -28,6 +28,7 @@ export function tfjsOptimizer(tf, config) {
     case 'RMSprop': return t.rmsprop(1e-2, 0.99, 0, 1e-8, false);
     case 'RMSprop centered': return t.rmsprop(1e-2, 0.99, 0, 1e-8, true);
     case 'Adam': return t.adam(1e-3, 0.9, 0.999, 1e-8);
+    case 'Adamax': return t.adamax(2e-3, 0.9, 0.999, 1e-8);
     default: return null;
   }
 }
