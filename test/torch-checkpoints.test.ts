@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import * as gradstep from 'gradstep';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CASES, gradstepCheckpoint, LAYERS, setGradients, torchValues } from './fixtures/checkpoint-cases.mjs';
+import { CASES, gradstepCheckpoint, LAYERS, setGradients, STEPS_BEFORE, stepScheduler, torchValues } from './fixtures/checkpoint-cases.mjs';
 
 const dir = new URL('./fixtures/torch-checkpoints/', import.meta.url);
 const expected = JSON.parse(readFileSync(new URL('expected.json', dir), 'utf8'));
@@ -40,22 +40,22 @@ describe.each(CASES)('$name', (c) => {
     // The weights arrive bit for bit (transposed back to gradstep's layout).
     const { tensors } = gradstep.decodeSafetensors(bytes);
     for (const n of named) expect(Float32Array.from(torchValues(n))).toEqual(tensors[`model.${n.name}`].data);
-    for (const grads of expected.fromTorch[c.name].grads) {
+    expected.fromTorch[c.name].grads.forEach((grads: Record<string, number[]>, k: number) => {
       setGradients(named, toFloat32(grads));
       optimizer.step();
-      scheduler?.step();
-    }
+      stepScheduler(c, scheduler, STEPS_BEFORE + k);
+    });
     expectClose(named, expected.fromTorch[c.name].weights, 'after the continuation');
   });
 
   it('gradstep -> torch: writes the same checkpoint as the fixture, and continues as torch did from it', () => {
     const { model, optimizer, scheduler, named, bytes } = gradstepCheckpoint(gradstep, c);
     expect(Buffer.from(bytes).equals(readFileSync(new URL(`gradstep-${c.name}.safetensors`, dir)))).toBe(true);
-    for (const grads of continuationGrads[c.name]) {
+    continuationGrads[c.name].forEach((grads: Record<string, number[]>, k: number) => {
       setGradients(named, toFloat32(grads));
       optimizer.step();
-      scheduler?.step();
-    }
+      stepScheduler(c, scheduler, STEPS_BEFORE + k);
+    });
     expectClose(named, expected.fromGradstep[c.name].weights, 'after the continuation');
     expect(model.params.length).toBe(4);
   });

@@ -7,8 +7,12 @@ gradstep's ``saveTorchCheckpoint`` writes, and ``loadTorchCheckpoint`` reads, on
   numbering the optimizer's params in the order of its param groups, as torch.optim does;
 - metadata ``format`` = ``gradstep.torch-checkpoint``, ``version``, ``optimizer.class`` and
   ``optimizer.param_groups`` (JSON of torch's param_groups, ``params`` holding those indices), and for
-  an lr scheduler ``scheduler.class`` and ``scheduler.state_dict`` (JSON of its state_dict; StepLR,
-  MultiStepLR, ExponentialLR, CosineAnnealingLR and LinearLR, the ones gradstep has too).
+  an lr scheduler ``scheduler.class`` and ``scheduler.state_dict`` (JSON of the state_dict attributes
+  its ``load_state_dict`` needs, ``SCHEDULER_FIELDS``; ±inf as the strings ``"Infinity"`` and
+  ``"-Infinity"``): StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR, OneCycleLR
+  (whose max_lr, initial_lr, min_lr and momenta are in the param_groups), ReduceLROnPlateau, and
+  SequentialLR over the LRSchedulers among them (``scheduler.schedulers``: their classes, in order),
+  the ones gradstep has too.
 
 This module turns such a file into torch's own state_dicts and back, so that continuing a gradstep
 run in PyTorch (or fine-tuning PyTorch weights in gradstep) takes two lines::
@@ -22,6 +26,7 @@ It needs ``torch`` and ``safetensors``; it is one file with no other dependency.
 
 import copy
 import json
+import math
 from collections import Counter
 
 import torch
@@ -50,21 +55,53 @@ def save(path, model, optimizer=None, scheduler=None):
         metadata["optimizer.class"] = type(optimizer).__name__
         metadata["optimizer.param_groups"] = json.dumps(groups)
     if scheduler is not None:
-        fields = ("last_epoch", "_step_count", "_last_lr", "base_lrs") + SCHEDULER_OPTIONS[type(scheduler).__name__]
-        state = scheduler.state_dict()
-        metadata["scheduler.class"] = type(scheduler).__name__
-        metadata["scheduler.state_dict"] = json.dumps({key: _plain(state[key]) for key in fields})
+        name = _scheduler_class(path, scheduler)
+        if optimizer is None and "OneCycleLR" in [name] + [type(s).__name__ for s in getattr(scheduler, "_schedulers", [])]:
+            raise ValueError(f"{path}: OneCycleLR keeps max_lr, initial_lr, min_lr and the momenta in the optimizer's param_groups; save its optimizer with it")
+        metadata["scheduler.class"] = name
+        metadata["scheduler.state_dict"] = json.dumps(_scheduler_fields(path, scheduler, scheduler.state_dict()), allow_nan=False)
+        if name == "SequentialLR":
+            metadata["scheduler.schedulers"] = json.dumps([type(s).__name__ for s in scheduler._schedulers])
     save_file(tensors, path, metadata=metadata)
 
 
-# The schedulers gradstep has too, and their options (torch's attribute names).
-SCHEDULER_OPTIONS = {
-    "StepLR": ("step_size", "gamma"),
-    "MultiStepLR": ("milestones", "gamma"),
-    "ExponentialLR": ("gamma",),
-    "CosineAnnealingLR": ("T_max", "eta_min"),
-    "LinearLR": ("start_factor", "end_factor", "total_iters"),
+# The schedulers gradstep has too, and the attributes of their state_dict that load_state_dict needs
+# to continue (OneCycleLR's max_lr, initial_lr, min_lr, max_momentum and base_momentum are in the
+# optimizer's param_groups; use_beta1 exists only with cycle_momentum).
+_LR_SCHEDULER = ("last_epoch", "_step_count", "_last_lr", "base_lrs")
+SCHEDULER_FIELDS = {
+    "StepLR": _LR_SCHEDULER + ("step_size", "gamma"),
+    "MultiStepLR": _LR_SCHEDULER + ("milestones", "gamma"),
+    "ExponentialLR": _LR_SCHEDULER + ("gamma",),
+    "CosineAnnealingLR": _LR_SCHEDULER + ("T_max", "eta_min"),
+    "LinearLR": _LR_SCHEDULER + ("start_factor", "end_factor", "total_iters"),
+    "OneCycleLR": _LR_SCHEDULER + ("total_steps", "_schedule_phases", "_anneal_func_type", "cycle_momentum", "use_beta1"),
+    "ReduceLROnPlateau": (
+        "last_epoch", "_last_lr", "mode", "factor", "patience", "threshold", "threshold_mode", "cooldown", "eps",
+        "default_min_lr", "min_lrs", "mode_worse", "best", "num_bad_epochs", "cooldown_counter",
+    ),
+    "SequentialLR": ("last_epoch", "_last_lr", "_milestones", "_schedulers"),
 }
+# The ones a SequentialLR may run (gradstep's SequentialLR runs none of the other two).
+SEQUENCED = ("StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "LinearLR", "OneCycleLR")
+
+
+def _scheduler_class(path, scheduler, allowed=tuple(SCHEDULER_FIELDS)):
+    name = type(scheduler).__name__
+    if name not in allowed:
+        raise ValueError(f"{path}: gradstep has no {name}; checkpoints hold the schedulers {', '.join(allowed)}")
+    return name
+
+
+def _scheduler_fields(path, scheduler, state):
+    """The fields of ``state`` (``scheduler.state_dict()``) that the file keeps, as JSON."""
+    fields = {key: _plain(state[key]) for key in SCHEDULER_FIELDS[type(scheduler).__name__] if key in state and key != "_schedulers"}
+    if "_schedulers" in state:  # SequentialLR: each scheduler's own fields
+        children = scheduler._schedulers
+        for child in children:
+            _scheduler_class(path, child, SEQUENCED)
+        fields["_schedulers"] = [_scheduler_fields(path, child, child_state) for child, child_state in zip(children, state["_schedulers"])]
+    return fields
 
 
 def load(path, model, optimizer=None, scheduler=None):
@@ -92,6 +129,11 @@ def load(path, model, optimizer=None, scheduler=None):
         raise ValueError(f"{path}: holds the state of scheduler {metadata.get('scheduler.class')}, not of {type(scheduler).__name__}")
     if optimizer is not None and metadata.get("optimizer.class") != type(optimizer).__name__:
         raise ValueError(f"{path}: holds the state of {metadata.get('optimizer.class')}, not of {type(optimizer).__name__}")
+    scheduler_state = None
+    if scheduler is not None:
+        _scheduler_class(path, scheduler)
+        sequence = json.loads(metadata.get("scheduler.schedulers", "null"))
+        scheduler_state = _scheduler_state(path, scheduler, json.loads(metadata["scheduler.state_dict"]), sequence)
 
     # Copies to put back if a load below still fails (torch's own load_state_dict may copy part).
     saved_model = {key: value.detach().clone() for key, value in expected.items()}
@@ -101,10 +143,7 @@ def load(path, model, optimizer=None, scheduler=None):
         if optimizer is not None:
             optimizer.load_state_dict(_optimizer_state(path, tensors, metadata, optimizer))
         if scheduler is not None:
-            state = scheduler.state_dict()
-            for key, value in json.loads(metadata["scheduler.state_dict"]).items():
-                state[key] = Counter({int(m): c for m, c in value.items()}) if key == "milestones" else value
-            scheduler.load_state_dict(state)
+            scheduler.load_state_dict(scheduler_state)
         model.load_state_dict(model_state)
     except Exception:
         model.load_state_dict(saved_model)
@@ -113,6 +152,40 @@ def load(path, model, optimizer=None, scheduler=None):
         if scheduler is not None:
             scheduler.load_state_dict(saved_scheduler)
         raise
+
+
+def _scheduler_state(path, scheduler, saved, sequence=None):
+    """torch's state_dict of ``scheduler`` as the checkpoint's ``saved`` fields describe it (only the
+    attributes of ``SCHEDULER_FIELDS``: load_state_dict sets whatever it is given)."""
+    name = type(scheduler).__name__
+    fields = SCHEDULER_FIELDS[name]
+    if not isinstance(saved, dict):
+        raise ValueError(f"{path}: the {name} state must be an object, got {type(saved).__name__}")
+    if not set(saved) <= set(fields):
+        raise ValueError(f"{path}: the {name} state has {sorted(set(saved) - set(fields))}, which are not among the fields gradstep carries ({', '.join(fields)})")
+    state = scheduler.state_dict()
+    for key, value in saved.items():
+        if key == "milestones":
+            value = Counter({int(m): c for m, c in value.items()})
+        elif key in ("best", "mode_worse"):
+            value = _number(path, f"{name}.{key}", value)
+        elif key == "_schedulers":
+            children = scheduler._schedulers
+            classes = [_scheduler_class(path, s, SEQUENCED) for s in children]
+            if sequence != classes or not isinstance(value, list) or len(value) != len(children):
+                raise ValueError(f"{path}: the SequentialLR runs {sequence}, this one {classes}")
+            value = [_scheduler_state(path, s, v) for s, v in zip(children, value)]
+        state[key] = value
+    return state
+
+
+def _number(path, where, value):
+    """A float the file keeps as a JSON number, or as "Infinity", "-Infinity" or "NaN"."""
+    if value in ("Infinity", "-Infinity", "NaN"):
+        return float(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    raise ValueError(f"{path}: {where} must be a number, \"Infinity\" or \"-Infinity\", got {value!r}")
 
 
 def _optimizer_state(path, tensors, metadata, optimizer):
@@ -139,11 +212,16 @@ def _optimizer_state(path, tensors, metadata, optimizer):
 
 
 def _plain(value):
-    """A state_dict value as JSON: tuples as lists, tensors as numbers, Counters as objects."""
+    """A state_dict value as JSON: tuples as lists, tensors as numbers, Counters as objects, ±inf and
+    nan as strings (JSON has none)."""
     if torch.is_tensor(value):
-        return value.item()
+        return _plain(value.item())
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else "Infinity" if value > 0 else "-Infinity"
     if isinstance(value, (tuple, list)):
         return [_plain(v) for v in value]
     if isinstance(value, Counter):
         return {str(k): c for k, c in value.items()}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
     return value

@@ -3,11 +3,13 @@
 // (test/torch-checkpoints.test.ts checks the files against real torch.)
 import {
   Adam,
+  CosineAnnealingLR,
   decodeSafetensors,
   encodeSafetensors,
   exportModelState,
   importModelState,
   init,
+  LinearLR,
   LinearRegression,
   Lion,
   loadTorchCheckpoint,
@@ -15,9 +17,13 @@ import {
   MultiStepLR,
   OneCycleLR,
   param,
+  ReduceLROnPlateau,
+  RMSprop,
   saveTorchCheckpoint,
+  SequentialLR,
   SGD,
   StepLR,
+  type SchedulerStateDict,
   type Optimizer,
   type Param,
 } from 'gradstep';
@@ -156,7 +162,10 @@ describe('training checkpoints for PyTorch', () => {
     const other = new MultiStepLR(otherOptimizer, { milestones: [9] });
     loadTorchCheckpoint(bytes, { model: mlp, optimizer: otherOptimizer, scheduler: other });
     expect(other.stateDict()).toEqual(scheduler.stateDict());
-    expect(() => saveTorchCheckpoint({ model: mlp, optimizer, scheduler: new OneCycleLR(optimizer, { maxLr: 1, totalSteps: 5 }) })).toThrow(/hold the schedulers StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR, not OneCycleLR/);
+    const custom = { stateDict: () => ({ ...scheduler.stateDict(), scheduler: 'CyclicLR' }), loadStateDict() {} };
+    expect(() => saveTorchCheckpoint({ model: mlp, optimizer, scheduler: custom })).toThrow(
+      new TypeError('saveTorchCheckpoint: checkpoints for PyTorch hold the schedulers StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR, OneCycleLR, ReduceLROnPlateau, SequentialLR, not CyclicLR'),
+    );
     const before = JSON.stringify(otherOptimizer.stateDict());
     expect(() => loadTorchCheckpoint(bytes, { model: mlp, optimizer: otherOptimizer, scheduler: new StepLR(otherOptimizer, { stepSize: 2 }) })).toThrow(
       new TypeError("loadTorchCheckpoint: the checkpoint holds the state of torch's MultiStepLR, not of StepLR"),
@@ -237,5 +246,234 @@ describe('training checkpoints for PyTorch', () => {
     );
     expect(tampered((c) => (c.tensors['model.0.weight'] = c.tensors['model.0.bias']))).toThrow(/tensor "model.0.weight" has shape \[4\], the model's is \[4, 3\]/);
     expect(snapshot(mlp.params, optimizer)).toBe(before);
+  });
+});
+
+describe('lr schedulers in checkpoints for PyTorch: OneCycleLR, ReduceLROnPlateau, SequentialLR', () => {
+  type Scheduler = { stateDict(): SchedulerStateDict; loadStateDict(dict: SchedulerStateDict): void };
+  const twoGroups = (mlp: MLP, make: 'sgd' | 'adam') =>
+    make === 'sgd'
+      ? new SGD([{ params: [...mlp.weights] }, { params: [...mlp.biases] }], { lr: 0.01, momentum: 0.9 })
+      : new Adam([{ params: [...mlp.weights] }, { params: [...mlp.biases] }], { lr: 0.01 });
+  const train = (mlp: MLP, optimizer: Optimizer<object>, step: () => void, steps = 3) => {
+    for (let t = 0; t < steps; t++) {
+      mlp.params.forEach((p, i) => p.grad.set(seeded(10 * t + i, p.length)));
+      optimizer.step();
+      step();
+    }
+  };
+  /** The file with its scheduler state, param groups and metadata changed by `change`. */
+  const tampered = (bytes: Uint8Array, change: (f: { state: Record<string, any>; groups: Record<string, any>[]; metadata: Record<string, string> }) => void) => {
+    const file = decodeSafetensors(bytes);
+    const f = { state: JSON.parse(file.metadata['scheduler.state_dict']), groups: JSON.parse(file.metadata['optimizer.param_groups'] ?? '[]'), metadata: { ...file.metadata } };
+    change(f);
+    f.metadata['scheduler.state_dict'] = JSON.stringify(f.state);
+    f.metadata['optimizer.param_groups'] = JSON.stringify(f.groups);
+    return encodeSafetensors(file.tensors, f.metadata);
+  };
+  /** Expects loading `bytes` to throw `error` and to change neither the model, nor the optimizer, nor the scheduler. */
+  const refused = (bytes: Uint8Array, parts: { model: MLP; optimizer: Optimizer<object>; scheduler: Scheduler }, error: RegExp | Error) => {
+    const before = JSON.stringify({ model: snapshot(parts.model.params, parts.optimizer), scheduler: parts.scheduler.stateDict() });
+    expect(() => loadTorchCheckpoint(bytes, parts)).toThrow(error);
+    expect(JSON.stringify({ model: snapshot(parts.model.params, parts.optimizer), scheduler: parts.scheduler.stateDict() })).toBe(before);
+  };
+
+  it('OneCycleLR: torch attributes, max_lr/initial_lr/min_lr/momenta in the param_groups, and back', () => {
+    const mlp = new MLP({ layers: [3, 4, 2], seed: 5 });
+    const optimizer = twoGroups(mlp, 'sgd');
+    const scheduler = new OneCycleLR(optimizer, { maxLr: [0.1, 0.05], totalSteps: 10, pctStart: 0.25, finalDivFactor: 100, baseMomentum: [0.8, 0.85] });
+    train(mlp, optimizer, () => scheduler.step());
+    const bytes = saveTorchCheckpoint({ model: mlp, optimizer, scheduler });
+    const { metadata } = decodeSafetensors(bytes);
+    const lr = scheduler.getLastLr();
+    expect(JSON.parse(metadata['scheduler.state_dict'])).toEqual({
+      last_epoch: 3,
+      _step_count: 4,
+      _last_lr: lr,
+      base_lrs: [0.1 / 25, 0.05 / 25],
+      total_steps: 10,
+      _schedule_phases: [
+        { end_step: 0.25 * 10 - 1, start_lr: 'initial_lr', end_lr: 'max_lr', start_momentum: 'max_momentum', end_momentum: 'base_momentum' },
+        { end_step: 9, start_lr: 'max_lr', end_lr: 'min_lr', start_momentum: 'base_momentum', end_momentum: 'max_momentum' },
+      ],
+      _anneal_func_type: 'cos',
+      cycle_momentum: true,
+      use_beta1: false,
+    });
+    const groups = JSON.parse(metadata['optimizer.param_groups']);
+    expect(groups.map((g: Record<string, number>) => [g.initial_lr, g.max_lr, g.min_lr, g.max_momentum, g.base_momentum])).toEqual([
+      [0.1 / 25, 0.1, 0.1 / 25 / 100, 0.95, 0.8],
+      [0.05 / 25, 0.05, 0.05 / 25 / 100, 0.95, 0.85],
+    ]);
+    // Loaded into a OneCycleLR made with other options: the file's replace them (as torch's __dict__.update does).
+    const other = twoGroups(mlp, 'sgd');
+    const otherScheduler = new OneCycleLR(other, { maxLr: 1, totalSteps: 50, annealStrategy: 'linear', threePhase: true });
+    loadTorchCheckpoint(bytes, { model: mlp, optimizer: other, scheduler: otherScheduler });
+    expect(otherScheduler.stateDict()).toEqual(scheduler.stateDict());
+    expect(other.stateDict()).toEqual(optimizer.stateDict());
+  });
+
+  it('OneCycleLR: three phases, linear, on Adam (betas[0], use_beta1), and without cycling the momentum', () => {
+    const mlp = new MLP({ layers: [3, 4, 2], seed: 5 });
+    for (const options of [
+      { maxLr: 0.02, totalSteps: 12, threePhase: true, annealStrategy: 'linear' as const, divFactor: 10 },
+      { maxLr: [0.02, 0.03], totalSteps: 7, cycleMomentum: false },
+    ]) {
+      const optimizer = twoGroups(mlp, 'adam');
+      const scheduler = new OneCycleLR(optimizer, options);
+      train(mlp, optimizer, () => scheduler.step(), 4);
+      const bytes = saveTorchCheckpoint({ model: mlp, optimizer, scheduler });
+      const state = JSON.parse(decodeSafetensors(bytes).metadata['scheduler.state_dict']);
+      expect([state._schedule_phases.length, state.use_beta1]).toEqual(options.threePhase ? [3, true] : [2, undefined]);
+      const other = twoGroups(mlp, 'adam');
+      const otherScheduler = new OneCycleLR(other, { maxLr: 1, totalSteps: 100 });
+      loadTorchCheckpoint(bytes, { model: mlp, optimizer: other, scheduler: otherScheduler });
+      expect(otherScheduler.stateDict()).toEqual(scheduler.stateDict());
+    }
+  });
+
+  it('ReduceLROnPlateau: torch attributes (min_lrs, default_min_lr, best ±Infinity as a string, counters), and back', () => {
+    const mlp = new MLP({ layers: [3, 2], seed: 5 });
+    const optimizer = new RMSprop(mlp.params, { lr: 0.01 });
+    const fresh = new ReduceLROnPlateau(optimizer, { mode: 'max' });
+    const state = JSON.parse(decodeSafetensors(saveTorchCheckpoint({ model: mlp, optimizer, scheduler: fresh })).metadata['scheduler.state_dict']);
+    expect(state).toEqual({
+      last_epoch: 0,
+      _last_lr: [0.01],
+      mode: 'max',
+      factor: 0.1,
+      patience: 10,
+      threshold: 1e-4,
+      threshold_mode: 'rel',
+      cooldown: 0,
+      eps: 1e-8,
+      default_min_lr: 0,
+      min_lrs: [0],
+      mode_worse: '-Infinity',
+      best: '-Infinity',
+      num_bad_epochs: 0,
+      cooldown_counter: 0,
+    });
+    const scheduler = new ReduceLROnPlateau(optimizer, { factor: 0.5, patience: 0, cooldown: 2, minLr: [0.004] });
+    const metrics = [1, 2, 0.5];
+    train(mlp, optimizer, () => scheduler.step(metrics.shift()!));
+    expect([scheduler.inCooldown, optimizer.paramGroups[0].lr]).toEqual([true, 0.005]);
+    const bytes = saveTorchCheckpoint({ model: mlp, optimizer, scheduler });
+    expect(JSON.parse(decodeSafetensors(bytes).metadata['scheduler.state_dict'])).toMatchObject({ default_min_lr: null, min_lrs: [0.004], best: 0.5, num_bad_epochs: 0, cooldown_counter: 1 });
+    const other = new RMSprop(mlp.params, { lr: 0.1 });
+    const otherScheduler = new ReduceLROnPlateau(other);
+    loadTorchCheckpoint(bytes, { model: mlp, optimizer: other, scheduler: otherScheduler });
+    expect(otherScheduler.stateDict()).toEqual(scheduler.stateDict());
+    loadTorchCheckpoint(saveTorchCheckpoint({ model: mlp, optimizer, scheduler: fresh }), { model: mlp, optimizer: other, scheduler: otherScheduler });
+    expect([otherScheduler.best, otherScheduler.options.mode]).toEqual([-Infinity, 'max']);
+  });
+
+  it('SequentialLR: its schedulers\' torch states in _schedulers, their classes in the metadata, and back', () => {
+    const mlp = new MLP({ layers: [3, 2], seed: 5 });
+    const make = (optimizer: Adam) =>
+      new SequentialLR(optimizer, {
+        schedulers: [new LinearLR(optimizer, { startFactor: 0.5, totalIters: 2 }), new CosineAnnealingLR(optimizer, { tMax: 4 }), new OneCycleLR(optimizer, { maxLr: 0.05, totalSteps: 6 })],
+        milestones: [2, 4],
+      });
+    const optimizer = new Adam(mlp.params, { lr: 0.01 });
+    const scheduler = make(optimizer);
+    train(mlp, optimizer, () => scheduler.step(), 5);
+    const bytes = saveTorchCheckpoint({ model: mlp, optimizer, scheduler });
+    const { metadata } = decodeSafetensors(bytes);
+    expect(JSON.parse(metadata['scheduler.schedulers'])).toEqual(['LinearLR', 'CosineAnnealingLR', 'OneCycleLR']);
+    const state = JSON.parse(metadata['scheduler.state_dict']);
+    expect([state.last_epoch, state._milestones, state._schedulers.map((s: { last_epoch: number }) => s.last_epoch)]).toEqual([5, [2, 4], [1, 1, 1]]);
+    expect(JSON.parse(metadata['optimizer.param_groups'])[0]).toMatchObject({ initial_lr: 0.05 / 25, max_lr: 0.05 });
+    const other = new Adam(mlp.params, { lr: 0.3 });
+    const otherScheduler = make(other);
+    loadTorchCheckpoint(bytes, { model: mlp, optimizer: other, scheduler: otherScheduler });
+    expect(otherScheduler.stateDict()).toEqual(scheduler.stateDict());
+  });
+
+  it('refuses to save what torch cannot hold: a OneCycleLR without its optimizer or with another one\'s groups, two OneCycleLRs that disagree', () => {
+    const mlp = new MLP({ layers: [3, 4, 2], seed: 5 });
+    const optimizer = twoGroups(mlp, 'sgd');
+    const oneCycle = new OneCycleLR(optimizer, { maxLr: 0.1, totalSteps: 10 });
+    expect(() => saveTorchCheckpoint({ model: mlp, scheduler: oneCycle })).toThrow(
+      new TypeError("saveTorchCheckpoint: torch's OneCycleLR keeps max_lr, initial_lr, min_lr and the momenta in the optimizer's param_groups; save its optimizer with it"),
+    );
+    expect(() => saveTorchCheckpoint({ model: mlp, optimizer: new SGD(mlp.params, { momentum: 0.9 }), scheduler: oneCycle })).toThrow(
+      new RangeError('saveTorchCheckpoint: the scheduler sets the lr of 2 param groups, the optimizer has 1'),
+    );
+    const sequential = new SequentialLR(optimizer, {
+      schedulers: [new OneCycleLR(optimizer, { maxLr: 0.1, totalSteps: 4 }), new OneCycleLR(optimizer, { maxLr: 0.2, totalSteps: 4 })],
+      milestones: [3],
+    });
+    expect(() => saveTorchCheckpoint({ model: mlp, optimizer, scheduler: sequential })).toThrow(
+      new RangeError("saveTorchCheckpoint: two OneCycleLRs set param group 0's initial_lr to 0.004 and 0.008; torch keeps one initial_lr per param group"),
+    );
+  });
+
+  it('refuses OneCycleLR state that gradstep cannot represent, changing nothing', () => {
+    const mlp = new MLP({ layers: [3, 4, 2], seed: 5 });
+    const source = twoGroups(mlp, 'sgd');
+    const sourceScheduler = new OneCycleLR(source, { maxLr: [0.1, 0.05], totalSteps: 10 });
+    train(mlp, source, () => sourceScheduler.step());
+    const bytes = saveTorchCheckpoint({ model: mlp, optimizer: source, scheduler: sourceScheduler });
+    const optimizer = twoGroups(mlp, 'sgd');
+    const parts = { model: mlp, optimizer, scheduler: new OneCycleLR(optimizer, { maxLr: 0.2, totalSteps: 20 }) };
+    const edit = (change: Parameters<typeof tampered>[1]) => tampered(bytes, change);
+    // A div_factor per group (torch computes initial_lr per group; gradstep has one divFactor).
+    refused(edit((f) => (f.groups[1].initial_lr = 0.05 / 10)), parts, /param_groups' initial_lr \[0.004, 0.005\] are not their max_lr \[0.1, 0.05\] divided by one divFactor/);
+    refused(edit((f) => (f.groups[1].min_lr = 1e-9)), parts, /param_groups' min_lr \[4e-7, 1e-9\] are not their initial_lr \[0.004, 0.002\] divided by one finalDivFactor/);
+    refused(edit((f) => delete f.groups[0].max_lr), parts, new TypeError('loadTorchCheckpoint: param_groups[0] has no max_lr'));
+    refused(edit((f) => (f.state._schedule_phases[0].end_step = 12)), parts, /_schedule_phases end at steps \[12, 9\], which no pctStart in \[0, 1\] gives for total_steps 10/);
+    refused(edit((f) => (f.state._schedule_phases[1].end_step = 8)), parts, /_schedule_phases end at steps \[2, 8\]/);
+    refused(edit((f) => (f.state._schedule_phases[1].end_lr = 'initial_lr')), parts, /_schedule_phases\[1\].end_lr is "initial_lr", where OneCycleLR has "min_lr"; gradstep cannot represent other phases/);
+    refused(edit((f) => f.state._schedule_phases.push(...f.state._schedule_phases, ...f.state._schedule_phases)), parts, /_schedule_phases must be torch's two or three phases, got an array of length 6/);
+    refused(edit((f) => (f.state.use_beta1 = true)), parts, new RangeError("loadTorchCheckpoint: torch's OneCycleLR cycles betas[0], and the optimizer's groups have a momentum"));
+    refused(edit((f) => (f.state._anneal_func_type = 'exp')), parts, /annealStrategy must be "cos" or "linear", got "exp"/);
+    refused(edit((f) => (f.state.total_steps = 2.5)), parts, /total_steps must be an integer >= 1, got 2.5/);
+    refused(edit((f) => delete f.state.base_lrs), parts, new TypeError('loadTorchCheckpoint: scheduler.state_dict has no base_lrs'));
+    // Loading the scheduler alone still needs the groups (the optimizer refuses a file with other groups first).
+    expect(() => loadTorchCheckpoint(edit((f) => (f.groups = [f.groups[0]])), { model: mlp, scheduler: parts.scheduler })).toThrow(
+      new RangeError("loadTorchCheckpoint: torch's OneCycleLR keeps max_lr, initial_lr and min_lr in the optimizer's param_groups: the checkpoint must have 2 param groups, it has 1"),
+    );
+    refused(edit((f) => (f.groups = [f.groups[0]])), parts, /the checkpoint has 1 param groups, the optimizer has 2/);
+  });
+
+  it('refuses ReduceLROnPlateau state that gradstep cannot represent, changing nothing', () => {
+    const mlp = new MLP({ layers: [3, 4, 2], seed: 5 });
+    const source = twoGroups(mlp, 'adam');
+    const sourceScheduler = new ReduceLROnPlateau(source, { minLr: [0.001, 0.002] });
+    train(mlp, source, () => sourceScheduler.step(1));
+    const bytes = saveTorchCheckpoint({ model: mlp, optimizer: source, scheduler: sourceScheduler });
+    const optimizer = twoGroups(mlp, 'adam');
+    const parts = { model: mlp, optimizer, scheduler: new ReduceLROnPlateau(optimizer) };
+    const edit = (change: Parameters<typeof tampered>[1]) => tampered(bytes, change);
+    refused(edit((f) => (f.state.default_min_lr = 0.001)), parts, /min_lrs \[0.001, 0.002\] differ from its default_min_lr 0.001; gradstep's ReduceLROnPlateau has one minLr for every group or one per group, not both/);
+    refused(edit((f) => (f.state.min_lrs = new Array(1000).fill(0))), parts, /min_lrs must hold one lr per param group \(2\), got an array of length 1000/);
+    refused(edit((f) => (f.state.factor = -0.5)), parts, new RangeError('loadTorchCheckpoint: ReduceLROnPlateau: factor must be a finite number >= 0 and < 1, got -0.5'));
+    refused(edit((f) => (f.state.best = 'NaN')), parts, /dict.state.best must be a number, "Infinity" or "-Infinity", got "NaN"/);
+    refused(edit((f) => (f.state.num_bad_epochs = 1.5)), parts, /numBadEpochs must be an integer >= 0, got 1.5/);
+    refused(edit((f) => delete f.state.cooldown_counter), parts, new TypeError('loadTorchCheckpoint: scheduler.state_dict has no cooldown_counter'));
+    refused(edit((f) => (f.state.threshold_mode = 'percent')), parts, /thresholdMode must be "rel" or "abs", got "percent"/);
+  });
+
+  it('refuses SequentialLR state for other schedulers, or that one of them refuses, changing nothing (all of them)', () => {
+    const mlp = new MLP({ layers: [3, 2], seed: 5 });
+    const make = (optimizer: Adam) =>
+      new SequentialLR(optimizer, { schedulers: [new LinearLR(optimizer, { totalIters: 2 }), new StepLR(optimizer, { stepSize: 2 })], milestones: [2] });
+    const source = new Adam(mlp.params);
+    const sourceScheduler = make(source);
+    train(mlp, source, () => sourceScheduler.step());
+    const bytes = saveTorchCheckpoint({ model: mlp, optimizer: source, scheduler: sourceScheduler });
+    const optimizer = new Adam(mlp.params);
+    const parts = { model: mlp, optimizer, scheduler: make(optimizer) };
+    const edit = (change: Parameters<typeof tampered>[1]) => tampered(bytes, change);
+    refused(edit((f) => (f.metadata['scheduler.schedulers'] = '["LinearLR", "ExponentialLR"]')), parts, /the checkpoint's SequentialLR runs \["LinearLR", "ExponentialLR"\], this one \[LinearLR, StepLR\]/);
+    refused(edit((f) => delete f.metadata['scheduler.schedulers']), parts, /SequentialLR runs schedulers it does not name/);
+    refused(edit((f) => f.state._schedulers.pop()), parts, /_schedulers must hold 2 state dicts, got an array of length 1/);
+    refused(edit((f) => (f.state._milestones = [-1])), parts, /milestones\[0\] must be an integer >= 0, got -1/);
+    refused(edit((f) => (f.state._milestones = new Array(10_000).fill(1))), parts, new RangeError('loadTorchCheckpoint: scheduler.state_dict._milestones must hold 1 epochs (one fewer than the schedulers), got 10000'));
+    refused(edit((f) => (f.metadata['scheduler.schedulers'] = JSON.stringify(new Array(10_000).fill('StepLR')))), parts, /SequentialLR runs 10000 schedulers, this one \[LinearLR, StepLR\]/);
+    // The second scheduler refuses its state after the first accepted its own: both stay as they were.
+    refused(edit((f) => (f.state._schedulers[1].step_size = 0)), parts, /StepLR: stepSize must be an integer >= 1, got 0/);
+    refused(edit((f) => delete f.state._schedulers[0].last_epoch), parts, new TypeError('loadTorchCheckpoint: scheduler.state_dict._schedulers[0] has no last_epoch'));
   });
 });

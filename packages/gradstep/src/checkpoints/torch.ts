@@ -7,8 +7,9 @@
  * - a training checkpoint (`saveTorchCheckpoint` / `loadTorchCheckpoint`): the model's tensors under
  *   `model.`, the optimizer's per-param state in torch.optim's layout under `optimizer.state.<i>.`
  *   (step, exp_avg, exp_avg_sq, momentum_buffer, …, with torch's names), and in the metadata the
- *   optimizer's class and its param_groups with torch's option names. The Python module shipped in
- *   the package (`python/gradstep_torch.py`) turns such a file into torch's own state_dicts and back.
+ *   optimizer's class and its param_groups with torch's option names, and the lr scheduler's class
+ *   and torch state_dict attributes (JSON). The Python module shipped in the package
+ *   (`python/gradstep_torch.py`) turns such a file into torch's own state_dicts and back.
  *
  * Weights that gradstep stores transposed (the dense layers keep in × out; nn.Linear keeps out × in)
  * are transposed on the way out and in, and so is their optimizer state. Loading checks everything
@@ -18,7 +19,7 @@ import type { Optimizer, OptimizerStateDict } from '../optimizer.js';
 import type { SchedulerStateDict } from '../schedulers/scheduler-state-dict.js';
 import { checkParam, type Param } from '../param.js';
 import { decodeSafetensors, encodeSafetensors, tensorToFloat32, type Tensor } from '../safetensors.js';
-import { checkOptionNames, describe } from '../validate.js';
+import { checkInteger, checkOptionNames, describe } from '../validate.js';
 
 /** A param with the name and shape it has in the equivalent torch module. */
 export interface NamedParam {
@@ -152,8 +153,10 @@ export interface TorchCheckpointParts {
   /** Its optimizer (optional): every param of it must be one of the model's. */
   optimizer?: Optimizer<object>;
   /**
-   * Its lr scheduler (optional): StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR or LinearLR,
-   * the ones torch.optim.lr_scheduler has with the same state (others are refused).
+   * Its lr scheduler (optional): StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR,
+   * OneCycleLR (saved with its optimizer: torch keeps its max_lr, initial_lr, min_lr and momenta in
+   * the param_groups), ReduceLROnPlateau, or a SequentialLR of the LRSchedulers among them: the ones
+   * torch.optim.lr_scheduler has with the same state (others are refused).
    */
   scheduler?: CheckpointScheduler;
 }
@@ -161,7 +164,10 @@ export interface TorchCheckpointParts {
 /** Most milestones (counted with repeats) a checkpoint's MultiStepLR may have. */
 const MAX_MILESTONES = 10_000;
 
-/** gradstep's scheduler option names and torch's attributes, for the schedulers both have. */
+/**
+ * gradstep's option names and torch's attributes, for the schedulers whose options torch keeps one for
+ * one as attributes (besides last_epoch, _step_count, _last_lr and base_lrs).
+ */
 const TORCH_SCHEDULERS: Record<string, Record<string, string>> = {
   StepLR: { stepSize: 'step_size', gamma: 'gamma' },
   MultiStepLR: { milestones: 'milestones', gamma: 'gamma' },
@@ -170,60 +176,406 @@ const TORCH_SCHEDULERS: Record<string, Record<string, string>> = {
   LinearLR: { startFactor: 'start_factor', endFactor: 'end_factor', totalIters: 'total_iters' },
 };
 
-/** torch's `state_dict()` fields of a scheduler (those that differ from a fresh one's). */
-function torchSchedulerState(owner: string, scheduler: CheckpointScheduler): { name: string; state: Record<string, unknown> } {
-  const dict = scheduler.stateDict();
-  const names = TORCH_SCHEDULERS[dict.scheduler];
-  if (names === undefined) throw new TypeError(`${owner}: checkpoints for PyTorch hold the schedulers ${Object.keys(TORCH_SCHEDULERS).join(', ')}, not ${dict.scheduler}`);
-  const state: Record<string, unknown> = {
+/** The schedulers a SequentialLR may run in a checkpoint (torch's LRSchedulers that gradstep has). */
+const SEQUENCED = [...Object.keys(TORCH_SCHEDULERS), 'OneCycleLR'];
+
+/** Every scheduler a checkpoint for PyTorch holds. */
+const CHECKPOINT_SCHEDULERS = [...SEQUENCED, 'ReduceLROnPlateau', 'SequentialLR'];
+
+/**
+ * What torch's OneCycleLR keeps in each param group rather than in its own state (`initial_lr` too,
+ * which every torch scheduler sets): bookkeeping of the scheduler, which the optimizer ignores.
+ */
+const ONE_CYCLE_GROUP_KEYS = new Set(['max_lr', 'min_lr', 'max_momentum', 'base_momentum']);
+
+/** ReduceLROnPlateau's options that torch keeps as attributes of the same meaning. */
+const PLATEAU_OPTIONS: Record<string, string> = {
+  mode: 'mode',
+  factor: 'factor',
+  patience: 'patience',
+  threshold: 'threshold',
+  thresholdMode: 'threshold_mode',
+  cooldown: 'cooldown',
+  eps: 'eps',
+};
+
+function unsupportedScheduler(owner: string, name: string): TypeError {
+  return new TypeError(`${owner}: checkpoints for PyTorch hold the schedulers ${CHECKPOINT_SCHEDULERS.join(', ')}, not ${name}`);
+}
+
+/** OneCycleLR's resolved options (one-cycle-lr.ts), as its state dict holds them. */
+interface OneCycleOptions {
+  maxLr: number[];
+  totalSteps: number;
+  pctStart: number;
+  annealStrategy: string;
+  cycleMomentum: boolean;
+  baseMomentum: number[];
+  maxMomentum: number[];
+  divFactor: number;
+  finalDivFactor: number;
+  threePhase: boolean;
+}
+
+/**
+ * torch's OneCycleLR._schedule_phases for these options, computed as torch computes them
+ * (`float(pct_start * total_steps) - 1`, …), which is also how gradstep's OneCycleLR computes its phases.
+ */
+function oneCyclePhases(pctStart: number, totalSteps: number, threePhase: boolean): Record<string, number | string>[] {
+  const phase = (end: number, lr: [string, string], momentum: [string, string]) => ({
+    end_step: end,
+    start_lr: `${lr[0]}_lr`,
+    end_lr: `${lr[1]}_lr`,
+    start_momentum: `${momentum[0]}_momentum`,
+    end_momentum: `${momentum[1]}_momentum`,
+  });
+  if (threePhase) {
+    return [
+      phase(pctStart * totalSteps - 1, ['initial', 'max'], ['max', 'base']),
+      phase(2 * pctStart * totalSteps - 2, ['max', 'initial'], ['base', 'max']),
+      phase(totalSteps - 1, ['initial', 'min'], ['max', 'max']),
+    ];
+  }
+  return [phase(pctStart * totalSteps - 1, ['initial', 'max'], ['max', 'base']), phase(totalSteps - 1, ['max', 'min'], ['base', 'max'])];
+}
+
+/** What the torch state of a scheduler needs besides its own attributes. */
+interface SaveContext {
+  owner: string;
+  /** Whether the optimizer's groups have betas (torch's OneCycleLR `use_beta1`); undefined without an optimizer. */
+  usesBetas: boolean | undefined;
+  /** Per param group: the keys torch's OneCycleLR keeps there (initial_lr, max_lr, …), once a OneCycleLR has set them. */
+  groupKeys: Record<string, number>[] | undefined;
+  /** A SequentialLR's schedulers, by class. */
+  sequence: string[] | undefined;
+}
+
+/** The fields every torch LRScheduler keeps (StepLR, …, OneCycleLR). */
+function lrSchedulerFields(dict: SchedulerStateDict): Record<string, unknown> {
+  return {
     last_epoch: dict.lastEpoch,
-    // torch counts the constructor's step too.
-    _step_count: dict.lastEpoch + 1,
+    // torch counts the constructor's step too (a SequentialLR's scheduler whose turn has not come has
+    // taken it, then been set back to epoch -1).
+    _step_count: Math.max(1, dict.lastEpoch + 1),
     _last_lr: dict.lastLr,
     base_lrs: dict.state.baseLrs,
   };
-  for (const [ours, theirs] of Object.entries(names)) {
-    const value = dict.options[ours];
-    // torch keeps MultiStepLR's milestones as a Counter: {milestone: how many times it is listed}.
-    state[theirs] = ours === 'milestones' ? (value as number[]).reduce<Record<string, number>>((c, m) => ((c[m] = (c[m] ?? 0) + 1), c), {}) : value;
-  }
-  return { name: dict.scheduler, state };
 }
 
-/** The gradstep state dict of `scheduler` that torch's fields describe. */
-function schedulerDictFrom(owner: string, metadata: Record<string, string>, scheduler: CheckpointScheduler): SchedulerStateDict {
+/** torch's `state_dict()` fields of a scheduler (those its load_state_dict needs to continue). */
+function torchSchedulerState(context: SaveContext, dict: SchedulerStateDict): Record<string, unknown> {
+  const { owner } = context;
+  const groups = dict.lastLr.length;
+  switch (dict.scheduler) {
+    case 'SequentialLR': {
+      const children = dict.state.schedulers as SchedulerStateDict[];
+      const names = children.map((child) => child.scheduler);
+      const other = names.find((name) => !SEQUENCED.includes(name));
+      if (other !== undefined) throw new TypeError(`${owner}: a SequentialLR in a checkpoint for PyTorch runs ${SEQUENCED.join(', ')}, not ${other}`);
+      context.sequence = names;
+      return {
+        last_epoch: dict.lastEpoch,
+        _last_lr: dict.lastLr,
+        _milestones: dict.options.milestones,
+        _schedulers: children.map((child) => torchSchedulerState(context, child)),
+      };
+    }
+    case 'ReduceLROnPlateau': {
+      const o = dict.options;
+      const state: Record<string, unknown> = { last_epoch: dict.lastEpoch, _last_lr: dict.lastLr };
+      for (const [ours, theirs] of Object.entries(PLATEAU_OPTIONS)) state[theirs] = o[ours];
+      // torch keeps a single min_lr as default_min_lr (for groups added later) and one per group.
+      state.default_min_lr = Array.isArray(o.minLr) ? null : o.minLr;
+      state.min_lrs = Array.isArray(o.minLr) ? o.minLr : new Array<unknown>(groups).fill(o.minLr);
+      // JSON has no Infinity: ±Infinity as the strings gradstep's state dicts use (gradstep_torch.py reads them).
+      state.mode_worse = o.mode === 'min' ? 'Infinity' : '-Infinity';
+      state.best = dict.state.best;
+      state.num_bad_epochs = dict.state.numBadEpochs;
+      state.cooldown_counter = dict.state.cooldownCounter;
+      return state;
+    }
+    case 'OneCycleLR': {
+      const o = dict.options as unknown as OneCycleOptions;
+      if (context.usesBetas === undefined) {
+        throw new TypeError(`${owner}: torch's OneCycleLR keeps max_lr, initial_lr, min_lr and the momenta in the optimizer's param_groups; save its optimizer with it`);
+      }
+      const state: Record<string, unknown> = {
+        ...lrSchedulerFields(dict),
+        total_steps: o.totalSteps,
+        _schedule_phases: oneCyclePhases(o.pctStart, o.totalSteps, o.threePhase),
+        _anneal_func_type: o.annealStrategy,
+        cycle_momentum: o.cycleMomentum,
+      };
+      if (o.cycleMomentum) state.use_beta1 = context.usesBetas;
+      const keys = o.maxLr.map((maxLr, g) => {
+        const initial = maxLr / o.divFactor;
+        const group: Record<string, number> = { initial_lr: initial, max_lr: maxLr, min_lr: initial / o.finalDivFactor };
+        if (o.cycleMomentum) Object.assign(group, { max_momentum: o.maxMomentum[g], base_momentum: o.baseMomentum[g] });
+        return group;
+      });
+      // torch's OneCycleLRs read these from the groups: two of them in a SequentialLR share one value.
+      const known = context.groupKeys;
+      if (known !== undefined) {
+        keys.forEach((group, g) => {
+          for (const [key, value] of Object.entries(group)) {
+            if (Object.hasOwn(known[g], key) && known[g][key] !== value) {
+              throw new RangeError(`${owner}: two OneCycleLRs set param group ${g}'s ${key} to ${known[g][key]} and ${value}; torch keeps one ${key} per param group`);
+            }
+          }
+        });
+      }
+      context.groupKeys = keys.map((group, g) => ({ ...known?.[g], ...group }));
+      return state;
+    }
+    default: {
+      const names = TORCH_SCHEDULERS[dict.scheduler];
+      if (names === undefined) throw unsupportedScheduler(owner, dict.scheduler);
+      const state = lrSchedulerFields(dict);
+      for (const [ours, theirs] of Object.entries(names)) {
+        const value = dict.options[ours];
+        // torch keeps MultiStepLR's milestones as a Counter: {milestone: how many times it is listed}.
+        state[theirs] = ours === 'milestones' ? (value as number[]).reduce<Record<string, number>>((c, m) => ((c[m] = (c[m] ?? 0) + 1), c), {}) : value;
+      }
+      return state;
+    }
+  }
+}
+
+/** What reading a scheduler's torch state needs besides the state itself. */
+interface LoadContext {
+  owner: string;
+  metadata: Record<string, string>;
+  /** Whether the optimizer's groups have betas (for OneCycleLR's use_beta1); undefined if unknown. */
+  usesBetas: boolean | undefined;
+}
+
+/**
+ * Whether an optimizer's param groups have betas: torch's OneCycleLR then cycles betas[0] (its
+ * use_beta1), else momentum. Undefined without an optimizer.
+ */
+function usesBetasOf(optimizer: unknown): boolean | undefined {
+  const groups = (optimizer as { paramGroups?: unknown } | undefined)?.paramGroups;
+  const first: unknown = Array.isArray(groups) ? groups[0] : undefined;
+  return first !== null && typeof first === 'object' ? Array.isArray((first as { betas?: unknown }).betas) : undefined;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+function parseMetadata(owner: string, metadata: Record<string, string>, key: string): unknown {
+  try {
+    return JSON.parse(metadata[key] ?? 'null');
+  } catch {
+    throw new TypeError(`${owner}: metadata ${key} is not JSON`);
+  }
+}
+
+/** A field of a torch state that gradstep needs (a TypeError naming it when the file has none). */
+function field(owner: string, where: string, state: Record<string, unknown>, key: string): unknown {
+  if (!Object.hasOwn(state, key)) throw new TypeError(`${owner}: ${where} has no ${key}`);
+  return state[key];
+}
+
+function finite(owner: string, where: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new TypeError(`${owner}: ${where} must be a finite number, got ${describe(value)}`);
+  return value;
+}
+
+/**
+ * The first candidate (finite, > 0) for which `fits` holds: a factor gradstep keeps once that torch
+ * has multiplied out per group (OneCycleLR's divFactor in each group's initial_lr, …).
+ */
+function factorThatFits(candidates: readonly number[], fits: (factor: number) => boolean): number | undefined {
+  return candidates.find((f) => Number.isFinite(f) && f > 0 && fits(f));
+}
+
+/** The gradstep state dict of `scheduler` that the checkpoint's torch state describes. */
+function schedulerDictFrom(context: LoadContext, scheduler: CheckpointScheduler): SchedulerStateDict {
+  const { owner, metadata } = context;
   const current = scheduler.stateDict();
-  const names = TORCH_SCHEDULERS[current.scheduler];
-  if (names === undefined) throw new TypeError(`${owner}: checkpoints for PyTorch hold the schedulers ${Object.keys(TORCH_SCHEDULERS).join(', ')}, not ${current.scheduler}`);
+  if (!CHECKPOINT_SCHEDULERS.includes(current.scheduler)) throw unsupportedScheduler(owner, current.scheduler);
   if (metadata['scheduler.class'] !== current.scheduler) {
     throw new TypeError(`${owner}: the checkpoint holds the state of ${metadata['scheduler.class'] === undefined ? 'no scheduler' : `torch's ${metadata['scheduler.class']}`}, not of ${current.scheduler}`);
   }
-  let state: Record<string, unknown>;
-  try {
-    state = JSON.parse(metadata['scheduler.state_dict'] ?? 'null');
-  } catch {
-    throw new TypeError(`${owner}: metadata scheduler.state_dict is not JSON`);
-  }
-  if (state === null || typeof state !== 'object') throw new TypeError(`${owner}: metadata scheduler.state_dict must be an object`);
+  const state = parseMetadata(owner, metadata, 'scheduler.state_dict');
+  if (!isRecord(state)) throw new TypeError(`${owner}: metadata scheduler.state_dict must be an object`);
+  // Checked by the scheduler's loadStateDict too, which changes nothing when it refuses.
+  return schedulerFromTorch(context, current, state, 'scheduler.state_dict');
+}
+
+function schedulerFromTorch(context: LoadContext, current: SchedulerStateDict, state: Record<string, unknown>, where: string): SchedulerStateDict {
+  const { owner } = context;
+  const lastEpoch = field(owner, where, state, 'last_epoch') as number;
+  const lastLr = field(owner, where, state, '_last_lr') as number[];
   const options: Record<string, unknown> = { ...current.options };
-  for (const [ours, theirs] of Object.entries(names)) {
-    if (!(theirs in state)) continue;
-    const value = state[theirs];
-    if (ours === 'milestones') {
-      if (value === null || typeof value !== 'object') throw new TypeError(`${owner}: scheduler milestones must be torch's Counter (an object), got ${describe(value)}`);
-      // Bounded by what a schedule needs: MultiStepLR steps through its whole list every step.
-      const counts = Object.entries(value as Record<string, unknown>);
-      const total = counts.reduce((sum, [m, c]) => (/^(0|[1-9]\d{0,15})$/.test(m) && Number.isSafeInteger(c) && (c as number) >= 1 ? sum + (c as number) : Infinity), 0);
-      if (!(total <= MAX_MILESTONES)) {
-        throw new RangeError(`${owner}: scheduler milestones must be epochs (integers >= 0) counted at least once, ${MAX_MILESTONES} in all at most`);
+  const groups = current.lastLr.length;
+  switch (current.scheduler) {
+    case 'SequentialLR': {
+      const children = current.state.schedulers as SchedulerStateDict[];
+      const names = children.map((child) => child.scheduler);
+      const listed = parseMetadata(owner, context.metadata, 'scheduler.schedulers');
+      if (!Array.isArray(listed) || listed.length !== names.length || listed.some((name, i) => name !== names[i])) {
+        const theirs = !Array.isArray(listed)
+          ? `schedulers it does not name (metadata scheduler.schedulers ${describe(listed)})`
+          : listed.length === names.length
+            ? `[${listed.map(describe).join(', ')}]`
+            : `${listed.length} schedulers`;
+        throw new TypeError(`${owner}: the checkpoint's SequentialLR runs ${theirs}, this one [${names.join(', ')}]`);
       }
-      options.milestones = counts.flatMap(([m, c]) => Array<number>(c as number).fill(Number(m))).sort((a, b) => a - b);
-    } else {
-      options[ours] = value;
+      const saved = field(owner, where, state, '_schedulers');
+      if (!Array.isArray(saved) || saved.length !== children.length) {
+        throw new TypeError(`${owner}: ${where}._schedulers must hold ${children.length} state dicts, got ${describe(saved)}`);
+      }
+      const dicts = children.map((child, i) => {
+        const childState: unknown = saved[i];
+        if (!isRecord(childState)) throw new TypeError(`${owner}: ${where}._schedulers[${i}] must be an object, got ${describe(childState)}`);
+        if (!SEQUENCED.includes(child.scheduler)) throw unsupportedScheduler(owner, child.scheduler);
+        return schedulerFromTorch(context, child, childState, `${where}._schedulers[${i}]`);
+      });
+      if (Object.hasOwn(state, '_milestones')) {
+        const milestones = state._milestones;
+        // Counted before SequentialLR's loadStateDict reads each one.
+        if (Array.isArray(milestones) && milestones.length !== children.length - 1) {
+          throw new RangeError(`${owner}: ${where}._milestones must hold ${children.length - 1} epochs (one fewer than the schedulers), got ${milestones.length}`);
+        }
+        options.milestones = milestones;
+      }
+      return { ...current, lastEpoch, lastLr, options, state: { ...current.state, schedulers: dicts } };
+    }
+    case 'ReduceLROnPlateau': {
+      for (const [ours, theirs] of Object.entries(PLATEAU_OPTIONS)) if (Object.hasOwn(state, theirs)) options[ours] = state[theirs];
+      const list = Object.hasOwn(state, 'min_lrs') ? state.min_lrs : undefined;
+      if (list !== undefined && (!Array.isArray(list) || list.length !== groups)) {
+        throw new RangeError(`${owner}: ${where}.min_lrs must hold one lr per param group (${groups}), got ${describe(list)}`);
+      }
+      const single = Object.hasOwn(state, 'default_min_lr') ? state.default_min_lr : undefined;
+      if (single !== undefined && single !== null) {
+        // torch reduces with min_lrs; default_min_lr only refills them for groups added later.
+        if (list?.some((v) => v !== single)) {
+          throw new RangeError(`${owner}: ${where}.min_lrs [${list.map(describe).join(', ')}] differ from its default_min_lr ${describe(single)}; gradstep's ReduceLROnPlateau has one minLr for every group or one per group, not both`);
+        }
+        options.minLr = single;
+      } else if (list !== undefined) {
+        options.minLr = [...list];
+      } else if (single === null) {
+        throw new TypeError(`${owner}: ${where} has default_min_lr None and no min_lrs`);
+      }
+      return {
+        ...current,
+        lastEpoch,
+        lastLr,
+        options,
+        state: {
+          ...current.state,
+          // A number, or "Infinity"/"-Infinity" (no improvement yet), as gradstep's state dict keeps it.
+          best: field(owner, where, state, 'best'),
+          numBadEpochs: field(owner, where, state, 'num_bad_epochs'),
+          cooldownCounter: field(owner, where, state, 'cooldown_counter'),
+        },
+      };
+    }
+    case 'OneCycleLR':
+      return { ...current, lastEpoch, lastLr, options: oneCycleOptionsFrom(context, current, state, where), state: { ...current.state, baseLrs: field(owner, where, state, 'base_lrs') } };
+    default: {
+      const names = TORCH_SCHEDULERS[current.scheduler];
+      if (names === undefined) throw unsupportedScheduler(owner, current.scheduler);
+      for (const [ours, theirs] of Object.entries(names)) {
+        if (!Object.hasOwn(state, theirs)) continue;
+        const value = state[theirs];
+        if (ours === 'milestones') {
+          if (!isRecord(value)) throw new TypeError(`${owner}: scheduler milestones must be torch's Counter (an object), got ${describe(value)}`);
+          // Bounded by what a schedule needs: MultiStepLR steps through its whole list every step.
+          const counts = Object.entries(value);
+          const total = counts.reduce((sum, [m, c]) => (/^(0|[1-9]\d{0,15})$/.test(m) && Number.isSafeInteger(c) && (c as number) >= 1 ? sum + (c as number) : Infinity), 0);
+          if (!(total <= MAX_MILESTONES)) {
+            throw new RangeError(`${owner}: scheduler milestones must be epochs (integers >= 0) counted at least once, ${MAX_MILESTONES} in all at most`);
+          }
+          options.milestones = counts.flatMap(([m, c]) => Array<number>(c as number).fill(Number(m))).sort((a, b) => a - b);
+        } else {
+          options[ours] = value;
+        }
+      }
+      return { ...current, lastEpoch, lastLr, options, state: { ...current.state, baseLrs: field(owner, where, state, 'base_lrs') } };
     }
   }
-  // Checked by the scheduler's loadStateDict, which changes nothing when it refuses.
-  return { ...current, lastEpoch: state.last_epoch as number, lastLr: state._last_lr as number[], options, state: { ...current.state, baseLrs: state.base_lrs } };
+}
+
+/**
+ * OneCycleLR's options from torch's state and the param_groups, where torch keeps each group's
+ * max_lr, initial_lr (max_lr / div_factor), min_lr (initial_lr / final_div_factor) and momenta.
+ * gradstep keeps one pctStart, divFactor and finalDivFactor: a file whose phases or groups no single
+ * value reproduces exactly is refused.
+ */
+function oneCycleOptionsFrom(context: LoadContext, current: SchedulerStateDict, state: Record<string, unknown>, where: string): Record<string, unknown> {
+  const { owner } = context;
+  const o = current.options as unknown as OneCycleOptions;
+  const groups = current.lastLr.length;
+  const totalSteps = Object.hasOwn(state, 'total_steps') ? checkInteger(owner, `${where}.total_steps`, state.total_steps, 1) : o.totalSteps;
+  let { pctStart, threePhase } = o;
+  if (Object.hasOwn(state, '_schedule_phases')) {
+    const phases = state._schedule_phases;
+    if (!Array.isArray(phases) || (phases.length !== 2 && phases.length !== 3)) {
+      throw new TypeError(`${owner}: ${where}._schedule_phases must be torch's two or three phases, got ${describe(phases)}`);
+    }
+    threePhase = phases.length === 3;
+    const standard = oneCyclePhases(o.pctStart, totalSteps, threePhase);
+    const ends = phases.map((phase: unknown, i) => {
+      const at = `${where}._schedule_phases[${i}]`;
+      if (!isRecord(phase)) throw new TypeError(`${owner}: ${at} must be an object, got ${describe(phase)}`);
+      for (const key of ['start_lr', 'end_lr', 'start_momentum', 'end_momentum']) {
+        if (phase[key] !== standard[i][key]) {
+          throw new RangeError(`${owner}: ${at}.${key} is ${describe(phase[key])}, where OneCycleLR has ${JSON.stringify(standard[i][key])}; gradstep cannot represent other phases`);
+        }
+      }
+      return finite(owner, `${at}.end_step`, phase.end_step);
+    });
+    const fits = (p: number) => p >= 0 && p <= 1 && oneCyclePhases(p, totalSteps, threePhase).every((phase, i) => phase.end_step === ends[i]);
+    const found = [o.pctStart, (ends[0] + 1) / totalSteps].find(fits);
+    if (found === undefined) {
+      throw new RangeError(`${owner}: ${where}._schedule_phases end at steps [${ends.join(', ')}], which no pctStart in [0, 1] gives for total_steps ${totalSteps}; gradstep computes the phases from pctStart`);
+    }
+    pctStart = found;
+  }
+  const cycleMomentum = Object.hasOwn(state, 'cycle_momentum') ? state.cycle_momentum : o.cycleMomentum;
+  if (cycleMomentum === true && Object.hasOwn(state, 'use_beta1')) {
+    const useBeta1 = state.use_beta1;
+    if (typeof useBeta1 !== 'boolean') throw new TypeError(`${owner}: ${where}.use_beta1 must be true or false, got ${describe(useBeta1)}`);
+    if (context.usesBetas !== undefined && useBeta1 !== context.usesBetas) {
+      throw new RangeError(`${owner}: torch's OneCycleLR cycles ${useBeta1 ? 'betas[0]' : 'momentum'}, and the optimizer's groups have ${context.usesBetas ? 'betas' : 'a momentum'}`);
+    }
+  }
+
+  // The per-group values torch keeps in the param groups.
+  const torchGroups = parseMetadata(owner, context.metadata, 'optimizer.param_groups');
+  if (!Array.isArray(torchGroups) || torchGroups.length !== groups) {
+    throw new RangeError(`${owner}: torch's OneCycleLR keeps max_lr, initial_lr and min_lr in the optimizer's param_groups: the checkpoint must have ${groups} param groups, it has ${Array.isArray(torchGroups) ? torchGroups.length : 'none'}`);
+  }
+  const perGroup = (key: string) =>
+    torchGroups.map((group: unknown, g) => finite(owner, `param_groups[${g}].${key}`, isRecord(group) ? field(owner, `param_groups[${g}]`, group, key) : undefined));
+  const maxLr = perGroup('max_lr');
+  const initial = perGroup('initial_lr');
+  const min = perGroup('min_lr');
+  const k = maxLr.findIndex((m, g) => m > 0 && initial[g] > 0);
+  const divFactor = factorThatFits([o.divFactor, maxLr[k] / initial[k]], (d) => maxLr.every((m, g) => m / d === initial[g]));
+  if (divFactor === undefined) {
+    throw new RangeError(`${owner}: param_groups' initial_lr [${initial.join(', ')}] are not their max_lr [${maxLr.join(', ')}] divided by one divFactor; gradstep's OneCycleLR has one divFactor for all groups`);
+  }
+  const j = initial.findIndex((i, g) => i > 0 && min[g] > 0);
+  const finalDivFactor = factorThatFits([o.finalDivFactor, initial[j] / min[j]], (f) => maxLr.every((m, g) => m / divFactor / f === min[g]));
+  if (finalDivFactor === undefined) {
+    throw new RangeError(`${owner}: param_groups' min_lr [${min.join(', ')}] are not their initial_lr [${initial.join(', ')}] divided by one finalDivFactor; gradstep's OneCycleLR has one finalDivFactor for all groups`);
+  }
+  return {
+    ...o,
+    maxLr,
+    totalSteps,
+    pctStart,
+    threePhase,
+    annealStrategy: Object.hasOwn(state, '_anneal_func_type') ? state._anneal_func_type : o.annealStrategy,
+    cycleMomentum,
+    divFactor,
+    finalDivFactor,
+    ...(cycleMomentum === true ? { maxMomentum: perGroup('max_momentum'), baseMomentum: perGroup('base_momentum') } : {}),
+  };
 }
 
 /** For each of the optimizer's params, its named param in the model. */
@@ -255,11 +607,25 @@ export function saveTorchCheckpoint(parts: TorchCheckpointParts): Uint8Array {
   const metadata: Record<string, string> = { format: FORMAT, version: '1' };
   for (const n of named) tensors[`model.${n.name}`] = f32(n, toTorchLayout(n, n.param.value));
   const { optimizer } = parts;
+  // The scheduler first: torch's OneCycleLR keeps part of its state in the optimizer's param groups.
+  const context: SaveContext = { owner, usesBetas: undefined, groupKeys: undefined, sequence: undefined };
+  if (parts.scheduler !== undefined) {
+    const dict = parts.scheduler.stateDict();
+    if (!CHECKPOINT_SCHEDULERS.includes(dict.scheduler)) throw unsupportedScheduler(owner, dict.scheduler);
+    if (optimizer !== undefined && dict.lastLr.length !== optimizer.paramGroups.length) {
+      throw new RangeError(`${owner}: the scheduler sets the lr of ${dict.lastLr.length} param groups, the optimizer has ${optimizer.paramGroups.length}`);
+    }
+    context.usesBetas = usesBetasOf(optimizer);
+    const state = torchSchedulerState(context, dict);
+    metadata['scheduler.class'] = dict.scheduler;
+    metadata['scheduler.state_dict'] = JSON.stringify(state);
+    if (context.sequence !== undefined) metadata['scheduler.schedulers'] = JSON.stringify(context.sequence);
+  }
   if (optimizer !== undefined) {
     const dict = optimizer.stateDict({ encoding: 'float32' });
     const torchClass = torchClassOf(owner, dict.optimizer);
     const order = optimizerParams(owner, named, optimizer);
-    const groups = dict.groups.map((group) => {
+    const groups = dict.groups.map((group, g) => {
       const torchGroup: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(group.options)) {
         if (key === 'epsHat') {
@@ -268,6 +634,7 @@ export function saveTorchCheckpoint(parts: TorchCheckpointParts): Uint8Array {
         }
         torchGroup[camelToSnake(key)] = value;
       }
+      Object.assign(torchGroup, context.groupKeys?.[g]);
       torchGroup.params = group.params;
       return torchGroup;
     });
@@ -286,11 +653,6 @@ export function saveTorchCheckpoint(parts: TorchCheckpointParts): Uint8Array {
         tensors[`optimizer.state.${i}.${camelToSnake(name)}`] = f32(n, toTorchLayout(n, buffer as Float32Array));
       }
     });
-  }
-  if (parts.scheduler !== undefined) {
-    const { name, state } = torchSchedulerState(owner, parts.scheduler);
-    metadata['scheduler.class'] = name;
-    metadata['scheduler.state_dict'] = JSON.stringify(state);
   }
   return encodeSafetensors(tensors, metadata);
 }
@@ -314,20 +676,26 @@ export function loadTorchCheckpoint(bytes: Uint8Array | ArrayBuffer, parts: Torc
   const { optimizer } = parts;
   const optimizerDict = optimizer === undefined ? null : optimizerDictFrom(owner, tensors, metadata, named, optimizer);
   const { scheduler } = parts;
-  const schedulerDict = scheduler === undefined ? null : schedulerDictFrom(owner, metadata, scheduler);
+  const usesBetas = usesBetasOf(optimizer ?? (scheduler as { optimizer?: unknown } | undefined)?.optimizer);
+  const schedulerDict = scheduler === undefined ? null : schedulerDictFrom({ owner, metadata, usesBetas }, scheduler);
   // Everything is read and checked: commit. The scheduler first (loadStateDict refuses a bad dict
   // without changing anything, so a refusal there leaves the optimizer untouched too); the
   // optimizer's loadStateDict checks its dict again before it writes.
   const schedulerBefore = scheduler?.stateDict();
-  if (scheduler !== undefined && schedulerDict !== null) scheduler.loadStateDict(schedulerDict);
+  // The scheduler or the optimizer refused the state the file describes (an option out of range, a
+  // buffer its options need is missing): say so as the loader.
+  const asLoader = (error: unknown) =>
+    error instanceof TypeError || error instanceof RangeError ? new (error.constructor as ErrorConstructor)(`${owner}: ${error.message}`, { cause: error }) : error;
+  try {
+    if (scheduler !== undefined && schedulerDict !== null) scheduler.loadStateDict(schedulerDict);
+  } catch (error) {
+    throw asLoader(error);
+  }
   try {
     if (optimizer !== undefined && optimizerDict !== null) optimizer.loadStateDict(optimizerDict);
   } catch (error) {
     if (scheduler !== undefined && schedulerBefore !== undefined) scheduler.loadStateDict(schedulerBefore);
-    // The optimizer refused the state the file describes (a buffer its options need is missing, an
-    // option out of range): say so as the loader.
-    if (error instanceof TypeError || error instanceof RangeError) throw new (error.constructor as ErrorConstructor)(`${owner}: ${error.message}`, { cause: error });
-    throw error;
+    throw asLoader(error);
   }
   named.forEach((n, i) => n.param.value.set(values[i]));
 }
@@ -357,7 +725,7 @@ function optimizerDictFrom(owner: string, tensors: Record<string, Tensor>, metad
     if (group.options.epsHat === true) throw new RangeError(`${owner}: the optimizer's group ${g} uses Adam's epsHat form (Keras'), which torch.optim's state does not describe`);
     const options: Record<string, unknown> = { ...group.options };
     for (const [key, value] of Object.entries(torchGroup)) {
-      if (TORCH_ONLY_KEYS.has(key) || IMPLIED_TORCH_OPTIONS[torchClass]?.[key] === value) continue;
+      if (TORCH_ONLY_KEYS.has(key) || ONE_CYCLE_GROUP_KEYS.has(key) || IMPLIED_TORCH_OPTIONS[torchClass]?.[key] === value) continue;
       const camel = snakeToCamel(key);
       if (Object.hasOwn(options, camel) && camel !== 'epsHat') options[camel] = value;
       else if (value !== false && value !== null && value !== 0) {
