@@ -46,7 +46,7 @@ export {
 export { bandwidthProbe } from './bandwidth-probe.js';
 export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from './clip-grad.js';
 export * from './model-selection/index.js';
-export { crossValidate, type CrossValidateOptions, type CrossValidateResult } from './evaluation/cross-validate.js';
+export { crossValidate, type CrossValidateOptions, type CrossValidateResult, type CrossValidateTaskOptions } from './evaluation/cross-validate.js';
 export { learningCurve, type LearningCurveOptions, type LearningCurveResult } from './evaluation/learning-curve.js';
 export { validationCurve, type ValidationCurveOptions, type ValidationCurveResult } from './evaluation/validation-curve.js';
 export {
@@ -65,7 +65,11 @@ export {
   type InnerSearchData,
   type NestedCrossValidateOptions,
   type NestedCrossValidateResult,
+  type SearchTaskOptions,
+  type GridSearchTaskOptions,
+  type RandomSearchTaskOptions,
 } from './evaluation/search.js';
+export { liveWorkerCount, MAX_WORKERS, type TaskModule, type Workers } from './parallel/pool.js';
 export {
   parameterGrid,
   parameterGridSize,

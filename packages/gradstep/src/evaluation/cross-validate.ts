@@ -3,10 +3,11 @@
  * (`sklearn/model_selection/_validation.py`), plus the generalization gap.
  */
 import type { Fold } from '../model-selection/folds.js';
-import { checkBoolean, checkOptionNames } from '../validate.js';
+import { checkBoolean, checkOptionNames, describe } from '../validate.js';
 import { checkFunction } from '../ensembles/training-data.js';
 import { checkFolds, checkScore } from './fold-checks.js';
 import { mean, populationStd } from './score-summary.js';
+import { loadTask, resolveWorkers, runJobs, type TaskModule, type Workers } from '../parallel/pool.js';
 
 export interface CrossValidateOptions<M> {
   /** The splits, e.g. from `kFold` or `stratifiedKFold`: `{ train, test }` sample indices. */
@@ -16,6 +17,24 @@ export interface CrossValidateOptions<M> {
   /** Scores a model on the rows `indices` (higher is better, as scikit-learn's scorers); may return a Promise. */
   score: (model: M, indices: Uint32Array) => number | PromiseLike<number>;
   /** Also score each model on its own training rows, and report the generalization gap. Default false. */
+  returnTrainScore?: boolean;
+}
+
+/**
+ * The options of {@link crossValidate} with a task module, to run the folds on `workers` threads: the
+ * module (as in gridSearch's {@link SearchTaskOptions}) exports `fit(params, trainRows, data)`,
+ * `score(model, rows, data)` (one function) and optionally `setup(data)`.
+ */
+export interface CrossValidateTaskOptions {
+  folds: Iterable<Fold>;
+  /** `new URL('./my-task.mjs', import.meta.url)`, a URL string or (Node) a file path. */
+  task: TaskModule;
+  /** Structured-cloneable data given to the task (posted to each worker once; SharedArrayBuffer-backed typed arrays are shared). */
+  data?: unknown;
+  /** The hyperparameters passed to the task's fit (a fresh shallow copy per fold; structured-cloneable). Default `{}`. */
+  params?: Record<string, unknown>;
+  /** 1 (default: in the calling thread), n threads, or 'auto' (one per core). Same bits whatever the count. */
+  workers?: Workers;
   returnTrainScore?: boolean;
 }
 
@@ -29,7 +48,7 @@ export interface CrossValidateResult<M> {
   readonly fitTimes: Float64Array;
   /** Wall time of each test scoring in milliseconds (train scoring is not included, as scikit-learn). */
   readonly scoreTimes: Float64Array;
-  /** The fitted model of each fold. */
+  /** The fitted model of each fold (with a task module: undefined, the models stay in the threads that fitted them). */
   readonly models: M[];
   /** With returnTrainScore: train score of each fold. */
   readonly trainScores?: Float64Array;
@@ -68,14 +87,32 @@ export interface CrossValidateResult<M> {
  * cv.meanTestScore; cv.meanGeneralizationGap;
  * ```
  *
+ * On several threads: `{ task, data, params, workers }` in place of fit and score (see
+ * {@link CrossValidateTaskOptions}): the folds run on a pool of `workers` threads, each result placed
+ * by its fold's index (the same bits with any worker count); `models` are not returned. A fit or
+ * score that throws rejects with an Error naming the fold (its error as the cause), and a worker
+ * that crashes rejects naming the fold it ran; every worker is terminated before the call settles.
+ *
  * @throws (rejects with) TypeError/RangeError for malformed folds (a RangeError for a fold whose
  *   train and test share a row; every fold is checked before the first fit), non-function callbacks
  *   or a score that is not a number
  */
-export async function crossValidate<M>(options: CrossValidateOptions<M>): Promise<CrossValidateResult<M>> {
+export async function crossValidate(options: CrossValidateTaskOptions): Promise<CrossValidateResult<undefined>>;
+export async function crossValidate<M>(options: CrossValidateOptions<M>): Promise<CrossValidateResult<M>>;
+export async function crossValidate<M>(options: CrossValidateOptions<M> | CrossValidateTaskOptions): Promise<CrossValidateResult<M>> {
   const owner = 'crossValidate';
-  const given = checkOptionNames(owner, options, ['folds', 'fit', 'score', 'returnTrainScore']);
+  const given = checkOptionNames(owner, options, ['folds', 'fit', 'score', 'returnTrainScore', 'task', 'data', 'params', 'workers']);
   const folds = checkFolds(owner, given.folds);
+  const workers = await resolveWorkers(owner, given.workers);
+  if (given.task !== undefined) return crossValidateTask(owner, given, folds, workers) as Promise<CrossValidateResult<M>>;
+  if (workers > 1) {
+    throw new TypeError(
+      `${owner}: workers > 1 needs a task module (functions cannot be sent to other threads): pass task: new URL('./my-task.mjs', import.meta.url), a module that exports fit(params, trainRows, data) and score(model, rows, data), with data instead of fit and score`,
+    );
+  }
+  for (const name of ['data', 'params'] as const) {
+    if (given[name] !== undefined) throw new TypeError(`${owner}: ${name} is for a task module: it needs task`);
+  }
   const fit = checkFunction<CrossValidateOptions<M>['fit']>(owner, 'fit', given.fit);
   const score = checkFunction<CrossValidateOptions<M>['score']>(owner, 'score', given.score);
   const returnTrainScore = given.returnTrainScore === undefined ? false : checkBoolean(owner, 'returnTrainScore', given.returnTrainScore);
@@ -105,7 +142,12 @@ export async function crossValidate<M>(options: CrossValidateOptions<M>): Promis
     scoreTimes,
     models,
   };
+  return withTrainScores(result, returnTrainScore, trainScores);
+}
+
+function withTrainScores<M>(result: CrossValidateResult<M>, returnTrainScore: boolean, trainScores: Float64Array): CrossValidateResult<M> {
   if (!returnTrainScore) return result;
+  const { testScores } = result;
   const generalizationGaps = trainScores.map((train, f) => train - testScores[f]);
   return {
     ...result,
@@ -115,4 +157,65 @@ export async function crossValidate<M>(options: CrossValidateOptions<M>): Promis
     generalizationGaps,
     meanGeneralizationGap: mean(generalizationGaps),
   };
+}
+
+/** crossValidate with a task module, in the calling thread or on a pool. */
+async function crossValidateTask(
+  owner: string,
+  given: Record<string, unknown>,
+  folds: readonly Fold[],
+  workers: number,
+): Promise<CrossValidateResult<undefined>> {
+  if (given.fit !== undefined || given.score !== undefined) {
+    throw new TypeError(`${owner}: give either task (a module that exports fit and score) or the fit and score callbacks, not both`);
+  }
+  const params = given.params ?? {};
+  if (params === null || typeof params !== 'object' || Array.isArray(params)) {
+    throw new TypeError(`${owner}: params must be an object of hyperparameters for the task's fit, got ${describe(params)}`);
+  }
+  const returnTrainScore = given.returnTrainScore === undefined ? false : checkBoolean(owner, 'returnTrainScore', given.returnTrainScore);
+  const task = await loadTask(owner, given.task, given.data);
+  if (task.multimetric) throw new TypeError(`${owner}: the task module ${task.href} must export score as one function (crossValidate has one score)`);
+  const k = folds.length;
+  const testScores = new Float64Array(k);
+  const trainScores = new Float64Array(k);
+  const fitTimes = new Float64Array(k);
+  const scoreTimes = new Float64Array(k);
+  await runJobs({
+    owner,
+    task,
+    data: given.data,
+    folds,
+    raise: true,
+    workers,
+    jobs: folds.map((_, f) => ({ params: params as Record<string, unknown>, fold: f, scoreTrain: returnTrainScore })),
+    describeJob: (f) => `fold ${f}`,
+    onOutcome(f, outcome) {
+      if ('fitError' in outcome) throw new Error(`${owner}: fit threw on fold ${f}: ${messageOf(outcome.fitError)}`, { cause: outcome.fitError });
+      const scoreOf = (side: 'test' | 'train') => {
+        const entry = (side === 'test' ? outcome.test : outcome.train ?? [])[0];
+        if ('e' in entry) throw new Error(`${owner}: score threw on the ${side} rows of fold ${f}: ${messageOf(entry.e)}`, { cause: entry.e });
+        return checkScore(owner, entry.v, `the ${side} rows of fold ${f}`);
+      };
+      fitTimes[f] = outcome.fitTime;
+      scoreTimes[f] = outcome.scoreTime;
+      testScores[f] = scoreOf('test');
+      if (returnTrainScore) trainScores[f] = scoreOf('train');
+    },
+  });
+  const result: CrossValidateResult<undefined> = {
+    testScores,
+    meanTestScore: mean(testScores),
+    stdTestScore: populationStd(testScores),
+    fitTimes,
+    scoreTimes,
+    models: folds.map(() => undefined),
+  };
+  return withTrainScores(result, returnTrainScore, trainScores);
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string') return error;
+  return describe(error);
 }

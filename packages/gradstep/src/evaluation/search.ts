@@ -38,6 +38,7 @@ import { warn } from '../model-selection/warnings.js';
 import { checkBoolean, checkInteger, checkOptionNames, describe } from '../validate.js';
 import { checkFunction } from '../ensembles/training-data.js';
 import { checkFolds, checkScore } from './fold-checks.js';
+import { loadTask, resolveWorkers, runJobHere, runJobs, type JobOutcome, type LoadedTask, type ScoreEntry, type TaskModule, type Workers } from '../parallel/pool.js';
 import { mean, populationStd } from './score-summary.js';
 import {
   expandGrid,
@@ -92,6 +93,48 @@ export interface SearchOptions<P, M, K extends string = 'score'> {
    * Either way a search in which every fit throws rejects.
    */
   errorScore?: ErrorScore;
+}
+
+/**
+ * The options of a search whose work is a task module, to run on `workers` threads: as
+ * {@link SearchOptions} without the fit and score callbacks, which the module exports instead.
+ */
+export interface SearchTaskOptions {
+  /** The splits, e.g. from `kFold` or `stratifiedKFold`: `{ train, test }` row indices. */
+  folds: Iterable<Fold>;
+  /**
+   * The task module: `new URL('./my-task.mjs', import.meta.url)`, a URL string or (Node) a file path.
+   * It exports `fit(params, trainRows, data)`, `score(model, rows, data)` (or an object of named score
+   * functions: several scorers, as `score` of {@link SearchOptions}) and optionally `setup(data)`,
+   * called once per thread; fit and score get what setup resolves to (data when undefined, or
+   * without setup). Each worker imports it; the refit imports it in the calling thread.
+   */
+  task: TaskModule;
+  /** Structured-cloneable data given to the task (posted to each worker once; typed arrays over a SharedArrayBuffer are shared). */
+  data?: unknown;
+  /**
+   * How many worker threads run the (candidate, fold) jobs: 1 (default: one after another in the
+   * calling thread), n, or 'auto' (os.availableParallelism() in Node, navigator.hardwareConcurrency
+   * in browsers). Results are the same bits whatever the count; only times differ.
+   */
+  workers?: Workers;
+  /** As {@link SearchOptions.refit}; with several scorers, the name of the one that chooses. */
+  refit?: boolean | string;
+  rows?: Uint32Array;
+  returnTrainScore?: boolean;
+  errorScore?: ErrorScore;
+}
+
+/** The options of {@link gridSearch} with a task module. */
+export interface GridSearchTaskOptions<G> extends SearchTaskOptions {
+  params: G;
+}
+
+/** The options of {@link randomSearch} with a task module. */
+export interface RandomSearchTaskOptions<G> extends SearchTaskOptions {
+  distributions: G;
+  nIter?: number;
+  seed?: Seed;
 }
 
 /** The options of {@link gridSearch}. */
@@ -175,6 +218,13 @@ export interface SearchResult<P, M, K extends string = 'score'> {
  * Promise. The callbacks get the folds' own index arrays: they must not modify them. Every argument
  * is checked before the first fit.
  *
+ * On several threads: `{ task, data, workers }` in place of fit and score (see
+ * {@link SearchTaskOptions}): the jobs (candidate, fold) run on a pool of `workers` threads, each
+ * placed by its index, so that every score is the same bits with any worker count. Then the first
+ * failure is the first in (candidate, fold) order, and with errorScore 'raise' the call rejects at
+ * the first failing job to complete. A worker that crashes rejects the call naming the job it ran;
+ * every worker is terminated before the call settles. `bestModel` is refitted in the calling thread.
+ *
  * ```ts
  * const search = await gridSearch({
  *   folds: kFold(y.length, { k: 5, shuffle: true, seed: 0 }),
@@ -195,8 +245,11 @@ export function gridSearch<G extends ParameterGridSpec | readonly ParameterGridS
 export function gridSearch<G extends ParameterGridSpec | readonly ParameterGridSpec[], M, K extends string>(
   options: GridSearchOptions<G, M, K> & { score: { readonly [N in K]: ScoreFunction<M> }; refit?: false | NoInfer<K> },
 ): Promise<SearchResult<GridCandidate<G>, M, K>>;
+export function gridSearch<G extends ParameterGridSpec | readonly ParameterGridSpec[]>(
+  options: GridSearchTaskOptions<G>,
+): Promise<SearchResult<GridCandidate<G>, unknown, string>>;
 export function gridSearch<G extends ParameterGridSpec | readonly ParameterGridSpec[], M, K extends string>(
-  options: GridSearchOptions<G, M, K>,
+  options: GridSearchOptions<G, M, K> | GridSearchTaskOptions<G>,
 ): Promise<SearchResult<GridCandidate<G>, M, K>> {
   return runSearchFromOptions('gridSearch', options, (owner, given) => {
     if (given.params === undefined) throw new TypeError(`${owner}: params (the parameter grid) is required`);
@@ -224,8 +277,11 @@ export function randomSearch<G extends ParameterDistributionsSpec | readonly Par
 export function randomSearch<G extends ParameterDistributionsSpec | readonly ParameterDistributionsSpec[], M, K extends string>(
   options: RandomSearchOptions<G, M, K> & { score: { readonly [N in K]: ScoreFunction<M> }; refit?: false | NoInfer<K> },
 ): Promise<SearchResult<SampledCandidate<G>, M, K>>;
+export function randomSearch<G extends ParameterDistributionsSpec | readonly ParameterDistributionsSpec[]>(
+  options: RandomSearchTaskOptions<G>,
+): Promise<SearchResult<SampledCandidate<G>, unknown, string>>;
 export function randomSearch<G extends ParameterDistributionsSpec | readonly ParameterDistributionsSpec[], M, K extends string>(
-  options: RandomSearchOptions<G, M, K>,
+  options: RandomSearchOptions<G, M, K> | RandomSearchTaskOptions<G>,
 ): Promise<SearchResult<SampledCandidate<G>, M, K>> {
   return runSearchFromOptions('randomSearch', options, (owner, given) => {
     if (given.distributions === undefined) throw new TypeError(`${owner}: distributions is required`);
@@ -234,7 +290,7 @@ export function randomSearch<G extends ParameterDistributionsSpec | readonly Par
   }) as Promise<SearchResult<SampledCandidate<G>, M, K>>;
 }
 
-const COMMON_OPTIONS = ['folds', 'fit', 'score', 'refit', 'rows', 'returnTrainScore', 'errorScore'] as const;
+const COMMON_OPTIONS = ['folds', 'fit', 'score', 'refit', 'rows', 'returnTrainScore', 'errorScore', 'task', 'data', 'workers'] as const;
 const OWN_OPTIONS: Record<string, readonly string[]> = {
   gridSearch: ['params'],
   randomSearch: ['distributions', 'nIter', 'seed'],
@@ -255,6 +311,10 @@ interface ResolvedSearch {
   rows: Uint32Array | undefined;
   returnTrainScore: boolean;
   errorScore: ErrorScore;
+  /** With a task module: the module (imported here) and its data; else undefined. */
+  task: LoadedTask | undefined;
+  data: unknown;
+  workers: number;
 }
 
 async function runSearchFromOptions(
@@ -266,13 +326,36 @@ async function runSearchFromOptions(
   const folds = checkFolds(owner, given.folds);
   const candidates = candidatesOf(owner, given);
   if (candidates.length === 0) throw new RangeError(`${owner}: there are no candidates to evaluate (the grid is an empty array)`);
-  const fit = checkFunction<ResolvedSearch['fit']>(owner, 'fit', given.fit);
-  const { scorers, multimetric } = checkScorers(owner, given.score);
+  const workers = await resolveWorkers(owner, given.workers);
+  let task: LoadedTask | undefined;
+  let fit: ResolvedSearch['fit'];
+  let scorers: [string, Scorer][];
+  let multimetric: boolean;
+  if (given.task !== undefined) {
+    if (given.fit !== undefined || given.score !== undefined) {
+      throw new TypeError(`${owner}: give either task (a module that exports fit and score) or the fit and score callbacks, not both`);
+    }
+    const loaded = await loadTask(owner, given.task, given.data);
+    task = loaded;
+    fit = async (params, train) => loaded.fit(params, train, await loaded.context());
+    // Only their names are used here: the jobs call the module's functions (runJobs).
+    scorers = loaded.scorerNames.map((name, s): [string, Scorer] => [name, loaded.scorers[s] as Scorer]);
+    multimetric = loaded.multimetric;
+  } else {
+    if (workers > 1) {
+      throw new TypeError(
+        `${owner}: workers > 1 needs a task module (functions cannot be sent to other threads): pass task: new URL('./my-task.mjs', import.meta.url), a module that exports fit(params, trainRows, data) and score(model, rows, data), with data instead of fit and score`,
+      );
+    }
+    if (given.data !== undefined) throw new TypeError(`${owner}: data is the task module's data: it needs task`);
+    fit = checkFunction<ResolvedSearch['fit']>(owner, 'fit', given.fit);
+    ({ scorers, multimetric } = checkScorers(owner, given.score));
+  }
   const { refit, refitMetric } = checkRefit(owner, given.refit, scorers, multimetric);
   const rows = given.rows === undefined ? undefined : checkRows(owner, given.rows);
   const returnTrainScore = given.returnTrainScore === undefined ? false : checkBoolean(owner, 'returnTrainScore', given.returnTrainScore);
   const errorScore = checkErrorScore(owner, given.errorScore);
-  return runSearch(owner, { folds, candidates, fit, scorers, multimetric, refit, refitMetric, rows, returnTrainScore, errorScore });
+  return runSearch(owner, { folds, candidates, fit, scorers, multimetric, refit, refitMetric, rows, returnTrainScore, errorScore, task, data: given.data, workers });
 }
 
 function checkScorers(owner: string, score: unknown): { scorers: [string, Scorer][]; multimetric: boolean } {
@@ -344,56 +427,76 @@ async function runSearch(owner: string, search: ResolvedSearch): Promise<SearchR
   let scoreFailures = 0;
   let firstScoreFailure: Failure | undefined;
 
-  /** Runs the scorers on `rows`, into column `f` of row `c` of `into`. */
-  const scoreAll = async (model: Model, rows: Uint32Array, into: Float64Array[][], c: number, f: number, side: string): Promise<void> => {
-    for (let s = 0; s < scorers.length; s++) {
-      const [name, scorer] = scorers[s];
+  const first = (failure: Failure | undefined, c: number, f: number) =>
+    failure === undefined || c < failure.candidate || (c === failure.candidate && f < failure.fold);
+
+  /** Records the scores of one side of a job into column `f` of row `c` of `into`; throws as errorScore says. */
+  const recordSide = (entries: readonly ScoreEntry[], into: Float64Array[][], c: number, f: number, side: string): void => {
+    for (let s = 0; s < entries.length; s++) {
+      const entry = entries[s];
+      const name = scorers[s][0];
       const where = `the ${side} rows of fold ${f}, candidate ${c}${multimetric ? `, scorer ${JSON.stringify(name)}` : ''}`;
       let value: unknown;
-      try {
-        value = await scorer(model, rows);
-      } catch (error) {
+      if ('e' in entry) {
         if (errorScore === 'raise') {
           const scorerName = multimetric ? ` ${JSON.stringify(name)}` : '';
           throw new Error(
-            `${owner}: score${scorerName} threw for candidate ${c} ${formatParams(candidates[c])} on the ${side} rows of fold ${f}: ${messageOf(error)}`,
-            { cause: error },
+            `${owner}: score${scorerName} threw for candidate ${c} ${formatParams(candidates[c])} on the ${side} rows of fold ${f}: ${messageOf(entry.e)}`,
+            { cause: entry.e },
           );
         }
         scoreFailures++;
-        firstScoreFailure ??= { candidate: c, fold: f, error };
+        if (first(firstScoreFailure, c, f)) firstScoreFailure = { candidate: c, fold: f, error: entry.e };
         value = errorScore;
+      } else {
+        value = entry.v;
       }
       into[s][c][f] = checkScore(owner, value, where);
     }
   };
 
-  for (let c = 0; c < nCandidates; c++) {
-    for (let f = 0; f < k; f++) {
-      const { train, test } = folds[f];
-      const started = performance.now();
-      let model: Model;
-      try {
-        model = await fit({ ...candidates[c] }, train, f);
-      } catch (error) {
-        fitTimes[c][f] = performance.now() - started;
-        if (errorScore === 'raise') {
-          throw new Error(`${owner}: fit threw for candidate ${c} ${formatParams(candidates[c])} on fold ${f}: ${messageOf(error)}`, { cause: error });
-        }
-        fitFailures++;
-        firstFitFailure ??= { candidate: c, fold: f, error };
-        for (let s = 0; s < scorers.length; s++) {
-          testScores[s][c][f] = errorScore;
-          trainScores[s][c][f] = errorScore;
-        }
-        continue;
+  /** Records the outcome of the job (candidate c, fold f): where it goes depends on c and f only, not on when it completes. */
+  const record = (c: number, f: number, outcome: JobOutcome): void => {
+    fitTimes[c][f] = outcome.fitTime;
+    if ('fitError' in outcome) {
+      const error = outcome.fitError;
+      if (errorScore === 'raise') {
+        throw new Error(`${owner}: fit threw for candidate ${c} ${formatParams(candidates[c])} on fold ${f}: ${messageOf(error)}`, { cause: error });
       }
-      const fitted = performance.now();
-      fitTimes[c][f] = fitted - started;
-      await scoreAll(model, test, testScores, c, f, 'test');
-      scoreTimes[c][f] = performance.now() - fitted;
-      if (returnTrainScore) await scoreAll(model, train, trainScores, c, f, 'train');
+      fitFailures++;
+      if (first(firstFitFailure, c, f)) firstFitFailure = { candidate: c, fold: f, error };
+      for (let s = 0; s < scorers.length; s++) {
+        testScores[s][c][f] = errorScore;
+        trainScores[s][c][f] = errorScore;
+      }
+      return;
     }
+    recordSide(outcome.test, testScores, c, f, 'test');
+    scoreTimes[c][f] = outcome.scoreTime;
+    if (returnTrainScore) recordSide(outcome.train ?? [], trainScores, c, f, 'train');
+  };
+
+  if (search.task === undefined) {
+    const scorerFunctions = scorers.map(([, scorer]) => scorer);
+    for (let c = 0; c < nCandidates; c++) {
+      for (let f = 0; f < k; f++) {
+        const { train, test } = folds[f];
+        const outcome = await runJobHere(() => fit({ ...candidates[c] }, train, f), scorerFunctions, test, returnTrainScore ? train : undefined, errorScore === 'raise');
+        record(c, f, outcome);
+      }
+    }
+  } else {
+    await runJobs({
+      owner,
+      task: search.task,
+      data: search.data,
+      folds,
+      raise: errorScore === 'raise',
+      workers: search.workers,
+      jobs: Array.from({ length: nCandidates * k }, (_, j) => ({ params: candidates[Math.floor(j / k)], fold: j % k, scoreTrain: returnTrainScore })),
+      describeJob: (j) => `candidate ${Math.floor(j / k)} ${formatParams(candidates[Math.floor(j / k)])} on fold ${j % k}`,
+      onOutcome: (j, outcome) => record(Math.floor(j / k), j % k, outcome),
+    });
   }
 
   const total = nCandidates * k;

@@ -1,0 +1,418 @@
+/**
+ * The worker pool behind `workers: n` of gridSearch, randomSearch and crossValidate.
+ *
+ * Closures cannot cross threads, so the work is a **task module** (a URL or path): it exports
+ * `fit(params, trainRows, data)`, `score(model, rows, data)` (a function, or an object of named score
+ * functions for several scorers) and optionally `setup(data)`, called once per thread; fit and score
+ * then get what setup resolved to (or `data` when it resolves to undefined or there is no setup).
+ * `data` is posted to each worker once, with the folds; a job is then only `(params, fold index)`.
+ *
+ * Every (candidate, fold) job is independent and its outcome is placed by its index, so results are
+ * the same bits whatever the worker count (only times differ). Workers: Node's `worker_threads`
+ * (from source text with `eval: true`), or browsers' module Web Workers (from a Blob URL); a pool
+ * lives for one call and every worker is terminated when the call settles, error or not.
+ */
+import type { Fold } from '../model-selection/folds.js';
+import { checkInteger, describe } from '../validate.js';
+import { BROWSER_WORKER_SOURCE, NODE_WORKER_SOURCE } from './worker-source.js';
+
+/** A task module: `new URL('./task.mjs', import.meta.url)`, a URL string, or (Node) a file path. */
+export type TaskModule = URL | string;
+
+/** How many workers: a count (1 = in the calling thread, no worker) or 'auto' (one per core). */
+export type Workers = number | 'auto';
+
+/** The most workers one call may start. */
+export const MAX_WORKERS = 256;
+
+/** One score: its value (anything a score function returned, made cloneable), or what it threw. */
+export type ScoreEntry = { v: unknown } | { e: unknown };
+
+/** What one job did: fit and score times (ms), fit's error, and each scorer's entry in order. */
+export interface JobOutcome {
+  fitTime: number;
+  scoreTime: number;
+  fitError?: unknown;
+  /** One entry per scorer, fewer when one threw (with raise) or returned a non-number. */
+  test: ScoreEntry[];
+  /** With scoreTrain, when the test scoring did not stop early. */
+  train?: ScoreEntry[];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Bookkeeping: the workers alive in this module instance (tests check it drops back to 0).
+
+let live = 0;
+
+/** How many pool workers are alive now (started and not yet terminated). For tests and diagnostics. */
+export function liveWorkerCount(): number {
+  return live;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The environment
+
+interface NodeProcess {
+  versions?: { node?: string };
+  getBuiltinModule?: (name: string) => unknown;
+  cwd(): string;
+}
+const nodeProcess = (globalThis as { process?: NodeProcess }).process;
+const isNode = typeof nodeProcess?.versions?.node === 'string';
+
+/** A Node built-in without a static import (the bundle is platform-neutral; browsers never get here). */
+async function nodeBuiltin<T>(name: string): Promise<T> {
+  if (typeof nodeProcess?.getBuiltinModule === 'function') return nodeProcess.getBuiltinModule(name) as T;
+  const specifier = name;
+  return (await import(/* @vite-ignore */ /* webpackIgnore: true */ specifier)) as T;
+}
+
+/** `workers` as a count ≥ 1: 'auto' is os.availableParallelism() in Node, navigator.hardwareConcurrency elsewhere. */
+export async function resolveWorkers(owner: string, workers: unknown): Promise<number> {
+  if (workers === undefined) return 1;
+  if (workers === 'auto') {
+    if (isNode) {
+      const os = await nodeBuiltin<{ availableParallelism?: () => number; cpus: () => unknown[] }>('node:os');
+      return Math.max(1, Math.min(MAX_WORKERS, os.availableParallelism?.() ?? os.cpus().length));
+    }
+    const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+    return Math.max(1, Math.min(MAX_WORKERS, typeof cores === 'number' && cores > 0 ? Math.floor(cores) : 1));
+  }
+  if (typeof workers === 'string') throw new TypeError(`${owner}: workers must be a positive integer or 'auto', got ${describe(workers)}`);
+  return checkInteger(owner, 'workers', workers, 1, MAX_WORKERS);
+}
+
+// A scheme of two letters or more, so that a Windows path (C:\...) is read as a path.
+const HAS_SCHEME = /^[a-z][a-z0-9+.-]+:/i;
+
+/** The task's absolute URL: a URL as is; a string with a scheme as is; else a path (Node) or a URL relative to the page. */
+async function taskHref(owner: string, task: unknown): Promise<string> {
+  if (task instanceof URL) return task.href;
+  if (typeof task !== 'string' || task.length === 0) {
+    throw new TypeError(`${owner}: task must be the URL of a task module (new URL('./task.mjs', import.meta.url)) or a path, got ${describe(task)}`);
+  }
+  if (HAS_SCHEME.test(task)) return new URL(task).href;
+  if (isNode) {
+    const url = await nodeBuiltin<{ pathToFileURL: (path: string) => URL }>('node:url');
+    const path = await nodeBuiltin<{ resolve: (...paths: string[]) => string }>('node:path');
+    return url.pathToFileURL(path.resolve(task)).href;
+  }
+  const base = (globalThis as { location?: { href: string } }).location?.href;
+  if (base === undefined) throw new TypeError(`${owner}: task ${JSON.stringify(task)} is relative and there is no page to resolve it against: pass a URL`);
+  return new URL(task, base).href;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The task module in the calling thread (workers: 1, and the refit)
+
+type TaskFunction = (...args: unknown[]) => unknown;
+
+/** A task module imported in the calling thread. */
+export interface LoadedTask {
+  readonly href: string;
+  readonly fit: TaskFunction;
+  /** Scorer names in export order: ['score'] for a single function. */
+  readonly scorerNames: string[];
+  readonly scorers: TaskFunction[];
+  /** True when `score` is an object of named functions. */
+  readonly multimetric: boolean;
+  /** What fit and score get as their third argument here: setup(data) (once, lazily) or data. */
+  context(): Promise<unknown>;
+}
+
+/** Imports the task module here and checks its exports (fit; score as a function or an object of functions; setup). */
+export async function loadTask(owner: string, task: unknown, data: unknown): Promise<LoadedTask> {
+  const href = await taskHref(owner, task);
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(/* @vite-ignore */ /* webpackIgnore: true */ href)) as Record<string, unknown>;
+  } catch (error) {
+    throw new Error(`${owner}: could not import the task module ${href}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  if (typeof mod.fit !== 'function') throw new TypeError(`${owner}: the task module ${href} must export a function fit(params, trainRows, data), got ${describe(mod.fit)}`);
+  const score = mod.score;
+  let scorerNames: string[];
+  let scorers: TaskFunction[];
+  let multimetric = false;
+  if (typeof score === 'function') {
+    scorerNames = ['score'];
+    scorers = [score as TaskFunction];
+  } else if (score !== null && typeof score === 'object' && !Array.isArray(score)) {
+    multimetric = true;
+    scorerNames = Object.keys(score);
+    if (scorerNames.length === 0) throw new RangeError(`${owner}: the task module ${href} exports score as an empty object`);
+    scorers = scorerNames.map((name) => {
+      const s = (score as Record<string, unknown>)[name];
+      if (typeof s !== 'function') throw new TypeError(`${owner}: score.${name} of the task module ${href} must be a function, got ${describe(s)}`);
+      return s as TaskFunction;
+    });
+  } else {
+    throw new TypeError(`${owner}: the task module ${href} must export score(model, rows, data), or an object of named score functions, got ${describe(score)}`);
+  }
+  if (mod.setup !== undefined && typeof mod.setup !== 'function') throw new TypeError(`${owner}: setup of the task module ${href} must be a function, got ${describe(mod.setup)}`);
+  const setup = mod.setup as TaskFunction | undefined;
+  let context: Promise<unknown> | undefined;
+  return {
+    href,
+    fit: mod.fit as TaskFunction,
+    scorerNames,
+    scorers,
+    multimetric,
+    context: () => (context ??= (async () => (setup === undefined ? data : ((await setup(data)) ?? data)))()),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// One job in the calling thread: the twin of runJob in worker-source.ts.
+
+/**
+ * Fits with `fit()`, then scores on `test` (and `train` when given) with each scorer in order. Stops a
+ * side at a scorer that returns a non-number, or that throws when `raise`; skips the train side when
+ * the test side stopped.
+ */
+export async function runJobHere(
+  fit: () => unknown,
+  scorers: readonly ((model: unknown, rows: Uint32Array) => unknown)[],
+  test: Uint32Array,
+  train: Uint32Array | undefined,
+  raise: boolean,
+): Promise<JobOutcome> {
+  const started = performance.now();
+  let model: unknown;
+  try {
+    model = await fit();
+  } catch (error) {
+    return { fitTime: performance.now() - started, scoreTime: 0, fitError: error, test: [] };
+  }
+  const fitted = performance.now();
+  const scoreSide = async (rows: Uint32Array, into: ScoreEntry[]): Promise<boolean> => {
+    for (const scorer of scorers) {
+      let value: unknown;
+      try {
+        value = await scorer(model, rows);
+      } catch (error) {
+        into.push({ e: error });
+        if (raise) return false;
+        continue;
+      }
+      into.push({ v: value });
+      if (typeof value !== 'number') return false;
+    }
+    return true;
+  };
+  const testEntries: ScoreEntry[] = [];
+  const go = await scoreSide(test, testEntries);
+  const outcome: JobOutcome = { fitTime: fitted - started, scoreTime: performance.now() - fitted, test: testEntries };
+  if (train !== undefined && go) {
+    outcome.train = [];
+    await scoreSide(train, outcome.train);
+  }
+  return outcome;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Running jobs
+
+export interface PoolJob {
+  /** Structured-cloneable parameters, passed to fit as a fresh shallow copy. */
+  params: Record<string, unknown>;
+  fold: number;
+  scoreTrain: boolean;
+}
+
+export interface TaskRun {
+  owner: string;
+  task: LoadedTask;
+  data: unknown;
+  folds: readonly Fold[];
+  /** errorScore 'raise': a scorer that throws ends its side of the job. */
+  raise: boolean;
+  /** ≥ 1; 1 runs the jobs one after another in the calling thread. */
+  workers: number;
+  jobs: readonly PoolJob[];
+  /** "candidate 3 { alpha: 1 } on fold 2", for error messages. */
+  describeJob(index: number): string;
+  /** Called once per job as it completes (in index order with one worker, any order with several); may throw to reject the call. */
+  onOutcome(index: number, outcome: JobOutcome): void;
+}
+
+/** Runs every job of `run`, in the calling thread (workers 1) or on a pool that is terminated before this settles. */
+export async function runJobs(run: TaskRun): Promise<void> {
+  if (run.workers <= 1 || run.jobs.length <= 1) {
+    const { task, folds, jobs } = run;
+    const context = await task.context();
+    const scorers = task.scorers.map((scorer) => (model: unknown, rows: Uint32Array) => scorer(model, rows, context));
+    for (let j = 0; j < jobs.length; j++) {
+      const { params, fold, scoreTrain } = jobs[j];
+      const { train, test } = folds[fold];
+      run.onOutcome(j, await runJobHere(() => task.fit({ ...params }, train, context), scorers, test, scoreTrain ? train : undefined, run.raise));
+    }
+    return;
+  }
+  await runOnPool(run, Math.min(run.workers, run.jobs.length));
+}
+
+/** One worker of either kind, as the pool sees it. */
+interface PoolWorker {
+  post(message: unknown): void;
+  terminate(): Promise<void>;
+}
+
+type Listener = { message(data: unknown): void; crash(error: unknown): void };
+
+async function spawnWorker(listener: Listener): Promise<PoolWorker> {
+  if (isNode) {
+    const { Worker } = await nodeBuiltin<typeof import('node:worker_threads')>('node:worker_threads');
+    const worker = new Worker(NODE_WORKER_SOURCE, { eval: true });
+    live++;
+    let ended = false;
+    let exited = false;
+    const exit = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.on('message', (data) => listener.message(data));
+    worker.on('error', (error) => listener.crash(error));
+    worker.on('messageerror', (error) => listener.crash(error));
+    worker.on('exit', (code) => {
+      exited = true;
+      if (!ended) {
+        ended = true;
+        live--;
+      }
+      listener.crash(new Error(`the worker exited with code ${code}`));
+    });
+    return {
+      post: (message) => worker.postMessage(message),
+      async terminate() {
+        if (!exited) await worker.terminate();
+        await exit;
+      },
+    };
+  }
+  const WebWorker = (globalThis as { Worker?: typeof Worker }).Worker;
+  if (typeof WebWorker !== 'function') throw new Error('no worker implementation here (neither Node worker_threads nor Web Workers)');
+  const source = URL.createObjectURL(new Blob([BROWSER_WORKER_SOURCE], { type: 'text/javascript' }));
+  let worker: Worker;
+  try {
+    worker = new WebWorker(source, { type: 'module', name: 'gradstep-pool' });
+  } finally {
+    URL.revokeObjectURL(source);
+  }
+  live++;
+  let ended = false;
+  worker.onmessage = (event) => listener.message(event.data);
+  worker.onerror = (event) => {
+    event.preventDefault();
+    listener.crash(new Error(event.message || 'the worker failed (an uncaught error, or its script could not load)'));
+  };
+  worker.onmessageerror = () => listener.crash(new Error('a message from the worker could not be deserialized'));
+  return {
+    post: (message) => worker.postMessage(message),
+    async terminate() {
+      worker.terminate();
+      if (!ended) {
+        ended = true;
+        live--;
+      }
+    },
+  };
+}
+
+/** An Error (or a thrown value) posted by a worker, as an Error here (its stack is the worker's). */
+function unpack(packed: unknown): unknown {
+  const value = packed as { name?: string; message?: string; stack?: string; thrown?: string };
+  if (typeof value?.message !== 'string') return value?.thrown;
+  const error = new Error(value.message);
+  if (typeof value.name === 'string' && value.name !== 'Error') error.name = value.name;
+  if (typeof value.stack === 'string') error.stack = value.stack;
+  return error;
+}
+
+function unpackOutcome(outcome: JobOutcome): JobOutcome {
+  const entries = (list: ScoreEntry[]) => list.map((entry) => ('e' in entry ? { e: unpack(entry.e) } : entry));
+  const unpacked: JobOutcome = { fitTime: outcome.fitTime, scoreTime: outcome.scoreTime, test: entries(outcome.test) };
+  if ('fitError' in outcome) unpacked.fitError = unpack(outcome.fitError);
+  if (outcome.train !== undefined) unpacked.train = entries(outcome.train);
+  return unpacked;
+}
+
+async function runOnPool(run: TaskRun, n: number): Promise<void> {
+  const { owner, jobs } = run;
+  const workers: (PoolWorker | undefined)[] = [];
+  const running: (number | undefined)[] = new Array(n).fill(undefined);
+  let next = 0;
+  let done = 0;
+  let settle!: { resolve: () => void; reject: (error: unknown) => void };
+  let failed = false;
+  const finished = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+  // It may reject while workers are still being started, before it is awaited.
+  finished.catch(() => undefined);
+  const fail = (error: unknown) => {
+    if (failed) return;
+    failed = true;
+    settle.reject(error);
+  };
+  const dispatch = (w: number) => {
+    if (failed || next >= jobs.length) return;
+    const j = next++;
+    running[w] = j;
+    const { params, fold, scoreTrain } = jobs[j];
+    try {
+      workers[w]!.post({ type: 'job', id: j, params, fold, scoreTrain });
+    } catch (error) {
+      fail(new TypeError(`${owner}: the parameters of ${run.describeJob(j)} cannot be sent to a worker (they must be structured-cloneable): ${messageOf(error)}`, { cause: error }));
+    }
+  };
+  try {
+    for (let w = 0; w < n && !failed; w++) {
+      const listener: Listener = {
+        message(data) {
+          if (failed) return;
+          const message = data as { type: string; id: number; outcome?: JobOutcome; error?: unknown; postError?: unknown };
+          if (message.type === 'init-error') {
+            const error = unpack(message.error);
+            fail(new Error(`${owner}: worker ${w} could not load the task module ${run.task.href}: ${messageOf(error)}`, { cause: error }));
+          } else if (message.type === 'ready') {
+            dispatch(w);
+          } else if (message.type === 'result') {
+            running[w] = undefined;
+            if (message.postError !== undefined) {
+              const error = unpack(message.postError);
+              fail(new TypeError(`${owner}: the outcome of ${run.describeJob(message.id)} could not be sent back from worker ${w}: ${messageOf(error)}`, { cause: error }));
+              return;
+            }
+            try {
+              run.onOutcome(message.id, unpackOutcome(message.outcome!));
+            } catch (error) {
+              fail(error);
+              return;
+            }
+            if (++done === jobs.length) settle.resolve();
+            else dispatch(w);
+          }
+        },
+        crash(error) {
+          if (failed) return;
+          const j = running[w];
+          const doing = j === undefined ? 'while loading the task module' : `while running ${run.describeJob(j)}`;
+          fail(new Error(`${owner}: worker ${w} crashed ${doing}: ${messageOf(error)}`, { cause: error }));
+        },
+      };
+      workers[w] = await spawnWorker(listener);
+      try {
+        workers[w]!.post({ type: 'init', task: run.task.href, scorers: run.task.scorerNames, data: run.data, folds: run.folds, raise: run.raise });
+      } catch (error) {
+        throw new TypeError(`${owner}: data cannot be sent to a worker (it must be structured-cloneable): ${messageOf(error)}`, { cause: error });
+      }
+    }
+    await finished;
+  } finally {
+    // Every worker ends with the call, on success or error (terminate() of an exited worker is a no-op).
+    failed = true;
+    await Promise.all(workers.map((worker) => worker?.terminate().catch(() => undefined)));
+  }
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string') return error;
+  return describe(error);
+}
