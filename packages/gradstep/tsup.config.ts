@@ -50,7 +50,7 @@ export default defineConfig(() => {
     platform: 'neutral',
     // Deno needs the node: prefix; tsup strips it by default.
     removeNodeProtocol: false,
-    external: ['node:fs/promises'],
+    external: ['node:fs/promises', 'node:os', 'node:path', 'node:url', 'node:worker_threads'],
     esbuildPlugins: [wasmBase64, glueWithoutDefaultUrl],
   };
   return [

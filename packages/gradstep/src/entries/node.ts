@@ -3,9 +3,14 @@
  * reads the .wasm shipped next to this file with node:fs, and accepts file paths and file: URLs.
  */
 import { readFile } from 'node:fs/promises';
+import { nodeThreads } from '../parallel/node-threads.js';
+import { setThreadHost } from '../parallel/pool.js';
 import { initWasm, type InitOptions, type WasmLocator } from '../wasm-loader.js';
 
 export * from '../index.js';
+
+// The worker pool's threads: worker_threads (the other entries use Web Workers).
+setThreadHost(nodeThreads);
 
 // A scheme of two letters or more, so that a Windows path (C:\...) is read as a path.
 const HAS_SCHEME = /^[a-z][a-z0-9+.-]+:/i;

@@ -14,7 +14,7 @@
  */
 import type { Fold } from '../model-selection/folds.js';
 import { checkInteger, describe } from '../validate.js';
-import { BROWSER_WORKER_SOURCE, NODE_WORKER_SOURCE } from './worker-source.js';
+import { BROWSER_WORKER_SOURCE } from './worker-source.js';
 
 /** A task module: `new URL('./task.mjs', import.meta.url)`, a URL string, or (Node) a file path. */
 export type TaskModule = URL | string;
@@ -52,32 +52,90 @@ export function liveWorkerCount(): number {
 // ---------------------------------------------------------------------------------------------------
 // The environment
 
-interface NodeProcess {
-  versions?: { node?: string };
-  getBuiltinModule?: (name: string) => unknown;
-  cwd(): string;
-}
-const nodeProcess = (globalThis as { process?: NodeProcess }).process;
-const isNode = typeof nodeProcess?.versions?.node === 'string';
-
-/** A Node built-in without a static import (the bundle is platform-neutral; browsers never get here). */
-async function nodeBuiltin<T>(name: string): Promise<T> {
-  if (typeof nodeProcess?.getBuiltinModule === 'function') return nodeProcess.getBuiltinModule(name) as T;
-  const specifier = name;
-  return (await import(/* @vite-ignore */ /* webpackIgnore: true */ specifier)) as T;
+/** One worker of either kind, as the pool sees it. */
+export interface PoolWorker {
+  post(message: unknown): void;
+  terminate(): Promise<void>;
 }
 
-/** `workers` as a count ≥ 1: 'auto' is os.availableParallelism() in Node, navigator.hardwareConcurrency elsewhere. */
+/** What a worker reports to the pool. */
+export type Listener = { message(data: unknown): void; crash(error: unknown): void };
+
+/**
+ * How this environment makes threads, counts cores and resolves a task given as a path. Each entry
+ * point installs its own (as it passes its own wasm locator): the Node entry worker_threads
+ * (parallel/node-threads.ts), so that the browser and inline entries never refer to Node's modules;
+ * the default is browsers' module Web Workers.
+ */
+export interface ThreadHost {
+  cores(): number;
+  /** The URL of a task given as a path (relative to the working directory, or to the page). */
+  pathToHref(path: string): string;
+  spawn(listener: Listener): PoolWorker;
+}
+
+/** Bookkeeping shared with the hosts: a worker counts as live from its start to its termination. */
+export const workerCount = {
+  started(): void {
+    live++;
+  },
+  ended(): void {
+    live--;
+  },
+};
+
+const webWorkers: ThreadHost = {
+  cores() {
+    const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+    return typeof cores === 'number' && cores > 0 ? Math.floor(cores) : 1;
+  },
+  pathToHref(path) {
+    const base = (globalThis as { location?: { href: string } }).location?.href;
+    if (base === undefined) throw new TypeError(`task ${JSON.stringify(path)} is relative and there is no page to resolve it against: pass a URL`);
+    return new URL(path, base).href;
+  },
+  spawn(listener) {
+    const WebWorker = (globalThis as { Worker?: typeof Worker }).Worker;
+    if (typeof WebWorker !== 'function') throw new Error('no worker implementation here (neither Node worker_threads nor Web Workers)');
+    const source = URL.createObjectURL(new Blob([BROWSER_WORKER_SOURCE], { type: 'text/javascript' }));
+    let worker: Worker;
+    try {
+      worker = new WebWorker(source, { type: 'module', name: 'gradstep-pool' });
+    } finally {
+      URL.revokeObjectURL(source);
+    }
+    workerCount.started();
+    let ended = false;
+    worker.onmessage = (event) => listener.message(event.data);
+    worker.onerror = (event) => {
+      event.preventDefault();
+      listener.crash(new Error(event.message || 'the worker failed (an uncaught error, or its script could not load)'));
+    };
+    worker.onmessageerror = () => listener.crash(new Error('a message from the worker could not be deserialized'));
+    return {
+      post: (message) => worker.postMessage(message),
+      async terminate() {
+        worker.terminate();
+        if (!ended) {
+          ended = true;
+          workerCount.ended();
+        }
+      },
+    };
+  },
+};
+
+let host: ThreadHost = webWorkers;
+
+/** Installs the entry's way of making threads (the Node entry: worker_threads). */
+export function setThreadHost(threads: ThreadHost): void {
+  host = threads;
+}
+
+/** `workers` as a count ≥ 1: 'auto' is the host's core count (os.availableParallelism(), navigator.hardwareConcurrency). */
 export async function resolveWorkers(owner: string, workers: unknown): Promise<number> {
   if (workers === undefined) return 1;
-  if (workers === 'auto') {
-    if (isNode) {
-      const os = await nodeBuiltin<{ availableParallelism?: () => number; cpus: () => unknown[] }>('node:os');
-      return Math.max(1, Math.min(MAX_WORKERS, os.availableParallelism?.() ?? os.cpus().length));
-    }
-    const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
-    return Math.max(1, Math.min(MAX_WORKERS, typeof cores === 'number' && cores > 0 ? Math.floor(cores) : 1));
-  }
+  if (workers === 'auto') return Math.max(1, Math.min(MAX_WORKERS, host.cores()));
   if (typeof workers === 'string') throw new TypeError(`${owner}: workers must be a positive integer or 'auto', got ${describe(workers)}`);
   return checkInteger(owner, 'workers', workers, 1, MAX_WORKERS);
 }
@@ -85,21 +143,18 @@ export async function resolveWorkers(owner: string, workers: unknown): Promise<n
 // A scheme of two letters or more, so that a Windows path (C:\...) is read as a path.
 const HAS_SCHEME = /^[a-z][a-z0-9+.-]+:/i;
 
-/** The task's absolute URL: a URL as is; a string with a scheme as is; else a path (Node) or a URL relative to the page. */
+/** The task's absolute URL: a URL as is; a string with a scheme as is; else a path (the host resolves it). */
 async function taskHref(owner: string, task: unknown): Promise<string> {
   if (task instanceof URL) return task.href;
   if (typeof task !== 'string' || task.length === 0) {
     throw new TypeError(`${owner}: task must be the URL of a task module (new URL('./task.mjs', import.meta.url)) or a path, got ${describe(task)}`);
   }
   if (HAS_SCHEME.test(task)) return new URL(task).href;
-  if (isNode) {
-    const url = await nodeBuiltin<{ pathToFileURL: (path: string) => URL }>('node:url');
-    const path = await nodeBuiltin<{ resolve: (...paths: string[]) => string }>('node:path');
-    return url.pathToFileURL(path.resolve(task)).href;
+  try {
+    return host.pathToHref(task);
+  } catch (error) {
+    throw new TypeError(`${owner}: ${(error as Error).message}`);
   }
-  const base = (globalThis as { location?: { href: string } }).location?.href;
-  if (base === undefined) throw new TypeError(`${owner}: task ${JSON.stringify(task)} is relative and there is no page to resolve it against: pass a URL`);
-  return new URL(task, base).href;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -252,70 +307,6 @@ export async function runJobs(run: TaskRun): Promise<void> {
   await runOnPool(run, Math.min(run.workers, run.jobs.length));
 }
 
-/** One worker of either kind, as the pool sees it. */
-interface PoolWorker {
-  post(message: unknown): void;
-  terminate(): Promise<void>;
-}
-
-type Listener = { message(data: unknown): void; crash(error: unknown): void };
-
-async function spawnWorker(listener: Listener): Promise<PoolWorker> {
-  if (isNode) {
-    const { Worker } = await nodeBuiltin<typeof import('node:worker_threads')>('node:worker_threads');
-    const worker = new Worker(NODE_WORKER_SOURCE, { eval: true });
-    live++;
-    let ended = false;
-    let exited = false;
-    const exit = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    worker.on('message', (data) => listener.message(data));
-    worker.on('error', (error) => listener.crash(error));
-    worker.on('messageerror', (error) => listener.crash(error));
-    worker.on('exit', (code) => {
-      exited = true;
-      if (!ended) {
-        ended = true;
-        live--;
-      }
-      listener.crash(new Error(`the worker exited with code ${code}`));
-    });
-    return {
-      post: (message) => worker.postMessage(message),
-      async terminate() {
-        if (!exited) await worker.terminate();
-        await exit;
-      },
-    };
-  }
-  const WebWorker = (globalThis as { Worker?: typeof Worker }).Worker;
-  if (typeof WebWorker !== 'function') throw new Error('no worker implementation here (neither Node worker_threads nor Web Workers)');
-  const source = URL.createObjectURL(new Blob([BROWSER_WORKER_SOURCE], { type: 'text/javascript' }));
-  let worker: Worker;
-  try {
-    worker = new WebWorker(source, { type: 'module', name: 'gradstep-pool' });
-  } finally {
-    URL.revokeObjectURL(source);
-  }
-  live++;
-  let ended = false;
-  worker.onmessage = (event) => listener.message(event.data);
-  worker.onerror = (event) => {
-    event.preventDefault();
-    listener.crash(new Error(event.message || 'the worker failed (an uncaught error, or its script could not load)'));
-  };
-  worker.onmessageerror = () => listener.crash(new Error('a message from the worker could not be deserialized'));
-  return {
-    post: (message) => worker.postMessage(message),
-    async terminate() {
-      worker.terminate();
-      if (!ended) {
-        ended = true;
-        live--;
-      }
-    },
-  };
-}
-
 /** An Error (or a thrown value) posted by a worker, as an Error here (its stack is the worker's). */
 function unpack(packed: unknown): unknown {
   const value = packed as { name?: string; message?: string; stack?: string; thrown?: string };
@@ -396,7 +387,7 @@ async function runOnPool(run: TaskRun, n: number): Promise<void> {
           fail(new Error(`${owner}: worker ${w} crashed ${doing}: ${messageOf(error)}`, { cause: error }));
         },
       };
-      workers[w] = await spawnWorker(listener);
+      workers[w] = host.spawn(listener);
       try {
         workers[w]!.post({ type: 'init', task: run.task.href, scorers: run.task.scorerNames, data: run.data, folds: run.folds, raise: run.raise });
       } catch (error) {

@@ -13,7 +13,7 @@
  * cannot be cloned).
  */
 
-const BODY = String.raw`
+export const BODY = String.raw`
 let fit, scorers, context, folds, raise;
 const now = () => performance.now();
 const pack = (e) => {
@@ -86,14 +86,6 @@ async function handle(m) {
     }
   }
 }
-`;
-
-/** A Node `worker_threads` worker (`eval: true`: a CommonJS script; `import()` loads the task). */
-export const NODE_WORKER_SOURCE = `'use strict';
-const { parentPort } = require('node:worker_threads');
-const post = (m) => parentPort.postMessage(m);
-${BODY}
-parentPort.on('message', (m) => { handle(m); });
 `;
 
 /** A browser module worker (`new Worker(blobUrl, { type: 'module' })`). */

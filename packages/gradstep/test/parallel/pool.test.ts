@@ -4,13 +4,8 @@
 // top-level throw, one crashing while another hangs), no worker left after any call, and argument errors.
 // The task modules are in fixtures/. No timing assertions: times are excluded from every comparison.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { crossValidate } from '../../src/evaluation/cross-validate.js';
-import { uniform } from '../../src/evaluation/parameter-grid.js';
-import { gridSearch, randomSearch, type SearchResult } from '../../src/evaluation/search.js';
-import { kFold } from '../../src/model-selection/k-fold.js';
-import { Random } from '../../src/model-selection/random.js';
-import { setWarningHandler, type WarningHandler } from '../../src/model-selection/warnings.js';
-import { liveWorkerCount } from '../../src/parallel/pool.js';
+// The built package's Node entry: it installs the worker_threads host.
+import { crossValidate, gridSearch, kFold, liveWorkerCount, Random, randomSearch, setWarningHandler, uniform, type SearchResult, type WarningHandler } from 'gradstep';
 // @ts-expect-error: a plain .mjs task module without types
 import * as ridge from './fixtures/ridge-task.mjs';
 
