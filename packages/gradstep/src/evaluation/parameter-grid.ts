@@ -25,6 +25,8 @@
 import { randomFrom, type Random, type Seed } from '../model-selection/random.js';
 import { warn } from '../model-selection/warnings.js';
 import { checkInteger, checkNumber, checkOptionNames, describe } from '../validate.js';
+// Python's `sorted` order of strings is by code point, as NumPy's (JavaScript's sort compares UTF-16 units).
+import { compareCodePoints } from '../model-selection/label-encoding.js';
 
 /** The values one parameter takes: an array (of anything), or a typed array of numbers. */
 export type ParameterValues = readonly unknown[] | ArrayLike<number>;
@@ -154,7 +156,7 @@ function defineValue(target: Record<string, unknown>, key: string, value: unknow
 function normalizeGrid(owner: string, grid: unknown, name: string): SubGrid[] {
   const dicts = gridDicts(owner, grid, name, 'a parameter grid');
   return dicts.map(({ dict, where }) => {
-    const keys = Object.keys(dict).sort(comparePython);
+    const keys = Object.keys(dict).sort(compareCodePoints);
     const values = keys.map((key) => listOfValues(owner, `${where}.${key}`, dict[key]));
     let size = 1;
     for (const list of values) size *= list.length;
@@ -193,20 +195,6 @@ function listOfValues(owner: string, where: string, value: unknown): readonly un
   }
   if (list.length === 0) throw new RangeError(`${owner}: ${where} must be a non-empty array of values, got an empty array`);
   return list;
-}
-
-/** Python's `sorted` order of strings: by code point (JavaScript's default sort compares UTF-16 units). */
-function comparePython(a: string, b: string): number {
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    const ca = a.codePointAt(i)!;
-    const cb = b.codePointAt(j)!;
-    if (ca !== cb) return ca - cb;
-    i += ca > 0xffff ? 2 : 1;
-    j += cb > 0xffff ? 2 : 1;
-  }
-  return a.length - i - (b.length - j);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -367,7 +355,7 @@ export function parameterSampler<G extends ParameterDistributionsSpec | readonly
 export function sampleCandidates(owner: string, distributions: unknown, name: string, nIter: number, seed: unknown): Record<string, unknown>[] {
   const dicts = gridDicts(owner, distributions, name, 'parameter distributions');
   const entries = dicts.map(({ dict, where }) => {
-    const keys = Object.keys(dict).sort(comparePython);
+    const keys = Object.keys(dict).sort(compareCodePoints);
     const values = keys.map((key): readonly unknown[] | Distribution => {
       const value = dict[key];
       if (isDistribution(value)) return value;
