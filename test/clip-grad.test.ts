@@ -87,3 +87,48 @@ describe.each(BACKENDS)('clipping on %s', (backend) => {
     }
   });
 });
+
+// PyTorch's coefficient is max_norm / (total_norm + 1e-6), clamped at 1, then one float32 multiply.
+// The fixtures above cannot tell whether the 1e-6 is there: their tolerance (2e-6 to 4e-6 relative)
+// is wider than its effect at norms near 1, and both backends share the TypeScript that computes it.
+// These cases make it decide the result: a total norm equal to maxNorm (without the 1e-6 nothing
+// would change; with it every gradient shrinks by 1e-6, about 8 float32 ulps) and tiny norms (5e-7,
+// where the 1e-6 divides the coefficient by 3). Expected bits: torch's float32 sequence (total + 1e-6
+// in float32, its reciprocal times maxNorm: `float / tensor` is `tensor.reciprocal() * float`), then
+// the multiply; and that coefficient checked against the same formula in float64 (within 2 ulps).
+describe("clipGradNorm's coefficient max_norm / (total + 1e-6), where the 1e-6 decides the result", () => {
+  const f = Math.fround;
+  const float64Norm = (g: number[], p: number) =>
+    p === Infinity ? Math.max(...g.map(Math.abs)) : g.reduce((sum, x) => sum + Math.abs(f(x)) ** p, 0) ** (1 / p);
+  const CASES: [string, number[], number, number | 'total'][] = [
+    // [what, one gradient, normType, maxNorm ('total': exactly the norm clipGradNorm returns)]
+    ['a norm of 1 clipped at exactly itself', [0.6, 0.8], 2, 'total'],
+    ['a norm of about 3.7 clipped at exactly itself (every SIMD tail)', [1, -2, 0.5, 3, -0.25, 0.125, 1.5, -0.75, 0.3], 2, 'total'],
+    ['a norm just above maxNorm', [0.6, 0.8], 2, 0.5],
+    ['tiny gradients (norm 5e-7) at maxNorm 5e-7', [3e-7, 4e-7], 2, 5e-7],
+    ['tiny gradients (norm 5e-7) under maxNorm 1e-6 (clipped only because of the 1e-6)', [3e-7, -4e-7], 2, 1e-6],
+    ['tiny gradients, 1-norm', [3e-7, -4e-7, 1e-7], 1, 4e-7],
+    ['tiny gradients, inf-norm', [3e-7, -4e-7, 1e-7], Infinity, 4e-7],
+    ['tiny gradients, 3-norm', [3e-7, -4e-7, 1e-7], 3, 2e-7],
+  ];
+  it.each(CASES)('%s', (_what, grad, normType, maxNormGiven) => {
+    for (const backend of BACKENDS) {
+      const [p] = paramsWithGrads([grad], backend);
+      const before = p.grad.slice();
+      const reference = float64Norm(Array.from(before), normType);
+      // The first call only measures (maxNorm Infinity never scales), so that 'total' can be exact.
+      const measured = clipGradNorm([p], Infinity, { normType });
+      expect(Array.from(p.grad)).toEqual(Array.from(before));
+      expect(Math.abs(measured - reference), `${backend}: total norm`).toBeLessThanOrEqual(2 ** -23 * reference);
+      const maxNorm = maxNormGiven === 'total' ? measured : maxNormGiven;
+      expect(clipGradNorm([p], maxNorm, { normType })).toBe(measured);
+      const coefficient = Math.min(f(f(1 / f(measured + f(1e-6))) * f(maxNorm)), 1);
+      const float64Coefficient = Math.min(maxNorm / (measured + 1e-6), 1);
+      expect(Math.abs(coefficient - float64Coefficient), `${backend}: float32 coefficient vs float64`).toBeLessThanOrEqual(2 ** -22 * float64Coefficient);
+      expect(coefficient, 'the case must clip').toBeLessThan(1);
+      expect(Array.from(p.grad), `${backend}: clipped gradient`).toEqual(Array.from(before, (g) => f(g * coefficient)));
+      // And in float64 terms: each gradient scaled by max_norm / (total + 1e-6), to float32 precision.
+      p.grad.forEach((g, i) => expect(Math.abs(g - before[i] * float64Coefficient)).toBeLessThanOrEqual(2 ** -22 * Math.abs(before[i] * float64Coefficient)));
+    }
+  });
+});

@@ -1,6 +1,6 @@
 // Parameter groups (PyTorch's param_groups): per-group options, changeable between steps, still one
 // wasm call per step; a grouped optimizer computes exactly what separate optimizers would.
-import { Adam, memoryStats, init, param, RMSprop, SGD, type Param } from 'gradstep';
+import { Adam, AdamW, memoryStats, init, param, RMSprop, SGD, type Optimizer, type Param } from 'gradstep';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, firstBitDifference, seeded } from './helpers.js';
 
@@ -100,5 +100,65 @@ describe('group array options', () => {
     }).toThrow(TypeError);
     opt.paramGroups[0].betas = [0.5, 0.9];
     expect(opt.paramGroups[0].betas).toEqual([0.5, 0.9]);
+  });
+});
+
+// Options that decide which state buffers exist cannot change after construction: assigning one
+// throws a TypeError naming the group and the option, and the optimizer is left exactly as it was
+// (options, state, and the bits of the next step).
+describe.each(BACKENDS)('options fixed at construction, %s backend', (backend) => {
+  type Ctor = new (groups: { params: Param[] }[], options: object) => Optimizer<object>;
+  const CASES: [what: string, Ctor, options: object, option: string, value: unknown][] = [
+    ['SGD momentum 0 to non-zero', SGD, { lr: 0.1 }, 'momentum', 0.9],
+    ['SGD momentum non-zero to 0', SGD, { lr: 0.1, momentum: 0.9 }, 'momentum', 0],
+    ['RMSprop momentum 0 to non-zero', RMSprop, {}, 'momentum', 0.5],
+    ['RMSprop momentum non-zero to 0', RMSprop, { momentum: 0.5 }, 'momentum', 0],
+    ['RMSprop centered false to true', RMSprop, {}, 'centered', true],
+    ['RMSprop centered true to false', RMSprop, { centered: true, momentum: 0.3 }, 'centered', false],
+    ['Adam amsgrad false to true', Adam, { lr: 0.01 }, 'amsgrad', true],
+    ['Adam amsgrad true to false', Adam, { lr: 0.01, amsgrad: true }, 'amsgrad', false],
+    ['AdamW amsgrad false to true', AdamW, { lr: 0.01 }, 'amsgrad', true],
+  ];
+
+  it.each(CASES)('%s throws, naming the option, and changes nothing', (what, Class, options, option, value) => {
+    const a = [param(seeded(1, 9), { backend }), param(seeded(2, 4), { backend }), param(seeded(3, 5), { backend })];
+    const b = a.map((p) => param(p.value, { backend }));
+    const make = (p: Param[]) => new Class([{ params: [p[0]] }, { params: [p[1], p[2]] }], options);
+    const opt = make(a);
+    const untouched = make(b);
+    for (const [params, o] of [[a, opt], [b, untouched]] as const) {
+      feed(params as Param[], 0);
+      o.step();
+    }
+    const groups = opt.paramGroups.map((g) => ({ ...g }));
+    const state = JSON.stringify(opt.stateDict());
+    let error: unknown;
+    try {
+      (opt.paramGroups[1] as unknown as Record<string, unknown>)[option] = value;
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toBe(
+      `${what.split(' ')[0]}: paramGroups[1].${option} = ${value} would change which state buffers exist; create a new optimizer instead`,
+    );
+    expect(opt.paramGroups.map((g) => ({ ...g }))).toEqual(groups);
+    expect(JSON.stringify(opt.stateDict())).toBe(state);
+    // And it trains on exactly as the optimizer that was never touched.
+    for (const [params, o] of [[a, opt], [b, untouched]] as const) {
+      feed(params as Param[], 1);
+      o.step();
+    }
+    a.forEach((p, i) => expect(firstBitDifference(p.value, b[i].value), `param ${i}`).toBe(-1));
+  });
+
+  it('lets momentum change between non-zero values (the buffer exists either way)', () => {
+    const sgd = new SGD([param(3, { backend })], { momentum: 0.9 });
+    sgd.paramGroups[0].momentum = 0.5;
+    expect(sgd.paramGroups[0].momentum).toBe(0.5);
+    const rmsprop = new RMSprop([param(3, { backend })], { momentum: 0.9, centered: true });
+    rmsprop.paramGroups[0].momentum = 0.1;
+    rmsprop.paramGroups[0].centered = true;
+    expect(rmsprop.paramGroups[0].momentum).toBe(0.1);
   });
 });
