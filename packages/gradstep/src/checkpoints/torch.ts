@@ -16,6 +16,7 @@
  * before it writes anything: a refused file leaves the model and the optimizer as they were.
  */
 import type { Optimizer, OptimizerStateDict } from '../optimizer.js';
+import type { OneCycleLROptions } from '../schedulers/one-cycle-lr.js';
 import type { SchedulerStateDict } from '../schedulers/scheduler-state-dict.js';
 import { checkParam, type Param } from '../param.js';
 import { decodeSafetensors, encodeSafetensors, tensorToFloat32, type Tensor } from '../safetensors.js';
@@ -203,19 +204,6 @@ function unsupportedScheduler(owner: string, name: string): TypeError {
   return new TypeError(`${owner}: checkpoints for PyTorch hold the schedulers ${CHECKPOINT_SCHEDULERS.join(', ')}, not ${name}`);
 }
 
-/** OneCycleLR's resolved options (one-cycle-lr.ts), as its state dict holds them. */
-interface OneCycleOptions {
-  maxLr: number[];
-  totalSteps: number;
-  pctStart: number;
-  annealStrategy: string;
-  cycleMomentum: boolean;
-  baseMomentum: number[];
-  maxMomentum: number[];
-  divFactor: number;
-  finalDivFactor: number;
-  threePhase: boolean;
-}
 
 /**
  * torch's OneCycleLR._schedule_phases for these options, computed as torch computes them
@@ -295,7 +283,7 @@ function torchSchedulerState(context: SaveContext, dict: SchedulerStateDict): Re
       return state;
     }
     case 'OneCycleLR': {
-      const o = dict.options as unknown as OneCycleOptions;
+      const o = dict.options as unknown as OneCycleLROptions;
       if (context.usesBetas === undefined) {
         throw new TypeError(`${owner}: torch's OneCycleLR keeps max_lr, initial_lr, min_lr and the momenta in the optimizer's param_groups; save its optimizer with it`);
       }
@@ -507,7 +495,7 @@ function schedulerFromTorch(context: LoadContext, current: SchedulerStateDict, s
  */
 function oneCycleOptionsFrom(context: LoadContext, current: SchedulerStateDict, state: Record<string, unknown>, where: string): Record<string, unknown> {
   const { owner } = context;
-  const o = current.options as unknown as OneCycleOptions;
+  const o = current.options as unknown as OneCycleLROptions;
   const groups = current.lastLr.length;
   const totalSteps = Object.hasOwn(state, 'total_steps') ? checkInteger(owner, `${where}.total_steps`, state.total_steps, 1) : o.totalSteps;
   let { pctStart, threePhase } = o;

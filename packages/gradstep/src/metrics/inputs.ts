@@ -4,7 +4,7 @@
  * sample weights, and sums taken in NumPy's order so that results match scikit-learn to the last bits
  * where it matters (the `!= 0` tests of r2Score, the tie groups of the ROC curve).
  */
-import { compareCodePoints, type Label, type Labels } from '../model-selection/label-encoding.js';
+import { checkLabelKind, compareCodePoints, labelKind, type Label, type Labels } from '../model-selection/label-encoding.js';
 import { describe } from '../validate.js';
 
 export type { Label, Labels };
@@ -26,21 +26,10 @@ export function checkLabels(owner: string, name: string, labels: unknown): Check
   const length = checkArrayLike(owner, name, labels);
   if (length === 0) throw new RangeError(`${owner}: ${name} must not be empty, got an empty array`);
   const values = labels as ArrayLike<unknown>;
-  const kind = typeof values[0];
-  if (kind !== 'number' && kind !== 'string') {
-    throw new TypeError(`${owner}: ${name} must hold numbers or strings, got ${describe(values[0])} at index 0`);
-  }
+  const kind = labelKind(owner, name, values);
   for (let i = 0; i < length; i++) {
-    const label = values[i];
-    if (typeof label !== kind) {
-      if (typeof label === 'number' || typeof label === 'string') {
-        throw new TypeError(
-          `${owner}: ${name} mixes numbers and strings (${describe(values[0])} at index 0, ${describe(label)} at index ${i})`,
-        );
-      }
-      throw new TypeError(`${owner}: ${name} must hold numbers or strings, got ${describe(label)} at index ${i}`);
-    }
-    if (kind === 'number') checkClassNumber(owner, name, label as number, i);
+    checkLabelKind(owner, name, values, i, kind);
+    if (kind === 'number') checkClassNumber(owner, name, values[i] as number, i);
   }
   return { values: values as ArrayLike<Label>, kind, length };
 }

@@ -42,23 +42,13 @@ export interface LabelEncodingRules {
 export function encodeLabels(owner: string, name: string, labels: unknown, rules: LabelEncodingRules): EncodedLabels {
   const length = checkLabelArray(owner, name, labels);
   const values = labels as ArrayLike<unknown>;
-  const kind = typeof values[0];
-  if (kind !== 'number' && kind !== 'string') {
-    throw new TypeError(`${owner}: ${name} must hold numbers or strings, got ${describe(values[0])} at index 0`);
-  }
+  const kind = labelKind(owner, name, values);
   const codeOf = new Map<Label, number>();
   const firstSeen: Label[] = [];
   const codes = new Uint32Array(length);
   for (let i = 0; i < length; i++) {
     const label = values[i];
-    if (typeof label !== kind) {
-      if (typeof label === 'number' || typeof label === 'string') {
-        throw new TypeError(
-          `${owner}: ${name} mixes numbers and strings (${describe(values[0])} at index 0, ${describe(label)} at index ${i})`,
-        );
-      }
-      throw new TypeError(`${owner}: ${name} must hold numbers or strings, got ${describe(label)} at index ${i}`);
-    }
+    checkLabelKind(owner, name, values, i, kind);
     let code = codeOf.get(label as Label);
     if (code === undefined) {
       if (kind === 'number') checkNumericLabel(owner, name, label as number, i, rules.integersOnly === true);
@@ -80,6 +70,25 @@ export function encodeLabels(owner: string, name: string, labels: unknown, rules
   const counts = new Uint32Array(classes.length);
   for (let i = 0; i < length; i++) counts[codes[i]]++;
   return { classes, codes, counts };
+}
+
+/** The kind of a label array's first element: 'number' or 'string', else a TypeError. */
+export function labelKind(owner: string, name: string, values: ArrayLike<unknown>): 'number' | 'string' {
+  const kind = typeof values[0];
+  if (kind !== 'number' && kind !== 'string') {
+    throw new TypeError(`${owner}: ${name} must hold numbers or strings, got ${describe(values[0])} at index 0`);
+  }
+  return kind;
+}
+
+/** TypeError unless `values[i]` is of `kind`, naming a mix of numbers and strings as such. */
+export function checkLabelKind(owner: string, name: string, values: ArrayLike<unknown>, i: number, kind: 'number' | 'string'): void {
+  const label = values[i];
+  if (typeof label === kind) return;
+  if (typeof label === 'number' || typeof label === 'string') {
+    throw new TypeError(`${owner}: ${name} mixes numbers and strings (${describe(values[0])} at index 0, ${describe(label)} at index ${i})`);
+  }
+  throw new TypeError(`${owner}: ${name} must hold numbers or strings, got ${describe(label)} at index ${i}`);
 }
 
 /** A non-string array-like of at least one element; returns its length. */
