@@ -69,7 +69,7 @@ export {
   type GridSearchTaskOptions,
   type RandomSearchTaskOptions,
 } from './evaluation/search.js';
-export { liveWorkerCount, MAX_WORKERS, type TaskModule, type Workers } from './parallel/pool.js';
+export { createWorkerPool, liveWorkerCount, MAX_WORKERS, type TaskModule, type WorkerPool, type Workers } from './parallel/pool.js';
 export {
   parameterGrid,
   parameterGridSize,

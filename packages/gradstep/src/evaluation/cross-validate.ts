@@ -7,7 +7,7 @@ import { checkBoolean, checkOptionNames, describe } from '../validate.js';
 import { checkFunction } from '../ensembles/training-data.js';
 import { checkFolds, checkScore } from './fold-checks.js';
 import { mean, populationStd } from './score-summary.js';
-import { loadTask, resolveWorkers, runJobs, type TaskModule, type Workers } from '../parallel/pool.js';
+import { checkCallbacksStayHere, loadTask, resolveWorkers, runJobs, type TaskModule, type WorkerPool, type Workers } from '../parallel/pool.js';
 
 export interface CrossValidateOptions<M> {
   /** The splits, e.g. from `kFold` or `stratifiedKFold`: `{ train, test }` sample indices. */
@@ -105,11 +105,7 @@ export async function crossValidate<M>(options: CrossValidateOptions<M> | CrossV
   const folds = checkFolds(owner, given.folds);
   const workers = await resolveWorkers(owner, given.workers);
   if (given.task !== undefined) return crossValidateTask(owner, given, folds, workers) as Promise<CrossValidateResult<M>>;
-  if (workers > 1) {
-    throw new TypeError(
-      `${owner}: workers > 1 needs a task module (functions cannot be sent to other threads): pass task: new URL('./my-task.mjs', import.meta.url), a module that exports fit(params, trainRows, data) and score(model, rows, data), with data instead of fit and score`,
-    );
-  }
+  checkCallbacksStayHere(owner, workers);
   for (const name of ['data', 'params'] as const) {
     if (given[name] !== undefined) throw new TypeError(`${owner}: ${name} is for a task module: it needs task`);
   }
@@ -164,7 +160,7 @@ async function crossValidateTask(
   owner: string,
   given: Record<string, unknown>,
   folds: readonly Fold[],
-  workers: number,
+  workers: number | WorkerPool,
 ): Promise<CrossValidateResult<undefined>> {
   if (given.fit !== undefined || given.score !== undefined) {
     throw new TypeError(`${owner}: give either task (a module that exports fit and score) or the fit and score callbacks, not both`);

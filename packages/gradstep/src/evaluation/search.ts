@@ -38,7 +38,7 @@ import { warn } from '../model-selection/warnings.js';
 import { checkBoolean, checkInteger, checkOptionNames, describe } from '../validate.js';
 import { checkFunction } from '../ensembles/training-data.js';
 import { checkFolds, checkScore } from './fold-checks.js';
-import { loadTask, resolveWorkers, runJobHere, runJobs, type JobOutcome, type LoadedTask, type ScoreEntry, type TaskModule, type Workers } from '../parallel/pool.js';
+import { checkCallbacksStayHere, loadTask, resolveWorkers, runJobHere, runJobs, type JobOutcome, type LoadedTask, type ScoreEntry, type TaskModule, type WorkerPool, type Workers } from '../parallel/pool.js';
 import { mean, populationStd } from './score-summary.js';
 import {
   expandGrid,
@@ -314,7 +314,7 @@ interface ResolvedSearch {
   /** With a task module: the module (imported here) and its data; else undefined. */
   task: LoadedTask | undefined;
   data: unknown;
-  workers: number;
+  workers: number | WorkerPool;
 }
 
 async function runSearchFromOptions(
@@ -342,11 +342,7 @@ async function runSearchFromOptions(
     scorers = loaded.scorerNames.map((name, s): [string, Scorer] => [name, loaded.scorers[s] as Scorer]);
     multimetric = loaded.multimetric;
   } else {
-    if (workers > 1) {
-      throw new TypeError(
-        `${owner}: workers > 1 needs a task module (functions cannot be sent to other threads): pass task: new URL('./my-task.mjs', import.meta.url), a module that exports fit(params, trainRows, data) and score(model, rows, data), with data instead of fit and score`,
-      );
-    }
+    checkCallbacksStayHere(owner, workers);
     if (given.data !== undefined) throw new TypeError(`${owner}: data is the task module's data: it needs task`);
     fit = checkFunction<ResolvedSearch['fit']>(owner, 'fit', given.fit);
     ({ scorers, multimetric } = checkScorers(owner, given.score));

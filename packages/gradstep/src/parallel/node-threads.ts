@@ -10,19 +10,25 @@ import { Worker } from 'node:worker_threads';
 import { workerCount, type ThreadHost } from './pool.js';
 import { BODY } from './worker-source.js';
 
-/** A Node `worker_threads` worker (`eval: true`: a CommonJS script; `import()` loads the task). */
-const NODE_WORKER_SOURCE = `'use strict';
-const { parentPort } = require('node:worker_threads');
+/**
+ * A Node `worker_threads` worker, as an ES module in a data: URL: `eval: true` source would be read
+ * as CommonJS or as a module depending on the process's flags (`--input-type=module` makes it a
+ * module, where `require` is undefined); a data: URL is a module whatever the flags. It imports only
+ * a builtin, and the task by its absolute URL, which is all a data: URL module may resolve.
+ */
+const NODE_WORKER_URL = new URL(
+  `data:text/javascript,${encodeURIComponent(`import { parentPort } from 'node:worker_threads';
 const post = (m) => parentPort.postMessage(m);
 ${BODY}
 parentPort.on('message', (m) => { handle(m); });
-`;
+`)}`,
+);
 
 export const nodeThreads: ThreadHost = {
   cores: () => availableParallelism?.() ?? cpus().length,
   pathToHref: (path) => pathToFileURL(resolve(path)).href,
   spawn(listener) {
-    const worker = new Worker(NODE_WORKER_SOURCE, { eval: true });
+    const worker = new Worker(NODE_WORKER_URL);
     workerCount.started();
     let ended = false;
     let exited = false;
@@ -40,6 +46,8 @@ export const nodeThreads: ThreadHost = {
     });
     return {
       post: (message) => worker.postMessage(message),
+      // An idle worker of a kept pool lets the process exit (a forgotten close() does not hang it).
+      busy: (busy) => (busy ? worker.ref() : worker.unref()),
       async terminate() {
         if (!exited) await worker.terminate();
         await exit;

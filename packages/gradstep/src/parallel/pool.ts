@@ -9,8 +9,10 @@
  *
  * Every (candidate, fold) job is independent and its outcome is placed by its index, so results are
  * the same bits whatever the worker count (only times differ). Workers: Node's `worker_threads`
- * (from source text with `eval: true`), or browsers' module Web Workers (from a Blob URL); a pool
- * lives for one call and every worker is terminated when the call settles, error or not.
+ * (a module from a data: URL), or browsers' module Web Workers (from a Blob URL). With `workers: n`
+ * a pool lives for one call and every worker is terminated when the call settles, error or not; a
+ * kept pool (createWorkerPool) keeps its threads between calls until close(), and discards (and later
+ * respawns) only the threads a failed call left busy.
  */
 import type { Fold } from '../model-selection/folds.js';
 import { checkInteger, describe } from '../validate.js';
@@ -19,8 +21,8 @@ import { BROWSER_WORKER_SOURCE } from './worker-source.js';
 /** A task module: `new URL('./task.mjs', import.meta.url)`, a URL string, or (Node) a file path. */
 export type TaskModule = URL | string;
 
-/** How many workers: a count (1 = in the calling thread, no worker) or 'auto' (one per core). */
-export type Workers = number | 'auto';
+/** How many workers: a count (1 = in the calling thread, no worker), 'auto' (one per core), or a pool of {@link createWorkerPool}. */
+export type Workers = number | 'auto' | WorkerPool;
 
 /** The most workers one call may start. */
 export const MAX_WORKERS = 256;
@@ -56,6 +58,8 @@ export function liveWorkerCount(): number {
 export interface PoolWorker {
   post(message: unknown): void;
   terminate(): Promise<void>;
+  /** Whether a call is using the worker: an idle one need not keep the process alive (Node's unref). */
+  busy?(busy: boolean): void;
 }
 
 /** What a worker reports to the pool. */
@@ -132,12 +136,30 @@ export function setThreadHost(threads: ThreadHost): void {
   host = threads;
 }
 
-/** `workers` as a count ≥ 1: 'auto' is the host's core count (os.availableParallelism(), navigator.hardwareConcurrency). */
-export async function resolveWorkers(owner: string, workers: unknown): Promise<number> {
+/**
+ * `workers` as a count ≥ 1 ('auto' is the host's core count: os.availableParallelism(),
+ * navigator.hardwareConcurrency), or a pool of {@link createWorkerPool}.
+ */
+export async function resolveWorkers(owner: string, workers: unknown): Promise<number | WorkerPool> {
   if (workers === undefined) return 1;
+  if (workers instanceof WorkerPoolImpl) {
+    if (workers.closed) throw new Error(`${owner}: the worker pool is closed`);
+    return workers;
+  }
   if (workers === 'auto') return Math.max(1, Math.min(MAX_WORKERS, host.cores()));
-  if (typeof workers === 'string') throw new TypeError(`${owner}: workers must be a positive integer or 'auto', got ${describe(workers)}`);
+  if (typeof workers === 'string' || (workers !== null && typeof workers === 'object')) {
+    throw new TypeError(`${owner}: workers must be a positive integer, 'auto' or a pool of createWorkerPool(), got ${describe(workers)}`);
+  }
   return checkInteger(owner, 'workers', workers, 1, MAX_WORKERS);
+}
+
+/** Throws unless the work can go to `workers`: functions cannot cross threads, so more than one worker, or a pool, needs a task module. */
+export function checkCallbacksStayHere(owner: string, workers: number | WorkerPool): void {
+  if (typeof workers !== 'number' || workers > 1) {
+    throw new TypeError(
+      `${owner}: workers > 1 (or a pool) needs a task module (functions cannot be sent to other threads): pass task: new URL('./my-task.mjs', import.meta.url), a module that exports fit(params, trainRows, data) and score(model, rows, data), with data instead of fit and score`,
+    );
+  }
 }
 
 // A scheme of two letters or more, so that a Windows path (C:\...) is read as a path.
@@ -282,8 +304,8 @@ export interface TaskRun {
   folds: readonly Fold[];
   /** errorScore 'raise': a scorer that throws ends its side of the job. */
   raise: boolean;
-  /** ≥ 1; 1 runs the jobs one after another in the calling thread. */
-  workers: number;
+  /** ≥ 1 (1 runs the jobs one after another in the calling thread), or a pool whose threads run them. */
+  workers: number | WorkerPool;
   jobs: readonly PoolJob[];
   /** "candidate 3 { alpha: 1 } on fold 2", for error messages. */
   describeJob(index: number): string;
@@ -291,9 +313,15 @@ export interface TaskRun {
   onOutcome(index: number, outcome: JobOutcome): void;
 }
 
-/** Runs every job of `run`, in the calling thread (workers 1) or on a pool that is terminated before this settles. */
+/** Runs every job of `run`: in the calling thread (workers 1), or on the threads of a pool. */
 export async function runJobs(run: TaskRun): Promise<void> {
-  if (run.workers <= 1 || run.jobs.length <= 1) {
+  const { workers } = run;
+  if (typeof workers !== 'number') {
+    // resolveWorkers let only this module's pools through.
+    await (workers as WorkerPoolImpl).use(run.owner, (threads) => runOnThreads(run, threads.slice(0, Math.min(threads.length, run.jobs.length))));
+    return;
+  }
+  if (workers <= 1 || run.jobs.length <= 1) {
     const { task, folds, jobs } = run;
     const context = await task.context();
     const scorers = task.scorers.map((scorer) => (model: unknown, rows: Uint32Array) => scorer(model, rows, context));
@@ -304,7 +332,13 @@ export async function runJobs(run: TaskRun): Promise<void> {
     }
     return;
   }
-  await runOnPool(run, Math.min(run.workers, run.jobs.length));
+  // A pool for this call only: every worker ends with it, on success or error.
+  const pool = new WorkerPoolImpl(Math.min(workers, run.jobs.length));
+  try {
+    await runJobs({ ...run, workers: pool });
+  } finally {
+    await pool.close();
+  }
 }
 
 /** An Error (or a thrown value) posted by a worker, as an Error here (its stack is the worker's). */
@@ -325,10 +359,14 @@ function unpackOutcome(outcome: JobOutcome): JobOutcome {
   return unpacked;
 }
 
-async function runOnPool(run: TaskRun, n: number): Promise<void> {
+/**
+ * Runs the jobs on `threads` (spawning those without a worker): each is given the task, data and
+ * folds once, then a job at a time. When the call fails, the threads still busy with it are
+ * discarded (their workers terminated), so that a reused pool never receives a stale message.
+ */
+async function runOnThreads(run: TaskRun, threads: readonly PoolThread[]): Promise<void> {
   const { owner, jobs } = run;
-  const workers: (PoolWorker | undefined)[] = [];
-  const running: (number | undefined)[] = new Array(n).fill(undefined);
+  const running: (number | undefined)[] = new Array(threads.length).fill(undefined);
   let next = 0;
   let done = 0;
   let settle!: { resolve: () => void; reject: (error: unknown) => void };
@@ -342,19 +380,31 @@ async function runOnPool(run: TaskRun, n: number): Promise<void> {
     settle.reject(error);
   };
   const dispatch = (w: number) => {
-    if (failed || next >= jobs.length) return;
+    if (failed) return;
+    if (next >= jobs.length) {
+      running[w] = undefined;
+      return;
+    }
     const j = next++;
     running[w] = j;
     const { params, fold, scoreTrain } = jobs[j];
     try {
-      workers[w]!.post({ type: 'job', id: j, params, fold, scoreTrain });
+      threads[w].post({ type: 'job', id: j, params, fold, scoreTrain });
     } catch (error) {
       fail(new TypeError(`${owner}: the parameters of ${run.describeJob(j)} cannot be sent to a worker (they must be structured-cloneable): ${messageOf(error)}`, { cause: error }));
     }
   };
+  // A thread counts as busy from its init message to its last result: LOADING until it is ready.
+  const LOADING = -1;
+  // After the last result, threads still loading the task are awaited (not discarded, which would
+  // lose a kept pool's warm thread): each wakes the call when it is ready, fails or crashes.
+  let wakeWhenLoaded: (() => void) | undefined;
+  const wake = () => {
+    if (wakeWhenLoaded !== undefined && (failed || !running.includes(LOADING))) wakeWhenLoaded();
+  };
   try {
-    for (let w = 0; w < n && !failed; w++) {
-      const listener: Listener = {
+    for (let w = 0; w < threads.length && !failed; w++) {
+      threads[w].listen({
         message(data) {
           if (failed) return;
           const message = data as { type: string; id: number; outcome?: JobOutcome; error?: unknown; postError?: unknown };
@@ -379,27 +429,155 @@ async function runOnPool(run: TaskRun, n: number): Promise<void> {
             if (++done === jobs.length) settle.resolve();
             else dispatch(w);
           }
+          wake();
         },
         crash(error) {
           if (failed) return;
           const j = running[w];
-          const doing = j === undefined ? 'while loading the task module' : `while running ${run.describeJob(j)}`;
+          const doing = j === undefined || j === LOADING ? 'while loading the task module' : `while running ${run.describeJob(j)}`;
           fail(new Error(`${owner}: worker ${w} crashed ${doing}: ${messageOf(error)}`, { cause: error }));
+          wake();
         },
-      };
-      workers[w] = host.spawn(listener);
+      });
+      running[w] = LOADING;
       try {
-        workers[w]!.post({ type: 'init', task: run.task.href, scorers: run.task.scorerNames, data: run.data, folds: run.folds, raise: run.raise });
+        threads[w].post({ type: 'init', task: run.task.href, scorers: run.task.scorerNames, data: run.data, folds: run.folds, raise: run.raise });
       } catch (error) {
         throw new TypeError(`${owner}: data cannot be sent to a worker (it must be structured-cloneable): ${messageOf(error)}`, { cause: error });
       }
     }
     await finished;
+    if (running.includes(LOADING)) await new Promise<void>((resolve) => (wakeWhenLoaded = resolve));
   } finally {
-    // Every worker ends with the call, on success or error (terminate() of an exited worker is a no-op).
     failed = true;
-    await Promise.all(workers.map((worker) => worker?.terminate().catch(() => undefined)));
+    // Threads still busy with this call (after an error) are discarded: a kept pool then never
+    // receives one of this call's messages in a later call.
+    await Promise.all(threads.map((thread, w) => (running[w] !== undefined ? thread.discard() : thread.listen(undefined))));
   }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Pools
+
+/** One thread of a pool: its worker (spawned on first use, kept between calls) and the call listening to it. */
+class PoolThread {
+  private worker: PoolWorker | undefined;
+  private listener: Listener | undefined;
+  // The termination of a discarded worker, awaited by the next discard(): a crash discards at once.
+  private ending: Promise<void> = Promise.resolve();
+
+  /** Routes the worker's messages to `listener` (undefined: the thread is idle). */
+  listen(listener: Listener | undefined): void {
+    this.listener = listener;
+    this.worker?.busy?.(listener !== undefined);
+  }
+
+  post(message: unknown): void {
+    if (this.worker === undefined) {
+      // Each worker reports through its own closure, so a discarded worker's last words (its exit) reach no one.
+      const worker: PoolWorker = host.spawn({
+        message: (data) => {
+          if (this.worker === worker) this.listener?.message(data);
+        },
+        crash: (error) => {
+          if (this.worker !== worker) return;
+          const listener = this.listener;
+          void this.discard();
+          listener?.crash(error);
+        },
+      });
+      this.worker = worker;
+      worker.busy?.(this.listener !== undefined);
+    }
+    this.worker.post(message);
+  }
+
+  /** Terminates the worker (a later post spawns a new one). */
+  async discard(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    this.listener = undefined;
+    if (worker !== undefined) {
+      const ending = this.ending;
+      this.ending = Promise.all([ending, worker.terminate().catch(() => undefined)]).then(() => undefined);
+    }
+    await this.ending;
+  }
+}
+
+/**
+ * Worker threads kept between calls: pass it as `workers` to gridSearch, randomSearch,
+ * crossValidate, learningCurve and validationCurve (and so to the searches of nestedCrossValidate),
+ * and the threads, their imported task modules and their compiled code serve every call; a call with
+ * `workers: n` starts and ends its own threads. Calls on one pool run one after another. Close it
+ * when done (`await pool.close()`, or `await using pool = ...` where supported); in Node an idle
+ * pool does not keep the process alive.
+ */
+export interface WorkerPool {
+  /** How many threads the pool runs at most (each started on first use). */
+  readonly size: number;
+  /** True after close(). */
+  readonly closed: boolean;
+  /** Terminates every thread; later calls given this pool reject. Safe to call again. */
+  close(): Promise<void>;
+}
+
+/** The implementation behind {@link WorkerPool} (the interface keeps its members out of the public types). */
+class WorkerPoolImpl implements WorkerPool {
+  readonly size: number;
+  private readonly threads: PoolThread[];
+  private isClosed = false;
+  // Calls take the pool in turn: each waits for the one before it to settle.
+  private turn: Promise<unknown> = Promise.resolve();
+
+  constructor(size: number) {
+    this.size = size;
+    this.threads = Array.from({ length: size }, () => new PoolThread());
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  use<T>(owner: string, work: (threads: readonly PoolThread[]) => Promise<T>): Promise<T> {
+    const mine = this.turn.then(() => {
+      if (this.isClosed) throw new Error(`${owner}: the worker pool is closed`);
+      return work(this.threads);
+    });
+    this.turn = mine.catch(() => undefined);
+    return mine;
+  }
+
+  async close(): Promise<void> {
+    this.isClosed = true;
+    await Promise.all(this.threads.map((thread) => thread.discard()));
+  }
+}
+
+/**
+ * A pool of `workers` threads (a count, or 'auto': one per core) to pass as the `workers` option of
+ * several calls: see {@link WorkerPool}. Threads start when a call first needs them.
+ *
+ * ```ts
+ * const pool = createWorkerPool('auto');
+ * try {
+ *   const search = await gridSearch({ folds, params, task, data, workers: pool });
+ *   const scores = await crossValidate({ folds, params: search.bestParams, task, data, workers: pool });
+ * } finally {
+ *   await pool.close();
+ * }
+ * ```
+ */
+export function createWorkerPool(workers: number | 'auto' = 'auto'): WorkerPool {
+  const owner = 'createWorkerPool';
+  let size: number;
+  if (workers === 'auto') size = Math.max(1, Math.min(MAX_WORKERS, host.cores()));
+  else if (typeof workers === 'string') throw new TypeError(`${owner}: workers must be a positive integer or 'auto', got ${describe(workers)}`);
+  else size = checkInteger(owner, 'workers', workers, 1, MAX_WORKERS);
+  const pool = new WorkerPoolImpl(size);
+  const dispose = (Symbol as { asyncDispose?: symbol }).asyncDispose;
+  if (dispose !== undefined) Object.defineProperty(pool, dispose, { value: () => pool.close() });
+  return pool;
 }
 
 function messageOf(error: unknown): string {

@@ -1,5 +1,5 @@
 /**
- * The worker side of the pool, as source text: a Node worker is created from it with `eval: true`
+ * The worker side of the pool, as source text: a Node worker is created from a data: URL of it
  * and a browser module worker from a Blob URL of it, so there is no worker file for bundlers (or
  * tsup's CommonJS build) to locate, and the worker loads nothing of gradstep: only the task module.
  *
@@ -7,7 +7,8 @@
  * (Vite's SSR transform rewrites `import()`). Keep `runJob` here the twin of `runJobHere` in
  * pool.ts: same calls in the same order, same early stops.
  *
- * Protocol (pool.ts): ← `{ type: 'init', task, scorers, data, folds, raise }`, → `{ type: 'ready' }`
+ * Protocol (pool.ts), per call (a kept pool's worker gets one init per call, replacing the last):
+ * ← `{ type: 'init', task, scorers, data, folds, raise }`, → `{ type: 'ready' }`
  * or `{ type: 'init-error', error }`; then ← `{ type: 'job', id, params, fold, scoreTrain }`,
  * → `{ type: 'result', id, outcome }` (or `{ type: 'result', id, postError }` when the outcome
  * cannot be cloned).

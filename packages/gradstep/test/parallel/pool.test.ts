@@ -5,7 +5,7 @@
 // The task modules are in fixtures/. No timing assertions: times are excluded from every comparison.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 // The built package's Node entry: it installs the worker_threads host.
-import { crossValidate, gridSearch, kFold, liveWorkerCount, Random, randomSearch, setWarningHandler, uniform, type SearchResult, type WarningHandler } from 'gradstep';
+import { createWorkerPool, crossValidate, gridSearch, kFold, liveWorkerCount, Random, randomSearch, setWarningHandler, uniform, type SearchResult, type WarningHandler } from 'gradstep';
 // @ts-expect-error: a plain .mjs task module without types
 import * as ridge from './fixtures/ridge-task.mjs';
 
@@ -241,15 +241,109 @@ describe('crashing workers', () => {
   });
 });
 
+describe('a kept pool (createWorkerPool)', () => {
+  it('serves several calls with the same bits as one worker, keeping its threads until close()', async () => {
+    const pool = createWorkerPool(2);
+    try {
+      expect(pool.size).toBe(2);
+      expect(liveWorkerCount()).toBe(0);
+      const one = await gridSearch({ folds, params: grid, task: RIDGE, data, workers: 1, returnTrainScore: true });
+      const first = await gridSearch({ folds, params: grid, task: RIDGE, data, workers: pool, returnTrainScore: true });
+      expect(liveWorkerCount()).toBe(2);
+      const second = await gridSearch({ folds, params: grid, task: RIDGE, data, workers: pool, returnTrainScore: true });
+      const cv = await crossValidate({ folds, task: RIDGE, data, params: { alpha: 0.5 }, workers: pool });
+      const cvOne = await crossValidate({ folds, task: RIDGE, data, params: { alpha: 0.5 } });
+      expect(searchBits(first)).toEqual(searchBits(one));
+      expect(searchBits(second)).toEqual(searchBits(one));
+      expect(bitsOf(cv.testScores)).toEqual(bitsOf(cvOne.testScores));
+      expect(liveWorkerCount()).toBe(2);
+    } finally {
+      await pool.close();
+    }
+    expect(pool.closed).toBe(true);
+    expect(liveWorkerCount()).toBe(0);
+    await expect(gridSearch({ folds, params: grid, task: RIDGE, data, workers: pool })).rejects.toThrow(/^gridSearch: the worker pool is closed$/);
+    await pool.close();
+  });
+
+  it('runs calls made at once one after another, each with its own task and data', async () => {
+    const pool = createWorkerPool(2);
+    try {
+      const otherData = { X, y: y.map((v) => -v), p };
+      const [a, b] = await Promise.all([
+        gridSearch({ folds, params: grid, task: RIDGE, data, workers: pool }),
+        gridSearch({ folds, params: grid, task: RIDGE_MULTI, data: otherData, workers: pool, refit: 'negMse' }),
+      ]);
+      expect(searchBits(a)).toEqual(searchBits(await gridSearch({ folds, params: grid, task: RIDGE, data })));
+      expect(searchBits(b)).toEqual(searchBits(await gridSearch({ folds, params: grid, task: RIDGE_MULTI, data: otherData, refit: 'negMse' })));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('stays usable after a call that rejects and after a crashed worker', async () => {
+    const pool = createWorkerPool(2);
+    try {
+      const failing = [{ alpha: [0.1, 1] }, { alpha: [2], fail: [true] }];
+      await expect(gridSearch({ folds, params: failing, task: RIDGE, data, workers: pool })).rejects.toThrow(/fit threw for candidate 2 \{ alpha: 2, fail: true \}/);
+      await expect(gridSearch({ folds, params: [{ alpha: [1], crash: ['exit'] }], task: CRASH, data, workers: pool })).rejects.toThrow(
+        /^gridSearch: worker \d crashed while running candidate 0 \{ alpha: 1, crash: "exit" \} on fold \d: the worker exited with code 7$/,
+      );
+      const after = await gridSearch({ folds, params: grid, task: RIDGE, data, workers: pool });
+      expect(searchBits(after)).toEqual(searchBits(await gridSearch({ folds, params: grid, task: RIDGE, data })));
+      expect(liveWorkerCount()).toBeLessThanOrEqual(2);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('runs on its threads even with one worker (the calling thread stays free)', async () => {
+    const pool = createWorkerPool(1);
+    try {
+      // The crash task exits only in a worker: the job ran off the calling thread.
+      await expect(crossValidate({ folds, task: CRASH, data, params: { alpha: 1, crash: 'exit' }, workers: pool })).rejects.toThrow(/worker 0 crashed/);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('an idle pool does not keep Node running, a busy one does', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const script = `
+      const { createWorkerPool, gridSearch, kFold } = await import('gradstep');
+      const pool = createWorkerPool(2);
+      const folds = kFold(20, { k: 2 });
+      const X = Float64Array.from({ length: 60 }, (_, i) => Math.sin(i));
+      const y = Float64Array.from({ length: 20 }, (_, i) => i % 3);
+      const result = await gridSearch({ folds, params: { alpha: [1, 2] }, task: ${JSON.stringify(RIDGE.href)}, data: { X, y, p: 3 }, workers: pool });
+      console.log(result.bestIndex);
+      // No close(): the process must still exit.
+    `;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { timeout: 20_000, cwd: new URL('.', import.meta.url) });
+    expect(stdout.trim()).toMatch(/^[01]$/);
+  });
+
+  it('refuses a bad size and a pool-like object', async () => {
+    expect(() => createWorkerPool(0)).toThrow(RangeError);
+    expect(() => createWorkerPool(1.5)).toThrow(/workers must be an integer/);
+    expect(() => createWorkerPool('many' as never)).toThrow(TypeError);
+    await expect(gridSearch({ folds, params: grid, task: RIDGE, data, workers: { size: 2, closed: false, close: async () => {} } as never })).rejects.toThrow(
+      /workers must be a positive integer, 'auto' or a pool of createWorkerPool\(\)/,
+    );
+    expect(createWorkerPool('auto').size).toBeGreaterThanOrEqual(1);
+  });
+});
+
 describe('argument errors', () => {
   const fit = () => 0;
   const score = () => 0;
   it('workers > 1 needs a task; task excludes fit and score; workers is a count or auto', async () => {
-    await expect(gridSearch({ folds, params: grid, fit, score, workers: 2 } as never)).rejects.toThrow(/workers > 1 needs a task module/);
-    await expect(crossValidate({ folds, fit, score, workers: 2 } as never)).rejects.toThrow(/workers > 1 needs a task module/);
+    await expect(gridSearch({ folds, params: grid, fit, score, workers: 2 } as never)).rejects.toThrow(/workers > 1 \(or a pool\) needs a task module/);
+    await expect(crossValidate({ folds, fit, score, workers: 2 } as never)).rejects.toThrow(/workers > 1 \(or a pool\) needs a task module/);
     await expect(gridSearch({ folds, params: grid, fit, score, task: RIDGE } as never)).rejects.toThrow(/either task .* or the fit and score callbacks/);
     await expect(gridSearch({ folds, params: grid, task: RIDGE, workers: 0 })).rejects.toThrow(RangeError);
-    await expect(gridSearch({ folds, params: grid, task: RIDGE, workers: 'many' as never })).rejects.toThrow(/workers must be a positive integer or 'auto'/);
+    await expect(gridSearch({ folds, params: grid, task: RIDGE, workers: 'many' as never })).rejects.toThrow(/workers must be a positive integer, 'auto' or a pool of createWorkerPool\(\)/);
     await expect(gridSearch({ folds, params: grid, fit, score, data } as never)).rejects.toThrow(/data is the task module's data/);
     await expect(gridSearch({ folds, params: grid, task: 42 as never })).rejects.toThrow(/task must be the URL of a task module/);
     await expect(gridSearch({ folds, params: grid, task: new URL('./fixtures/missing.mjs', import.meta.url) })).rejects.toThrow(/could not import the task module/);
