@@ -47,8 +47,8 @@ export { bandwidthProbe } from './bandwidth-probe.js';
 export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from './clip-grad.js';
 export * from './model-selection/index.js';
 export { crossValidate, type CrossValidateOptions, type CrossValidateResult, type CrossValidateTaskOptions } from './evaluation/cross-validate.js';
-export { learningCurve, type LearningCurveOptions, type LearningCurveResult } from './evaluation/learning-curve.js';
-export { validationCurve, type ValidationCurveOptions, type ValidationCurveResult } from './evaluation/validation-curve.js';
+export { learningCurve, type LearningCurveOptions, type LearningCurveResult, type LearningCurveTaskOptions } from './evaluation/learning-curve.js';
+export { validationCurve, type ValidationCurveOptions, type ValidationCurveResult, type ValidationCurveTaskOptions } from './evaluation/validation-curve.js';
 export {
   gridSearch,
   randomSearch,

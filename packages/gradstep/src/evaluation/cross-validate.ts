@@ -3,11 +3,12 @@
  * (`sklearn/model_selection/_validation.py`), plus the generalization gap.
  */
 import type { Fold } from '../model-selection/folds.js';
-import { checkBoolean, checkOptionNames, describe } from '../validate.js';
+import { checkOptionNames } from '../validate.js';
 import { checkFunction } from '../ensembles/training-data.js';
 import { checkFolds, checkScore } from './fold-checks.js';
 import { mean, populationStd } from './score-summary.js';
-import { checkCallbacksStayHere, loadTask, resolveWorkers, runJobs, type TaskModule, type WorkerPool, type Workers } from '../parallel/pool.js';
+import { checkCallbacksStayHere, resolveWorkers, type TaskModule, type WorkerPool, type Workers } from '../parallel/pool.js';
+import { checkNoTaskOptions, checkReturnTrainScore, loadSingleScoreTask, runScoredJobs } from './task-jobs.js';
 
 export interface CrossValidateOptions<M> {
   /** The splits, e.g. from `kFold` or `stratifiedKFold`: `{ train, test }` sample indices. */
@@ -106,12 +107,10 @@ export async function crossValidate<M>(options: CrossValidateOptions<M> | CrossV
   const workers = await resolveWorkers(owner, given.workers);
   if (given.task !== undefined) return crossValidateTask(owner, given, folds, workers) as Promise<CrossValidateResult<M>>;
   checkCallbacksStayHere(owner, workers);
-  for (const name of ['data', 'params'] as const) {
-    if (given[name] !== undefined) throw new TypeError(`${owner}: ${name} is for a task module: it needs task`);
-  }
+  checkNoTaskOptions(owner, given, ['data', 'params']);
   const fit = checkFunction<CrossValidateOptions<M>['fit']>(owner, 'fit', given.fit);
   const score = checkFunction<CrossValidateOptions<M>['score']>(owner, 'score', given.score);
-  const returnTrainScore = given.returnTrainScore === undefined ? false : checkBoolean(owner, 'returnTrainScore', given.returnTrainScore);
+  const returnTrainScore = checkReturnTrainScore(owner, given.returnTrainScore);
 
   const k = folds.length;
   const testScores = new Float64Array(k);
@@ -162,56 +161,17 @@ async function crossValidateTask(
   folds: readonly Fold[],
   workers: number | WorkerPool,
 ): Promise<CrossValidateResult<undefined>> {
-  if (given.fit !== undefined || given.score !== undefined) {
-    throw new TypeError(`${owner}: give either task (a module that exports fit and score) or the fit and score callbacks, not both`);
-  }
-  const params = given.params ?? {};
-  if (params === null || typeof params !== 'object' || Array.isArray(params)) {
-    throw new TypeError(`${owner}: params must be an object of hyperparameters for the task's fit, got ${describe(params)}`);
-  }
-  const returnTrainScore = given.returnTrainScore === undefined ? false : checkBoolean(owner, 'returnTrainScore', given.returnTrainScore);
-  const task = await loadTask(owner, given.task, given.data);
-  if (task.multimetric) throw new TypeError(`${owner}: the task module ${task.href} must export score as one function (crossValidate has one score)`);
-  const k = folds.length;
-  const testScores = new Float64Array(k);
-  const trainScores = new Float64Array(k);
-  const fitTimes = new Float64Array(k);
-  const scoreTimes = new Float64Array(k);
-  await runJobs({
-    owner,
-    task,
-    data: given.data,
-    folds,
-    raise: true,
-    workers,
-    jobs: folds.map((_, f) => ({ params: params as Record<string, unknown>, fold: f, scoreTrain: returnTrainScore })),
-    describeJob: (f) => `fold ${f}`,
-    onOutcome(f, outcome) {
-      if ('fitError' in outcome) throw new Error(`${owner}: fit threw on fold ${f}: ${messageOf(outcome.fitError)}`, { cause: outcome.fitError });
-      const scoreOf = (side: 'test' | 'train') => {
-        const entry = (side === 'test' ? outcome.test : outcome.train ?? [])[0];
-        if ('e' in entry) throw new Error(`${owner}: score threw on the ${side} rows of fold ${f}: ${messageOf(entry.e)}`, { cause: entry.e });
-        return checkScore(owner, entry.v, `the ${side} rows of fold ${f}`);
-      };
-      fitTimes[f] = outcome.fitTime;
-      scoreTimes[f] = outcome.scoreTime;
-      testScores[f] = scoreOf('test');
-      if (returnTrainScore) trainScores[f] = scoreOf('train');
-    },
-  });
+  const task = await loadSingleScoreTask(owner, given);
+  const returnTrainScore = checkReturnTrainScore(owner, given.returnTrainScore);
+  const jobs = folds.map((_, f) => ({ params: task.params, fold: f, scoreTrain: returnTrainScore }));
+  const scores = await runScoredJobs(owner, task, workers, folds, jobs, (f) => `fold ${f}`);
   const result: CrossValidateResult<undefined> = {
-    testScores,
-    meanTestScore: mean(testScores),
-    stdTestScore: populationStd(testScores),
-    fitTimes,
-    scoreTimes,
+    testScores: scores.test,
+    meanTestScore: mean(scores.test),
+    stdTestScore: populationStd(scores.test),
+    fitTimes: scores.fitTimes,
+    scoreTimes: scores.scoreTimes,
     models: folds.map(() => undefined),
   };
-  return withTrainScores(result, returnTrainScore, trainScores);
-}
-
-function messageOf(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (typeof error === 'string') return error;
-  return describe(error);
+  return withTrainScores(result, returnTrainScore, scores.train);
 }

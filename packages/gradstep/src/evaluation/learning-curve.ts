@@ -8,8 +8,10 @@ import type { Fold } from '../model-selection/folds.js';
 import { warn } from '../model-selection/warnings.js';
 import { checkOptionNames, describe } from '../validate.js';
 import { checkFunction } from '../ensembles/training-data.js';
+import { checkCallbacksStayHere, resolveWorkers, type TaskModule, type WorkerPool, type Workers } from '../parallel/pool.js';
 import { checkFolds, checkScore } from './fold-checks.js';
 import { rowMeansAndStds } from './score-summary.js';
+import { checkNoTaskOptions, loadSingleScoreTask, runScoredJobs } from './task-jobs.js';
 
 /** scikit-learn's default `np.linspace(0.1, 1.0, 5)`. */
 const DEFAULT_TRAIN_SIZES = [0.1, 0.325, 0.55, 0.775, 1];
@@ -27,6 +29,23 @@ export interface LearningCurveOptions<M> {
   fit: (train: Uint32Array, foldIndex: number) => M | PromiseLike<M>;
   /** Scores a model on the rows `indices` (higher is better); may return a Promise. */
   score: (model: M, indices: Uint32Array) => number | PromiseLike<number>;
+}
+
+/**
+ * The options of {@link learningCurve} with a task module (as crossValidate's), to run on `workers`
+ * threads: each fit gets `params` and the first `size` train rows of its fold.
+ */
+export interface LearningCurveTaskOptions {
+  folds: Iterable<Fold>;
+  trainSizes?: readonly number[];
+  /** `new URL('./my-task.mjs', import.meta.url)`, a URL string or (Node) a file path. */
+  task: TaskModule;
+  /** Structured-cloneable data given to the task (posted to each worker once). */
+  data?: unknown;
+  /** The hyperparameters of every fit. Default `{}`. */
+  params?: Record<string, unknown>;
+  /** 1 (default: in the calling thread), n threads, 'auto' (one per core) or a pool. Same bits whatever the count. */
+  workers?: Workers;
 }
 
 export interface LearningCurveResult {
@@ -92,14 +111,22 @@ export function translateTrainSizes(owner: string, trainSizes: unknown, maxSize:
  * scikit-learn's `shuffle=True`. A fold with fewer train rows than s uses all of them, as
  * scikit-learn's slicing does.
  *
- * Always returns a Promise (see {@link crossValidate}); callbacks run one at a time.
+ * Always returns a Promise (see {@link crossValidate}); callbacks run one at a time. With a task
+ * module ({@link LearningCurveTaskOptions}) the (fold, size) fits run on `workers` threads, each
+ * result placed by its index: the same bits whatever the count.
  *
  * @throws (rejects with) TypeError/RangeError for malformed folds or sizes, or a non-number score
  */
-export async function learningCurve<M>(options: LearningCurveOptions<M>): Promise<LearningCurveResult> {
+export async function learningCurve(options: LearningCurveTaskOptions): Promise<LearningCurveResult>;
+export async function learningCurve<M>(options: LearningCurveOptions<M>): Promise<LearningCurveResult>;
+export async function learningCurve<M>(options: LearningCurveOptions<M> | LearningCurveTaskOptions): Promise<LearningCurveResult> {
   const owner = 'learningCurve';
-  const given = checkOptionNames(owner, options, ['folds', 'trainSizes', 'fit', 'score']);
+  const given = checkOptionNames(owner, options, ['folds', 'trainSizes', 'fit', 'score', 'task', 'data', 'params', 'workers']);
   const folds = checkFolds(owner, given.folds);
+  const workers = await resolveWorkers(owner, given.workers);
+  if (given.task !== undefined) return learningCurveTask(owner, given, folds, workers);
+  checkCallbacksStayHere(owner, workers);
+  checkNoTaskOptions(owner, given, ['data', 'params']);
   const fit = checkFunction<LearningCurveOptions<M>['fit']>(owner, 'fit', given.fit);
   const score = checkFunction<LearningCurveOptions<M>['score']>(owner, 'score', given.score);
   const trainSizes = translateTrainSizes(owner, given.trainSizes ?? DEFAULT_TRAIN_SIZES, folds[0].train.length);
@@ -120,6 +147,23 @@ export async function learningCurve<M>(options: LearningCurveOptions<M>): Promis
       trainScores[s][f] = checkScore(owner, await score(model, subset), `the train rows of fold ${f}, size ${trainSizes[s]}`);
     }
   }
+  return summarize(trainSizes, trainScores, testScores, fitTimes);
+}
+
+/** learningCurve with a task module: job f·S + s fits size s on fold f (the callback form's order). */
+async function learningCurveTask(owner: string, given: Record<string, unknown>, folds: readonly Fold[], workers: number | WorkerPool): Promise<LearningCurveResult> {
+  const trainSizes = translateTrainSizes(owner, given.trainSizes ?? DEFAULT_TRAIN_SIZES, folds[0].train.length);
+  const task = await loadSingleScoreTask(owner, given);
+  const S = trainSizes.length;
+  // One fold per job: the first `size` train rows of its fold, and the fold's test rows.
+  const subsets = folds.flatMap(({ train, test }) => Array.from(trainSizes, (size) => ({ train: train.slice(0, size), test })));
+  const jobs = subsets.map((_, j) => ({ params: task.params, fold: j, scoreTrain: true }));
+  const scores = await runScoredJobs(owner, task, workers, subsets, jobs, (j) => `fold ${Math.floor(j / S)}, size ${trainSizes[j % S]}`);
+  const bySize = (flat: Float64Array) => Array.from(trainSizes, (_, s) => Float64Array.from(folds, (_, f) => flat[f * S + s]));
+  return summarize(trainSizes, bySize(scores.train), bySize(scores.test), bySize(scores.fitTimes));
+}
+
+function summarize(trainSizes: Uint32Array, trainScores: Float64Array[], testScores: Float64Array[], fitTimes: Float64Array[]): LearningCurveResult {
   const trainSummary = rowMeansAndStds(trainScores);
   const testSummary = rowMeansAndStds(testScores);
   return {

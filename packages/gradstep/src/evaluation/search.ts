@@ -38,7 +38,7 @@ import { warn } from '../model-selection/warnings.js';
 import { checkBoolean, checkInteger, checkOptionNames, describe } from '../validate.js';
 import { checkFunction } from '../ensembles/training-data.js';
 import { checkFolds, checkScore } from './fold-checks.js';
-import { checkCallbacksStayHere, loadTask, resolveWorkers, runJobHere, runJobs, type JobOutcome, type LoadedTask, type ScoreEntry, type TaskModule, type WorkerPool, type Workers } from '../parallel/pool.js';
+import { checkCallbacksStayHere, loadTask, messageOf, resolveWorkers, runJobHere, runJobs, type JobOutcome, type LoadedTask, type ScoreEntry, type TaskModule, type WorkerPool, type Workers } from '../parallel/pool.js';
 import { mean, populationStd } from './score-summary.js';
 import {
   expandGrid,
@@ -634,11 +634,6 @@ function formatValue(value: unknown): string {
   return describe(value);
 }
 
-function messageOf(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (typeof error === 'string') return error;
-  return describe(error);
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Nested cross-validation

@@ -6,8 +6,10 @@
 import type { Fold } from '../model-selection/folds.js';
 import { checkOptionNames, describe } from '../validate.js';
 import { checkFunction } from '../ensembles/training-data.js';
+import { checkCallbacksStayHere, resolveWorkers, type TaskModule, type WorkerPool, type Workers } from '../parallel/pool.js';
 import { checkFolds, checkScore } from './fold-checks.js';
 import { rowMeansAndStds } from './score-summary.js';
+import { checkNoTaskOptions, loadSingleScoreTask, runScoredJobs } from './task-jobs.js';
 
 export interface ValidationCurveOptions<V, M> {
   /** The splits, e.g. from `kFold`. */
@@ -18,6 +20,26 @@ export interface ValidationCurveOptions<V, M> {
   fit: (train: Uint32Array, value: V, foldIndex: number) => M | PromiseLike<M>;
   /** Scores a model on the rows `indices` (higher is better); may return a Promise. */
   score: (model: M, indices: Uint32Array) => number | PromiseLike<number>;
+}
+
+/**
+ * The options of {@link validationCurve} with a task module (as crossValidate's), to run on `workers`
+ * threads: each fit gets `{ ...params, [paramName]: value }`.
+ */
+export interface ValidationCurveTaskOptions<V> {
+  folds: Iterable<Fold>;
+  /** The hyperparameter that varies (scikit-learn's `param_name`). */
+  paramName: string;
+  /** Its values, at least one (structured-cloneable). */
+  paramRange: readonly V[];
+  /** `new URL('./my-task.mjs', import.meta.url)`, a URL string or (Node) a file path. */
+  task: TaskModule;
+  /** Structured-cloneable data given to the task (posted to each worker once). */
+  data?: unknown;
+  /** The other hyperparameters, the same for every fit. Default `{}`. */
+  params?: Record<string, unknown>;
+  /** 1 (default: in the calling thread), n threads, 'auto' (one per core) or a pool. Same bits whatever the count. */
+  workers?: Workers;
 }
 
 export interface ValidationCurveResult {
@@ -36,19 +58,27 @@ export interface ValidationCurveResult {
  * For each fold (outer loop, as scikit-learn) and each value of `paramRange` (inner loop), fits on
  * the fold's train rows and scores on its train and test rows.
  *
- * Always returns a Promise (see {@link crossValidate}); callbacks run one at a time.
+ * Always returns a Promise (see {@link crossValidate}); callbacks run one at a time. With a task
+ * module ({@link ValidationCurveTaskOptions}) the (fold, value) fits run on `workers` threads, each
+ * result placed by its index: the same bits whatever the count.
  *
  * @throws (rejects with) TypeError/RangeError for malformed folds, an empty paramRange or a
  *   non-number score
  */
-export async function validationCurve<V, M>(options: ValidationCurveOptions<V, M>): Promise<ValidationCurveResult> {
+export async function validationCurve<V>(options: ValidationCurveTaskOptions<V>): Promise<ValidationCurveResult>;
+export async function validationCurve<V, M>(options: ValidationCurveOptions<V, M>): Promise<ValidationCurveResult>;
+export async function validationCurve<V, M>(options: ValidationCurveOptions<V, M> | ValidationCurveTaskOptions<V>): Promise<ValidationCurveResult> {
   const owner = 'validationCurve';
-  const given = checkOptionNames(owner, options, ['folds', 'paramRange', 'fit', 'score']);
+  const given = checkOptionNames(owner, options, ['folds', 'paramRange', 'fit', 'score', 'paramName', 'task', 'data', 'params', 'workers']);
   const folds = checkFolds(owner, given.folds);
   const paramRange = given.paramRange;
   if (!Array.isArray(paramRange)) throw new TypeError(`${owner}: paramRange must be an array of values, got ${describe(paramRange)}`);
   if (paramRange.length === 0) throw new RangeError(`${owner}: paramRange must not be empty`);
   const values = paramRange.slice() as V[];
+  const workers = await resolveWorkers(owner, given.workers);
+  if (given.task !== undefined) return validationCurveTask(owner, given, folds, values, workers);
+  checkCallbacksStayHere(owner, workers);
+  checkNoTaskOptions(owner, given, ['data', 'params', 'paramName']);
   const fit = checkFunction<ValidationCurveOptions<V, M>['fit']>(owner, 'fit', given.fit);
   const score = checkFunction<ValidationCurveOptions<V, M>['score']>(owner, 'score', given.score);
 
@@ -62,6 +92,30 @@ export async function validationCurve<V, M>(options: ValidationCurveOptions<V, M
       trainScores[p][f] = checkScore(owner, await score(model, train), `the train rows of fold ${f}, paramRange[${p}]`);
     }
   }
+  return summarize(trainScores, testScores);
+}
+
+/** validationCurve with a task module: job f·P + p fits value p on fold f (the callback form's order). */
+async function validationCurveTask(
+  owner: string,
+  given: Record<string, unknown>,
+  folds: readonly Fold[],
+  values: unknown[],
+  workers: number | WorkerPool,
+): Promise<ValidationCurveResult> {
+  const { paramName } = given;
+  if (typeof paramName !== 'string' || paramName.length === 0) {
+    throw new TypeError(`${owner}: paramName must name the hyperparameter that paramRange varies, got ${describe(paramName)}`);
+  }
+  const task = await loadSingleScoreTask(owner, given);
+  const P = values.length;
+  const jobs = folds.flatMap((_, f) => values.map((value) => ({ params: { ...task.params, [paramName]: value }, fold: f, scoreTrain: true })));
+  const scores = await runScoredJobs(owner, task, workers, folds, jobs, (j) => `fold ${Math.floor(j / P)}, paramRange[${j % P}]`);
+  const byValue = (flat: Float64Array) => values.map((_, p) => Float64Array.from(folds, (_, f) => flat[f * P + p]));
+  return summarize(byValue(scores.train), byValue(scores.test));
+}
+
+function summarize(trainScores: Float64Array[], testScores: Float64Array[]): ValidationCurveResult {
   const trainSummary = rowMeansAndStds(trainScores);
   const testSummary = rowMeansAndStds(testScores);
   return {

@@ -580,7 +580,8 @@ export function createWorkerPool(workers: number | 'auto' = 'auto'): WorkerPool 
   return pool;
 }
 
-function messageOf(error: unknown): string {
+/** An error's message for a message of ours (a thrown non-Error described). @internal */
+export function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message;
   if (typeof error === 'string') return error;
   return describe(error);

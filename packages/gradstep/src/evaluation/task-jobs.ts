@@ -1,0 +1,94 @@
+/**
+ * The task-module form shared by crossValidate, learningCurve and validationCurve: one score
+ * function, fixed hyperparameters (`params`) and jobs of (params, fold) run by the pool (or here),
+ * each job's train and test score placed by its index. gridSearch has its own (several scorers,
+ * errorScore).
+ */
+import type { Fold } from '../model-selection/folds.js';
+import { checkBoolean, describe } from '../validate.js';
+import { loadTask, messageOf, runJobs, type LoadedTask, type PoolJob, type WorkerPool } from '../parallel/pool.js';
+import { checkScore } from './fold-checks.js';
+
+/** The options every single-score task form takes: the module, its data and the base hyperparameters. */
+export interface SingleScoreTask {
+  task: LoadedTask;
+  data: unknown;
+  params: Record<string, unknown>;
+}
+
+/** Checks `task`, `params` (an object, default {}) and no fit/score callbacks beside them, and imports the module (one score function). */
+export async function loadSingleScoreTask(owner: string, given: Record<string, unknown>): Promise<SingleScoreTask> {
+  if (given.fit !== undefined || given.score !== undefined) {
+    throw new TypeError(`${owner}: give either task (a module that exports fit and score) or the fit and score callbacks, not both`);
+  }
+  const params = given.params ?? {};
+  if (params === null || typeof params !== 'object' || Array.isArray(params)) {
+    throw new TypeError(`${owner}: params must be an object of hyperparameters for the task's fit, got ${describe(params)}`);
+  }
+  const task = await loadTask(owner, given.task, given.data);
+  if (task.multimetric) throw new TypeError(`${owner}: the task module ${task.href} must export score as one function (${owner} has one score)`);
+  return { task, data: given.data, params: params as Record<string, unknown> };
+}
+
+/** Rejects the options of the task form in the callback form. */
+export function checkNoTaskOptions(owner: string, given: Record<string, unknown>, names: readonly string[]): void {
+  for (const name of names) {
+    if (given[name] !== undefined) throw new TypeError(`${owner}: ${name} is for a task module: it needs task`);
+  }
+}
+
+export function checkReturnTrainScore(owner: string, value: unknown): boolean {
+  return value === undefined ? false : checkBoolean(owner, 'returnTrainScore', value);
+}
+
+/** Each job's scores and times, by job index (train scores NaN where not asked for). */
+export interface JobScores {
+  test: Float64Array;
+  train: Float64Array;
+  fitTimes: Float64Array;
+  scoreTimes: Float64Array;
+}
+
+/**
+ * Runs `jobs` (each a fit with its params on its fold's train rows, scored on its test rows and, when
+ * asked, its train rows) and checks each outcome: a fit or a scoring that throws, or a score that is
+ * not a number, rejects naming the job (`describeJob(j)`, e.g. "fold 2").
+ */
+export async function runScoredJobs(
+  owner: string,
+  { task, data }: SingleScoreTask,
+  workers: number | WorkerPool,
+  folds: readonly Fold[],
+  jobs: readonly PoolJob[],
+  describeJob: (j: number) => string,
+): Promise<JobScores> {
+  const scores: JobScores = {
+    test: new Float64Array(jobs.length),
+    train: new Float64Array(jobs.length).fill(Number.NaN),
+    fitTimes: new Float64Array(jobs.length),
+    scoreTimes: new Float64Array(jobs.length),
+  };
+  await runJobs({
+    owner,
+    task,
+    data,
+    folds,
+    raise: true,
+    workers,
+    jobs,
+    describeJob,
+    onOutcome(j, outcome) {
+      if ('fitError' in outcome) throw new Error(`${owner}: fit threw on ${describeJob(j)}: ${messageOf(outcome.fitError)}`, { cause: outcome.fitError });
+      const scoreOf = (side: 'test' | 'train') => {
+        const entry = (side === 'test' ? outcome.test : outcome.train ?? [])[0];
+        if ('e' in entry) throw new Error(`${owner}: score threw on the ${side} rows of ${describeJob(j)}: ${messageOf(entry.e)}`, { cause: entry.e });
+        return checkScore(owner, entry.v, `the ${side} rows of ${describeJob(j)}`);
+      };
+      scores.fitTimes[j] = outcome.fitTime;
+      scores.scoreTimes[j] = outcome.scoreTime;
+      scores.test[j] = scoreOf('test');
+      if (jobs[j].scoreTrain) scores.train[j] = scoreOf('train');
+    },
+  });
+  return scores;
+}
