@@ -37,6 +37,7 @@ const glueWithoutDefaultUrl: EsbuildPlugin = {
  *   index.js / index.cjs    Node (ESM, CommonJS): reads the .wasm next to it with node:fs
  *   browser.js              browsers, bundlers and workers: fetches new URL('./…wasm', import.meta.url)
  *   inline.js / inline.cjs  both .wasm inlined as base64; no file to locate
+ *   recipe-task-node.js, recipe-task-browser.js   what pool workers import to run a recipe
  *   gradstep_wasm_bg.wasm, gradstep_wasm_scalar.wasm
  * The ESM entries share chunks, so one page that imports two of them still loads the wasm once.
  */
@@ -56,7 +57,14 @@ export default defineConfig(() => {
   return [
     {
       ...common,
-      entry: { index: 'src/entries/node.ts', browser: 'src/entries/browser.ts', inline: 'src/entries/inline.ts' },
+      entry: {
+        index: 'src/entries/node.ts',
+        browser: 'src/entries/browser.ts',
+        inline: 'src/entries/inline.ts',
+        // What the pool's workers import to run a recipe (ESM only: workers import modules).
+        'recipe-task-node': 'src/entries/recipe-task-node.ts',
+        'recipe-task-browser': 'src/entries/recipe-task-browser.ts',
+      },
       format: ['esm'],
       splitting: true,
       async onSuccess() {

@@ -122,3 +122,4 @@ export { makeSpirals, type SpiralsOptions } from './data/spirals.js';
 export { makeNoisyRegression, type NoisyRegressionOptions, type NoisyRegressionDataset } from './data/noisy-regression.js';
 export { polynomialFeatures } from './data/polynomial-features.js';
 export { standardNormal } from './data/normal-random.js';
+export { trainRecipe, type ModelRecipe, type OptimizerRecipe, type Recipe, type RecipeData } from './recipes/recipe.js';

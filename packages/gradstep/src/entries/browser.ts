@@ -3,6 +3,7 @@
  * fetches the .wasm next to this file, or takes a URL, bytes, a Response or a compiled module.
  * Nothing here refers to Node's modules.
  */
+import { setRecipeHost } from '../recipes/recipe-task.js';
 import { initWasm, type InitOptions, type WasmLocator } from '../wasm-loader.js';
 
 export * from '../index.js';
@@ -13,6 +14,12 @@ const browserLocator: WasmLocator = {
   defaultSource: (simd) =>
     simd ? new URL('./gradstep_wasm_bg.wasm', import.meta.url) : new URL('./gradstep_wasm_scalar.wasm', import.meta.url),
 };
+
+// Recipes on workers: each worker imports the recipe task module beside this file. Not written as a
+// literal new URL('./…', import.meta.url): a bundler would copy that file alone, without the chunks it
+// imports. In a bundle, give recipes a pool whose workers come from the bundle (see README).
+const RECIPE_TASK_FILE = './recipe-task-browser.js';
+setRecipeHost({ taskHref: () => new URL(RECIPE_TASK_FILE, import.meta.url).href, init: () => init() });
 
 /**
  * Loads the wasm backend (once: safe to call again and concurrently). Until it resolves, only the

@@ -5,6 +5,7 @@
  */
 import scalarBase64 from 'gradstep-wasm-base64:scalar';
 import simdBase64 from 'gradstep-wasm-base64:simd';
+import { setRecipeHost } from '../recipes/recipe-task.js';
 import { initWasm, initWasmSync, type InitOptions } from '../wasm-loader.js';
 
 export * from '../index.js';
@@ -19,6 +20,9 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 }
 
 const inlinedBytes = (simd: boolean): Uint8Array<ArrayBuffer> => decodeBase64(simd ? simdBase64 : scalarBase64);
+
+// Recipes run here only (workers: 1): there is no module file for a worker to load.
+setRecipeHost({ taskHref: () => undefined, init: () => init() });
 
 /**
  * Loads the wasm backend from the inlined bytes (once: safe to call again and concurrently). Until it

@@ -5,12 +5,15 @@
 import { readFile } from 'node:fs/promises';
 import { nodeThreads } from '../parallel/node-threads.js';
 import { setThreadHost } from '../parallel/pool.js';
+import { setRecipeHost } from '../recipes/recipe-task.js';
 import { initWasm, type InitOptions, type WasmLocator } from '../wasm-loader.js';
 
 export * from '../index.js';
 
 // The worker pool's threads: worker_threads (the other entries use Web Workers).
 setThreadHost(nodeThreads);
+// Recipes on workers: each worker imports the recipe task module built beside this file.
+setRecipeHost({ taskHref: () => new URL('./recipe-task-node.js', import.meta.url).href, init: () => init() });
 
 // A scheme of two letters or more, so that a Windows path (C:\...) is read as a path.
 const HAS_SCHEME = /^[a-z][a-z0-9+.-]+:/i;

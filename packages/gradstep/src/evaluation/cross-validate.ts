@@ -3,12 +3,13 @@
  * (`sklearn/model_selection/_validation.py`), plus the generalization gap.
  */
 import type { Fold } from '../model-selection/folds.js';
+import type { Recipe } from '../recipes/recipe.js';
 import { checkOptionNames } from '../validate.js';
 import { checkFunction } from '../ensembles/training-data.js';
 import { checkFolds, checkScore } from './fold-checks.js';
 import { mean, populationStd } from './score-summary.js';
 import { checkCallbacksStayHere, resolveWorkers, type TaskModule, type WorkerPool, type Workers } from '../parallel/pool.js';
-import { checkNoTaskOptions, checkReturnTrainScore, loadSingleScoreTask, runScoredJobs } from './task-jobs.js';
+import { checkNoTaskOptions, hasTask, checkReturnTrainScore, loadSingleScoreTask, runScoredJobs } from './task-jobs.js';
 
 export interface CrossValidateOptions<M> {
   /** The splits, e.g. from `kFold` or `stratifiedKFold`: `{ train, test }` sample indices. */
@@ -29,7 +30,12 @@ export interface CrossValidateOptions<M> {
 export interface CrossValidateTaskOptions {
   folds: Iterable<Fold>;
   /** `new URL('./my-task.mjs', import.meta.url)`, a URL string or (Node) a file path. */
-  task: TaskModule;
+  task?: TaskModule;
+  /**
+   * Instead of task: a recipe of one of gradstep's models (model, optimizer, epochs, scoring, …, as
+   * data; see {@link Recipe}), with `data: { X, y }`; params override it by path ('optimizer.lr').
+   */
+  recipe?: Recipe;
   /** Structured-cloneable data given to the task (posted to each worker once; SharedArrayBuffer-backed typed arrays are shared). */
   data?: unknown;
   /** The hyperparameters passed to the task's fit (a fresh shallow copy per fold; structured-cloneable). Default `{}`. */
@@ -102,10 +108,10 @@ export async function crossValidate(options: CrossValidateTaskOptions): Promise<
 export async function crossValidate<M>(options: CrossValidateOptions<M>): Promise<CrossValidateResult<M>>;
 export async function crossValidate<M>(options: CrossValidateOptions<M> | CrossValidateTaskOptions): Promise<CrossValidateResult<M>> {
   const owner = 'crossValidate';
-  const given = checkOptionNames(owner, options, ['folds', 'fit', 'score', 'returnTrainScore', 'task', 'data', 'params', 'workers']);
+  const given = checkOptionNames(owner, options, ['folds', 'fit', 'score', 'returnTrainScore', 'task', 'recipe', 'data', 'params', 'workers']);
   const folds = checkFolds(owner, given.folds);
   const workers = await resolveWorkers(owner, given.workers);
-  if (given.task !== undefined) return crossValidateTask(owner, given, folds, workers) as Promise<CrossValidateResult<M>>;
+  if (hasTask(given)) return crossValidateTask(owner, given, folds, workers) as Promise<CrossValidateResult<M>>;
   checkCallbacksStayHere(owner, workers);
   checkNoTaskOptions(owner, given, ['data', 'params']);
   const fit = checkFunction<CrossValidateOptions<M>['fit']>(owner, 'fit', given.fit);
@@ -161,7 +167,7 @@ async function crossValidateTask(
   folds: readonly Fold[],
   workers: number | WorkerPool,
 ): Promise<CrossValidateResult<undefined>> {
-  const task = await loadSingleScoreTask(owner, given);
+  const task = await loadSingleScoreTask(owner, given, workers);
   const returnTrainScore = checkReturnTrainScore(owner, given.returnTrainScore);
   const jobs = folds.map((_, f) => ({ params: task.params, fold: f, scoreTrain: returnTrainScore }));
   const scores = await runScoredJobs(owner, task, workers, folds, jobs, (f) => `fold ${f}`);

@@ -5,13 +5,14 @@
  * (overfitting: more data helps); train and test scores meeting low say bias (underfitting).
  */
 import type { Fold } from '../model-selection/folds.js';
+import type { Recipe } from '../recipes/recipe.js';
 import { warn } from '../model-selection/warnings.js';
 import { checkOptionNames, describe } from '../validate.js';
 import { checkFunction } from '../ensembles/training-data.js';
 import { checkCallbacksStayHere, resolveWorkers, type TaskModule, type WorkerPool, type Workers } from '../parallel/pool.js';
 import { checkFolds, checkScore } from './fold-checks.js';
 import { rowMeansAndStds } from './score-summary.js';
-import { checkNoTaskOptions, loadSingleScoreTask, runScoredJobs } from './task-jobs.js';
+import { checkNoTaskOptions, hasTask, loadSingleScoreTask, runScoredJobs } from './task-jobs.js';
 
 /** scikit-learn's default `np.linspace(0.1, 1.0, 5)`. */
 const DEFAULT_TRAIN_SIZES = [0.1, 0.325, 0.55, 0.775, 1];
@@ -39,7 +40,12 @@ export interface LearningCurveTaskOptions {
   folds: Iterable<Fold>;
   trainSizes?: readonly number[];
   /** `new URL('./my-task.mjs', import.meta.url)`, a URL string or (Node) a file path. */
-  task: TaskModule;
+  task?: TaskModule;
+  /**
+   * Instead of task: a recipe of one of gradstep's models (model, optimizer, epochs, scoring, …, as
+   * data; see {@link Recipe}), with `data: { X, y }`; params override it by path ('optimizer.lr').
+   */
+  recipe?: Recipe;
   /** Structured-cloneable data given to the task (posted to each worker once). */
   data?: unknown;
   /** The hyperparameters of every fit. Default `{}`. */
@@ -121,10 +127,10 @@ export async function learningCurve(options: LearningCurveTaskOptions): Promise<
 export async function learningCurve<M>(options: LearningCurveOptions<M>): Promise<LearningCurveResult>;
 export async function learningCurve<M>(options: LearningCurveOptions<M> | LearningCurveTaskOptions): Promise<LearningCurveResult> {
   const owner = 'learningCurve';
-  const given = checkOptionNames(owner, options, ['folds', 'trainSizes', 'fit', 'score', 'task', 'data', 'params', 'workers']);
+  const given = checkOptionNames(owner, options, ['folds', 'trainSizes', 'fit', 'score', 'task', 'recipe', 'data', 'params', 'workers']);
   const folds = checkFolds(owner, given.folds);
   const workers = await resolveWorkers(owner, given.workers);
-  if (given.task !== undefined) return learningCurveTask(owner, given, folds, workers);
+  if (hasTask(given)) return learningCurveTask(owner, given, folds, workers);
   checkCallbacksStayHere(owner, workers);
   checkNoTaskOptions(owner, given, ['data', 'params']);
   const fit = checkFunction<LearningCurveOptions<M>['fit']>(owner, 'fit', given.fit);
@@ -153,7 +159,7 @@ export async function learningCurve<M>(options: LearningCurveOptions<M> | Learni
 /** learningCurve with a task module: job f·S + s fits size s on fold f (the callback form's order). */
 async function learningCurveTask(owner: string, given: Record<string, unknown>, folds: readonly Fold[], workers: number | WorkerPool): Promise<LearningCurveResult> {
   const trainSizes = translateTrainSizes(owner, given.trainSizes ?? DEFAULT_TRAIN_SIZES, folds[0].train.length);
-  const task = await loadSingleScoreTask(owner, given);
+  const task = await loadSingleScoreTask(owner, given, workers);
   const S = trainSizes.length;
   // One fold per job: the first `size` train rows of its fold, and the fold's test rows.
   const subsets = folds.flatMap(({ train, test }) => Array.from(trainSizes, (size) => ({ train: train.slice(0, size), test })));

@@ -33,12 +33,14 @@
  *   rounding beyond (NumPy's pairwise summation groups 8 and more numbers differently).
  */
 import type { Fold } from '../model-selection/folds.js';
+import type { Recipe } from '../recipes/recipe.js';
 import type { Seed } from '../model-selection/random.js';
 import { warn } from '../model-selection/warnings.js';
 import { checkBoolean, checkInteger, checkOptionNames, describe } from '../validate.js';
 import { checkFunction } from '../ensembles/training-data.js';
 import { checkFolds, checkScore } from './fold-checks.js';
-import { checkCallbacksStayHere, loadTask, messageOf, resolveWorkers, runJobHere, runJobs, type JobOutcome, type LoadedTask, type ScoreEntry, type TaskModule, type WorkerPool, type Workers } from '../parallel/pool.js';
+import { hasTask, loadTaskOrRecipe } from './task-jobs.js';
+import { checkCallbacksStayHere, messageOf, resolveWorkers, runJobHere, runJobs, type JobOutcome, type LoadedTask, type ScoreEntry, type TaskModule, type WorkerPool, type Workers } from '../parallel/pool.js';
 import { mean, populationStd } from './score-summary.js';
 import {
   expandGrid,
@@ -109,7 +111,12 @@ export interface SearchTaskOptions {
    * called once per thread; fit and score get what setup resolves to (data when undefined, or
    * without setup). Each worker imports it; the refit imports it in the calling thread.
    */
-  task: TaskModule;
+  task?: TaskModule;
+  /**
+   * Instead of task: a recipe of one of gradstep's models (model, optimizer, epochs, scoring, …, as
+   * data; see {@link Recipe}), with `data: { X, y }`; params override it by path ('optimizer.lr').
+   */
+  recipe?: Recipe;
   /** Structured-cloneable data given to the task (posted to each worker once; typed arrays over a SharedArrayBuffer are shared). */
   data?: unknown;
   /**
@@ -290,7 +297,7 @@ export function randomSearch<G extends ParameterDistributionsSpec | readonly Par
   }) as Promise<SearchResult<SampledCandidate<G>, M, K>>;
 }
 
-const COMMON_OPTIONS = ['folds', 'fit', 'score', 'refit', 'rows', 'returnTrainScore', 'errorScore', 'task', 'data', 'workers'] as const;
+const COMMON_OPTIONS = ['folds', 'fit', 'score', 'refit', 'rows', 'returnTrainScore', 'errorScore', 'task', 'recipe', 'data', 'workers'] as const;
 const OWN_OPTIONS: Record<string, readonly string[]> = {
   gridSearch: ['params'],
   randomSearch: ['distributions', 'nIter', 'seed'],
@@ -311,9 +318,8 @@ interface ResolvedSearch {
   rows: Uint32Array | undefined;
   returnTrainScore: boolean;
   errorScore: ErrorScore;
-  /** With a task module: the module (imported here) and its data; else undefined. */
+  /** With a task module or a recipe: the task (with its data); else undefined. */
   task: LoadedTask | undefined;
-  data: unknown;
   workers: number | WorkerPool;
 }
 
@@ -331,11 +337,8 @@ async function runSearchFromOptions(
   let fit: ResolvedSearch['fit'];
   let scorers: [string, Scorer][];
   let multimetric: boolean;
-  if (given.task !== undefined) {
-    if (given.fit !== undefined || given.score !== undefined) {
-      throw new TypeError(`${owner}: give either task (a module that exports fit and score) or the fit and score callbacks, not both`);
-    }
-    const loaded = await loadTask(owner, given.task, given.data);
+  if (hasTask(given)) {
+    const loaded = await loadTaskOrRecipe(owner, given, workers);
     task = loaded;
     fit = async (params, train) => loaded.fit(params, train, await loaded.context());
     // Only their names are used here: the jobs call the module's functions (runJobs).
@@ -351,7 +354,7 @@ async function runSearchFromOptions(
   const rows = given.rows === undefined ? undefined : checkRows(owner, given.rows);
   const returnTrainScore = given.returnTrainScore === undefined ? false : checkBoolean(owner, 'returnTrainScore', given.returnTrainScore);
   const errorScore = checkErrorScore(owner, given.errorScore);
-  return runSearch(owner, { folds, candidates, fit, scorers, multimetric, refit, refitMetric, rows, returnTrainScore, errorScore, task, data: given.data, workers });
+  return runSearch(owner, { folds, candidates, fit, scorers, multimetric, refit, refitMetric, rows, returnTrainScore, errorScore, task, workers });
 }
 
 function checkScorers(owner: string, score: unknown): { scorers: [string, Scorer][]; multimetric: boolean } {
@@ -485,7 +488,6 @@ async function runSearch(owner: string, search: ResolvedSearch): Promise<SearchR
     await runJobs({
       owner,
       task: search.task,
-      data: search.data,
       folds,
       raise: errorScore === 'raise',
       workers: search.workers,

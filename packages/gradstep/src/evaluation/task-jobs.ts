@@ -6,28 +6,43 @@
  */
 import type { Fold } from '../model-selection/folds.js';
 import { checkBoolean, describe } from '../validate.js';
+import { loadRecipeTask } from '../recipes/recipe-task.js';
 import { loadTask, messageOf, runJobs, type LoadedTask, type PoolJob, type WorkerPool } from '../parallel/pool.js';
 import { checkScore } from './fold-checks.js';
 
-/** The options every single-score task form takes: the module, its data and the base hyperparameters. */
+/** A single-score task form's work: the task (module or recipe, with its data) and the base hyperparameters. */
 export interface SingleScoreTask {
   task: LoadedTask;
-  data: unknown;
   params: Record<string, unknown>;
 }
 
-/** Checks `task`, `params` (an object, default {}) and no fit/score callbacks beside them, and imports the module (one score function). */
-export async function loadSingleScoreTask(owner: string, given: Record<string, unknown>): Promise<SingleScoreTask> {
+/** Whether the options describe the work as a task module or a recipe (else: fit and score callbacks). */
+export function hasTask(given: Record<string, unknown>): boolean {
+  return given.task !== undefined || given.recipe !== undefined;
+}
+
+/**
+ * The work of a task form: the module `task` imported here, or the recipe's task (recipes/), with
+ * `data`; neither fit nor score callbacks beside them.
+ */
+export async function loadTaskOrRecipe(owner: string, given: Record<string, unknown>, workers: number | WorkerPool): Promise<LoadedTask> {
   if (given.fit !== undefined || given.score !== undefined) {
-    throw new TypeError(`${owner}: give either task (a module that exports fit and score) or the fit and score callbacks, not both`);
+    throw new TypeError(`${owner}: give either task (a module that exports fit and score) or recipe, or the fit and score callbacks, not both`);
   }
+  if (given.recipe === undefined) return loadTask(owner, given.task, given.data);
+  if (given.task !== undefined) throw new TypeError(`${owner}: give either task (a module) or recipe, not both`);
+  return loadRecipeTask(owner, given.recipe, given.data, workers);
+}
+
+/** Checks `params` (an object, default {}) and loads the task or recipe (one score function). */
+export async function loadSingleScoreTask(owner: string, given: Record<string, unknown>, workers: number | WorkerPool): Promise<SingleScoreTask> {
   const params = given.params ?? {};
   if (params === null || typeof params !== 'object' || Array.isArray(params)) {
     throw new TypeError(`${owner}: params must be an object of hyperparameters for the task's fit, got ${describe(params)}`);
   }
-  const task = await loadTask(owner, given.task, given.data);
+  const task = await loadTaskOrRecipe(owner, given, workers);
   if (task.multimetric) throw new TypeError(`${owner}: the task module ${task.href} must export score as one function (${owner} has one score)`);
-  return { task, data: given.data, params: params as Record<string, unknown> };
+  return { task, params: params as Record<string, unknown> };
 }
 
 /** Rejects the options of the task form in the callback form. */
@@ -56,7 +71,7 @@ export interface JobScores {
  */
 export async function runScoredJobs(
   owner: string,
-  { task, data }: SingleScoreTask,
+  { task }: SingleScoreTask,
   workers: number | WorkerPool,
   folds: readonly Fold[],
   jobs: readonly PoolJob[],
@@ -71,7 +86,6 @@ export async function runScoredJobs(
   await runJobs({
     owner,
     task,
-    data,
     folds,
     raise: true,
     workers,

@@ -4,12 +4,13 @@
  * train score rising away from a falling test score says overfitting.
  */
 import type { Fold } from '../model-selection/folds.js';
+import type { Recipe } from '../recipes/recipe.js';
 import { checkOptionNames, describe } from '../validate.js';
 import { checkFunction } from '../ensembles/training-data.js';
 import { checkCallbacksStayHere, resolveWorkers, type TaskModule, type WorkerPool, type Workers } from '../parallel/pool.js';
 import { checkFolds, checkScore } from './fold-checks.js';
 import { rowMeansAndStds } from './score-summary.js';
-import { checkNoTaskOptions, loadSingleScoreTask, runScoredJobs } from './task-jobs.js';
+import { checkNoTaskOptions, hasTask, loadSingleScoreTask, runScoredJobs } from './task-jobs.js';
 
 export interface ValidationCurveOptions<V, M> {
   /** The splits, e.g. from `kFold`. */
@@ -33,7 +34,12 @@ export interface ValidationCurveTaskOptions<V> {
   /** Its values, at least one (structured-cloneable). */
   paramRange: readonly V[];
   /** `new URL('./my-task.mjs', import.meta.url)`, a URL string or (Node) a file path. */
-  task: TaskModule;
+  task?: TaskModule;
+  /**
+   * Instead of task: a recipe of one of gradstep's models (model, optimizer, epochs, scoring, …, as
+   * data; see {@link Recipe}), with `data: { X, y }`; params override it by path ('optimizer.lr').
+   */
+  recipe?: Recipe;
   /** Structured-cloneable data given to the task (posted to each worker once). */
   data?: unknown;
   /** The other hyperparameters, the same for every fit. Default `{}`. */
@@ -69,14 +75,14 @@ export async function validationCurve<V>(options: ValidationCurveTaskOptions<V>)
 export async function validationCurve<V, M>(options: ValidationCurveOptions<V, M>): Promise<ValidationCurveResult>;
 export async function validationCurve<V, M>(options: ValidationCurveOptions<V, M> | ValidationCurveTaskOptions<V>): Promise<ValidationCurveResult> {
   const owner = 'validationCurve';
-  const given = checkOptionNames(owner, options, ['folds', 'paramRange', 'fit', 'score', 'paramName', 'task', 'data', 'params', 'workers']);
+  const given = checkOptionNames(owner, options, ['folds', 'paramRange', 'fit', 'score', 'paramName', 'task', 'recipe', 'data', 'params', 'workers']);
   const folds = checkFolds(owner, given.folds);
   const paramRange = given.paramRange;
   if (!Array.isArray(paramRange)) throw new TypeError(`${owner}: paramRange must be an array of values, got ${describe(paramRange)}`);
   if (paramRange.length === 0) throw new RangeError(`${owner}: paramRange must not be empty`);
   const values = paramRange.slice() as V[];
   const workers = await resolveWorkers(owner, given.workers);
-  if (given.task !== undefined) return validationCurveTask(owner, given, folds, values, workers);
+  if (hasTask(given)) return validationCurveTask(owner, given, folds, values, workers);
   checkCallbacksStayHere(owner, workers);
   checkNoTaskOptions(owner, given, ['data', 'params', 'paramName']);
   const fit = checkFunction<ValidationCurveOptions<V, M>['fit']>(owner, 'fit', given.fit);
@@ -107,7 +113,7 @@ async function validationCurveTask(
   if (typeof paramName !== 'string' || paramName.length === 0) {
     throw new TypeError(`${owner}: paramName must name the hyperparameter that paramRange varies, got ${describe(paramName)}`);
   }
-  const task = await loadSingleScoreTask(owner, given);
+  const task = await loadSingleScoreTask(owner, given, workers);
   const P = values.length;
   const jobs = folds.flatMap((_, f) => values.map((value) => ({ params: { ...task.params, [paramName]: value }, fold: f, scoreTrain: true })));
   const scores = await runScoredJobs(owner, task, workers, folds, jobs, (j) => `fold ${Math.floor(j / P)}, paramRange[${j % P}]`);

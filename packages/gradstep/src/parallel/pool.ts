@@ -186,7 +186,10 @@ type TaskFunction = (...args: unknown[]) => unknown;
 
 /** A task module imported in the calling thread. */
 export interface LoadedTask {
+  /** The module's URL, which each worker imports. */
   readonly href: string;
+  /** What each worker's setup gets (posted to it once per call). */
+  readonly data: unknown;
   readonly fit: TaskFunction;
   /** Scorer names in export order: ['score'] for a single function. */
   readonly scorerNames: string[];
@@ -231,6 +234,7 @@ export async function loadTask(owner: string, task: unknown, data: unknown): Pro
   let context: Promise<unknown> | undefined;
   return {
     href,
+    data,
     fit: mod.fit as TaskFunction,
     scorerNames,
     scorers,
@@ -300,7 +304,6 @@ export interface PoolJob {
 export interface TaskRun {
   owner: string;
   task: LoadedTask;
-  data: unknown;
   folds: readonly Fold[];
   /** errorScore 'raise': a scorer that throws ends its side of the job. */
   raise: boolean;
@@ -441,7 +444,7 @@ async function runOnThreads(run: TaskRun, threads: readonly PoolThread[]): Promi
       });
       running[w] = LOADING;
       try {
-        threads[w].post({ type: 'init', task: run.task.href, scorers: run.task.scorerNames, data: run.data, folds: run.folds, raise: run.raise });
+        threads[w].post({ type: 'init', task: run.task.href, scorers: run.task.scorerNames, data: run.task.data, folds: run.folds, raise: run.raise });
       } catch (error) {
         throw new TypeError(`${owner}: data cannot be sent to a worker (it must be structured-cloneable): ${messageOf(error)}`, { cause: error });
       }

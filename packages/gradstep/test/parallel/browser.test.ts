@@ -1,5 +1,6 @@
 // The worker pool in Chromium (module Web Workers from the built browser entry, dist/browser.js): the same
-// bits as the built package in Node for 1 and 2 workers, and a worker's uncaught error rejecting the call.
+// bits as the built package in Node for 1 and 2 workers (a task module's and a recipe's: the workers load
+// dist/recipe-task-browser.js), and a worker's uncaught error rejecting the call.
 // Needs /usr/bin/chromium (scripts/setup-browser.sh) and a build; skipped without Chromium.
 import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,9 +17,9 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const PAGE = `<!doctype html>
 <script type="importmap">{ "imports": { "gradstep": "./dist/browser.js" } }</script>
 <script type="module">
-import { crossValidate, gridSearch, kFold } from 'gradstep';
+import { crossValidate, gridSearch, init, kFold } from 'gradstep';
 import { summary } from './dist-summary.mjs';
-summary({ crossValidate, gridSearch, kFold }, new URL('./ridge-task.mjs', location.href), 'browser-crash-task.mjs').then(
+summary({ crossValidate, gridSearch, kFold, init }, new URL('./ridge-task.mjs', location.href), 'browser-crash-task.mjs').then(
   (result) => { globalThis.__done = { ok: true, result }; },
   (error) => { globalThis.__done = { ok: false, error: String((error && error.stack) || error) }; },
 );

@@ -15,6 +15,8 @@ describe.each(['dist-run.mjs', 'dist-run.cjs'])('the built package: %s', (script
     const out = JSON.parse(stdout);
     expect(out[2]).toEqual(out[1]);
     expect(out[1].split).toHaveLength(3);
+    expect(out[1].recipe.split).toHaveLength(4);
+    expect(out[1].recipe.weights).toHaveLength(4);
     expect(out.crash).toMatch(/^gridSearch: worker \d crashed while running candidate 1 \{ alpha: 2, crash: "exit" \} on fold \d: the worker exited with code 7$/);
   });
 });

@@ -1,0 +1,53 @@
+/**
+ * A recipe as the pool's task: in the calling thread its functions run directly; each worker imports
+ * the entry's recipe task module (dist/recipe-task-node.js or recipe-task-browser.js, which export the
+ * same functions with that entry's init()), whose URL the entry registers here.
+ */
+import type { LoadedTask, WorkerPool } from '../parallel/pool.js';
+import { describe } from '../validate.js';
+import { checkRecipe, recipeScorerNames, recipeTaskFunctions, type RecipeTaskData } from './recipe.js';
+
+interface RecipeHost {
+  /** The URL of the recipe task module the workers import; undefined where there is no file to load (the inline entry). */
+  taskHref(): string | undefined;
+  /** The entry's init(): loads this thread's wasm. */
+  init(): Promise<void>;
+}
+
+let recipeHost: RecipeHost = { taskHref: () => undefined, init: async () => undefined };
+
+/** Installs the entry's recipe task module URL and init(). */
+export function setRecipeHost(host: RecipeHost): void {
+  recipeHost = host;
+}
+
+/** Checks the recipe and its data ({ X: Float32Array, y }) and makes the task that trains and scores it. */
+export function loadRecipeTask(owner: string, recipe: unknown, data: unknown, workers: number | WorkerPool): LoadedTask {
+  const checked = checkRecipe(owner, recipe);
+  const rows = data as { X?: unknown; y?: unknown } | null;
+  if (rows === null || typeof rows !== 'object' || !(rows.X instanceof Float32Array)) {
+    throw new TypeError(`${owner}: with a recipe, data must be { X, y } with X a row-major Float32Array (rows × features), got ${describe(data)}`);
+  }
+  const y = rows.y as ArrayLike<number> | undefined;
+  if (y === null || typeof y !== 'object' || typeof y.length !== 'number') throw new TypeError(`${owner}: with a recipe, data.y must be an array of targets, got ${describe(rows.y)}`);
+  const onThreads = typeof workers !== 'number' || workers > 1;
+  const href = recipeHost.taskHref();
+  if (onThreads && href === undefined) {
+    throw new TypeError(
+      `${owner}: recipes on worker threads need the Node or browser entry of gradstep (the inline entry has no module file for a worker to load); use workers: 1 or a task module`,
+    );
+  }
+  const functions = recipeTaskFunctions(() => recipeHost.init());
+  const scorerNames = recipeScorerNames(owner, checked);
+  const taskData: RecipeTaskData = { recipe: checked, X: rows.X, y };
+  let context: Promise<unknown> | undefined;
+  return {
+    href: href ?? 'gradstep:recipe',
+    data: taskData,
+    fit: functions.fit as LoadedTask['fit'],
+    scorerNames,
+    scorers: scorerNames.map((name) => functions.score[name] as LoadedTask['fit']),
+    multimetric: scorerNames[0] !== 'score',
+    context: () => (context ??= functions.setup(taskData)),
+  };
+}

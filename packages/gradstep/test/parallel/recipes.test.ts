@@ -1,0 +1,147 @@
+// Recipes: gradstep's own models as plain data for the pool. A recipe search gives the same bits on 1
+// and 2 workers, on a kept pool and as the callback search written by hand (model seed 0, batch seed 0);
+// its refitted model is that hand-written refit, bit for bit; scorers that need probabilities get the
+// positive class's; both backends; bad recipes are refused naming the field; nothing passed in changes.
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  Adam,
+  createWorkerPool,
+  crossValidate,
+  fit,
+  getScorer,
+  gridSearch,
+  init,
+  kFold,
+  learningCurve,
+  LinearRegression,
+  liveWorkerCount,
+  LogisticRegression,
+  MLP,
+  Random,
+  rocAucScore,
+  SGD,
+  stratifiedKFold,
+  trainRecipe,
+  validationCurve,
+  type Recipe,
+  type SearchResult,
+} from 'gradstep';
+
+await init();
+afterEach(() => expect(liveWorkerCount()).toBe(0));
+
+// Three classes around three centres, 4 features, 90 rows.
+const random = new Random(3);
+const n = 90;
+const features = 4;
+const y = Float64Array.from({ length: n }, (_, i) => i % 3);
+const X = Float32Array.from({ length: n * features }, (_, k) => y[Math.floor(k / features)] * ((k % features) - 1.5) + random.nextFloat() * 2 - 1);
+const data = { X, y };
+const folds = stratifiedKFold(Array.from(y), { k: 3, shuffle: true, seed: 4 });
+const recipe: Recipe = { model: { type: 'MLP', layers: [features, 8, 3] }, optimizer: { type: 'Adam', lr: 0.01 }, epochs: 3, batchSize: 16 };
+const params = { 'optimizer.lr': [0.003, 0.03], 'model.layers': [[features, 8, 3], [features, 12, 3]] };
+
+const bits = (values: ArrayLike<number>) => Array.from(new BigUint64Array(Float64Array.from(values).buffer), (b) => b.toString(16));
+const weightBits = (model: { params: readonly { value: Float32Array }[] }) => model.params.map((p) => Array.from(new Uint32Array(Float32Array.from(p.value).buffer)));
+const searchBits = (result: SearchResult<unknown, unknown, string>) => ({
+  split: Object.fromEntries(Object.entries(result.results.splitTestScores).map(([k, v]) => [k, v.map(bits)])),
+  rank: Object.fromEntries(Object.entries(result.results.rankTestScore).map(([k, v]) => [k, Array.from(v)])),
+  bestIndex: result.bestIndex,
+  bestModel: result.bestModel === undefined ? undefined : weightBits(result.bestModel as MLP),
+});
+
+/** The recipe's search written by hand: what a recipe means. */
+function byHand(candidate: { 'optimizer.lr': number; 'model.layers': number[] }, rows: Uint32Array) {
+  const model = new MLP({ layers: candidate['model.layers'], seed: 0 });
+  fit(model, { X, y, rows }, { optimizer: new Adam(model.params, { lr: candidate['optimizer.lr'] }), epochs: 3, batchSize: 16, seed: 0 });
+  return model;
+}
+
+describe('a recipe search', () => {
+  it('gives the bits of the hand-written search on 1 and 2 workers and on a pool', async () => {
+    const accuracy = getScorer('accuracy');
+    const hand = await gridSearch({ folds, params, fit: byHand, score: (model, rows) => accuracy.score(Array.from(rows, (r) => y[r]), model.predict(X, rows)) });
+    const pool = createWorkerPool(2);
+    try {
+      for (const workers of [1, 2, pool]) {
+        const result = await gridSearch({ folds, params, recipe, data, workers });
+        expect(searchBits(result)).toEqual(searchBits(hand));
+        expect(result.bestModel).toBeInstanceOf(MLP);
+      }
+    } finally {
+      await pool.close();
+    }
+    // The grid is not flat: candidates score differently.
+    expect(new Set(hand.results.meanTestScore.score).size).toBeGreaterThan(1);
+  });
+
+  it('reports several scorers, probability scorers on predictProba', async () => {
+    const multi = await gridSearch({ folds, params, recipe: { ...recipe, scoring: ['accuracy', 'negLogLoss', 'rocAucOvr'] }, data, workers: 2, refit: 'negLogLoss' });
+    expect(multi.scorers).toEqual(['accuracy', 'negLogLoss', 'rocAucOvr']);
+    const c = multi.bestIndex!;
+    const f = 1;
+    const model = byHand(multi.results.params[c] as never, folds[f].train);
+    const test = folds[f].test;
+    const yTest = Array.from(test, (r) => y[r]);
+    expect(multi.results.splitTestScores.negLogLoss[c][f]).toBe(getScorer('negLogLoss').score(yTest, model.predictProba(X, test)));
+    expect(multi.results.splitTestScores.rocAucOvr[c][f]).toBe(rocAucScore(yTest, model.predictProba(X, test), { multiClass: 'ovr' }));
+  });
+
+  it('scores a binary LogisticRegression on P(y = 1) and a regressor with r2 by default, on the js backend too', async () => {
+    const yBinary = Float64Array.from(y, (v) => (v === 2 ? 1 : 0));
+    const binaryRecipe: Recipe = { model: { type: 'LogisticRegression', features }, optimizer: { type: 'SGD', lr: 0.1 }, epochs: 2, scoring: 'rocAuc', backend: 'js' };
+    const [one, two] = await Promise.all([1, 2].map((workers) => crossValidate({ folds, recipe: binaryRecipe, data: { X, y: yBinary }, workers })));
+    expect(bits(two.testScores)).toEqual(bits(one.testScores));
+    const model = new LogisticRegression({ features, backend: 'js' });
+    fit(model, { X, y: yBinary, rows: folds[0].train }, { optimizer: new SGD(model.params, { lr: 0.1 }), epochs: 2, batchSize: 32, seed: 0 });
+    expect(one.testScores[0]).toBe(rocAucScore(Array.from(folds[0].test, (r) => yBinary[r]), model.predictProba(X, folds[0].test)));
+
+    const yValue = Float32Array.from({ length: n }, (_, i) => X[i * features] - 2 * X[i * features + 1]);
+    const regression: Recipe = { model: { type: 'LinearRegression', features }, optimizer: { type: 'SGD', lr: 0.05 }, epochs: 4 };
+    const curve = await learningCurve({ folds: kFold(n, { k: 3 }), trainSizes: [0.5, 1], recipe: regression, data: { X, y: yValue }, workers: 2 });
+    const linear = trainRecipe(regression, { X, y: yValue }, kFold(n, { k: 3 })[0].train);
+    expect(linear).toBeInstanceOf(LinearRegression);
+    const test = kFold(n, { k: 3 })[0].test;
+    expect(curve.testScores[1][0]).toBe(getScorer('r2').score(Array.from(test, (r) => yValue[r]), linear.predict(X, test)));
+  });
+
+  it('validationCurve varies one recipe field', async () => {
+    const one = await validationCurve({ folds, recipe, data, paramName: 'epochs', paramRange: [1, 4] });
+    const two = await validationCurve({ folds, recipe, data, paramName: 'epochs', paramRange: [1, 4], workers: 2 });
+    expect(two.testScores.map(bits)).toEqual(one.testScores.map(bits));
+    expect(one.meanTrainScores[1]).toBeGreaterThan(one.meanTrainScores[0]);
+  });
+
+  it('leaves the recipe, the params and the data as they were', async () => {
+    const given = structuredClone(recipe);
+    const givenParams = structuredClone(params);
+    const xBefore = X.slice();
+    await gridSearch({ folds, params, recipe: given, data, workers: 2 });
+    expect(given).toEqual(recipe);
+    expect(givenParams).toEqual(params);
+    expect(X).toEqual(xBefore);
+  });
+});
+
+describe('bad recipes', () => {
+  const run = (r: unknown, extra: Record<string, unknown> = {}) => gridSearch({ folds, params: { epochs: [1] }, recipe: r as Recipe, data, ...extra });
+  it('are refused naming the field', async () => {
+    await expect(run({ ...recipe, model: { type: 'Transformer' } })).rejects.toThrow(/recipe\.model\.type must be 'MLP'.*got "Transformer"/);
+    await expect(run({ ...recipe, optimizer: { type: 'Adamm' } })).rejects.toThrow(/recipe\.optimizer\.type must be one of SGD, .*got "Adamm"/);
+    await expect(run({ ...recipe, optimiser: {} })).rejects.toThrow(/unknown option "optimiser"/);
+    await expect(run({ ...recipe, scoring: 'acuracy' })).rejects.toThrow(/recipe\.scoring names no scorer: "acuracy"/);
+    await expect(run({ ...recipe, epochs: undefined })).rejects.toThrow(/recipe\.epochs is required/);
+    await expect(run({ ...recipe, model: { type: 'MLP', layers: [features, 0, 3] } })).rejects.toThrow(/fit threw for candidate 0/);
+    await expect(gridSearch({ folds, params: { 'optimizer.nope.x': [1] }, recipe, data })).rejects.toThrow(/"optimizer\.nope\.x" names no part of the recipe/);
+    await expect(gridSearch({ folds, params: { epochs: [1] }, recipe, data: { X: Array.from(X), y } })).rejects.toThrow(/data must be \{ X, y \} with X a row-major Float32Array/);
+    await expect(gridSearch({ folds, params: { epochs: [1] }, recipe, task: 'x.mjs', data } as never)).rejects.toThrow(/either task \(a module\) or recipe/);
+  });
+
+  it('the inline entry runs recipes in the calling thread only', async () => {
+    const inline = await import('gradstep/inline');
+    await inline.init();
+    const result = await inline.gridSearch({ folds, params: { epochs: [1] }, recipe, data });
+    expect(result.bestModel).toBeInstanceOf(inline.MLP);
+    await expect(inline.gridSearch({ folds, params: { epochs: [1] }, recipe, data, workers: 2 })).rejects.toThrow(/recipes on worker threads need the Node or browser entry/);
+  });
+});
