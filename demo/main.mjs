@@ -1,6 +1,6 @@
 // The gradstep demo: the course "Optimization in Deep Learning" run end to end on real data.
 //
-//   node demo/main.mjs [--quick] [--seed N] [--out DIR] [--parts 1,2,3,4]
+//   node demo/main.mjs [--quick] [--seed N] [--out DIR] [--parts 1,2,3,4,5]
 //
 // --quick (or GRADSTEP_DEMO_QUICK=1) runs a reduced version (fewer folds, epochs and rounds) in
 // about a quarter of the time; test/demo.test.ts runs it. Prints the summary tables and writes
@@ -15,6 +15,7 @@ import { runOptimizerComparison } from './part1-optimizers.mjs';
 import { runBatchSizeComparison } from './part2-batch-size.mjs';
 import { runCapacitySweep, runLearningCurve } from './part3-fitting.mjs';
 import { runEnsembles, runLogisticRegressionCv } from './part4-ensembles.mjs';
+import { runModelSelection } from './part5-selection.mjs';
 
 /** Every knob of the run, derived from the master seed; quick mode shrinks the work, not the models. */
 export function demoSettings({ quick, seed }) {
@@ -25,10 +26,17 @@ export function demoSettings({ quick, seed }) {
     capacity: { degrees: quick ? [1, 3, 9] : [1, 3, 5, 7, 9, 12, 15], samples: 40, noise: 0.3, rounds: quick ? 10 : 40, steps: quick ? 1000 : 2000, seed: seed + 3, testPoints: 200 },
     logistic: { folds: 5, epochs: quick ? 20 : 50, seed: seed + 4 },
     ensembles: { seeds: quick ? [seed + 5] : [seed + 5, seed + 6, seed + 7], members: quick ? 3 : 10, epochs: quick ? 20 : 40, hidden: 32, seed: seed + 5, boostingRounds: quick ? 20 : 50 },
+    selection: {
+      folds: quick ? 3 : 5,
+      innerFolds: quick ? 2 : 3,
+      epochs: quick ? 4 : 10,
+      grid: { lr: quick ? [1e-3, 1e-2] : [1e-3, 3e-3, 1e-2], hidden: quick ? [32] : [32, 64], batchSize: [16, 64] },
+      seed: seed + 8,
+    },
   };
 }
 
-export async function runDemo({ quick = false, seed = 2024, out = fileURLToPath(new URL('./out/', import.meta.url)), parts = [1, 2, 3, 4], log = console.log } = {}) {
+export async function runDemo({ quick = false, seed = 2024, out = fileURLToPath(new URL('./out/', import.meta.url)), parts = [1, 2, 3, 4, 5], log = console.log } = {}) {
   const started = performance.now();
   await init();
   if (getBackend() !== 'wasm') throw new Error('gradstep demo: the wasm backend did not load');
@@ -49,6 +57,7 @@ export async function runDemo({ quick = false, seed = 2024, out = fileURLToPath(
     results.logistic = await runLogisticRegressionCv(cancer, settings.logistic, log);
     results.ensembles = runEnsembles(cancer, settings.ensembles, log);
   }
+  if (parts.includes(5)) results.selection = await runModelSelection(digits, settings.selection, log);
   const seconds = (performance.now() - started) / 1000;
   results.meta = { generated: new Date().toISOString(), command: `node demo/main.mjs${quick ? ' --quick' : ''} --seed ${seed}`, quick, seed, node: process.version, simd: wasmSimd(), seconds, settings };
   summarize(results, log);
@@ -73,6 +82,10 @@ function summarize(results, log) {
     const [small, large] = results.batchSize.runs;
     log(`  batch ${small.batchSize} vs ${large.batchSize} (lr ${small.lr}): test accuracy ${small.testAccuracy.toFixed(4)} vs ${large.testAccuracy.toFixed(4)}, sharpness ${small.sharpness.toFixed(3)} vs ${large.sharpness.toFixed(3)}`);
   }
+  if (results.selection) {
+    const s = results.selection;
+    log(`  hyperparameters chosen by CV: test accuracy ${s.best.testAccuracy.toFixed(4)}, nested CV estimate ${s.nested.mean.toFixed(4)}, search bestScore ${s.best.cvScore.toFixed(4)}; search wall time ${s.wallTime.oneWorker.toFixed(2)} s on 1 worker, ${s.wallTime.pool.toFixed(2)} s on ${s.wallTime.workers}`);
+  }
 }
 
 function parseArguments(argv) {
@@ -83,7 +96,7 @@ function parseArguments(argv) {
     else if (arg === '--seed') options.seed = Number(argv[++i]);
     else if (arg === '--out') options.out = resolve(argv[++i]);
     else if (arg === '--parts') options.parts = argv[++i].split(',').map(Number);
-    else throw new Error(`unknown argument ${arg}; usage: node demo/main.mjs [--quick] [--seed N] [--out DIR] [--parts 1,2,3,4]`);
+    else throw new Error(`unknown argument ${arg}; usage: node demo/main.mjs [--quick] [--seed N] [--out DIR] [--parts 1,2,3,4,5]`);
   }
   if (options.seed !== undefined && !(Number.isInteger(options.seed) && options.seed >= 0)) throw new Error('--seed must be an integer >= 0');
   return options;

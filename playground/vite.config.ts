@@ -11,5 +11,8 @@ export default defineConfig({
   // Pre-bundling would move dist/browser.js away from its .wasm files.
   optimizeDeps: { exclude: ['gradstep'] },
   build: { target: 'es2022', emptyOutDir: true },
+  // The search panel's pool workers (src/pool-worker.ts) as ES modules: gradstep inside them locates its
+  // .wasm with import.meta.url, and servePoolWorker imports task modules by URL.
+  worker: { format: 'es' },
   server: { port: 5173 },
 });

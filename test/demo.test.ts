@@ -22,7 +22,7 @@ describe('pnpm demo --quick', () => {
     expect(path).toBe(join(out, 'report.html'));
     const html = readFileSync(path, 'utf8');
 
-    for (const id of ['optimizers', 'batch-size', 'learning-curve', 'capacity', 'ensembles']) expect(html).toContain(`<section id="${id}">`);
+    for (const id of ['optimizers', 'batch-size', 'learning-curve', 'capacity', 'ensembles', 'selection']) expect(html).toContain(`<section id="${id}">`);
     expect(html.match(/<svg /g)!.length).toBeGreaterThanOrEqual(6);
     const cells = [...html.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((m) => m[1]);
     expect(cells.length).toBeGreaterThan(100);
@@ -52,6 +52,17 @@ describe('pnpm demo --quick', () => {
     expect(Math.min(...degrees.map((d: { bias: number }) => d.bias))).toBeLessThan(degrees[0].bias);
     expect(degrees.at(-1).variance).toBe(Math.max(...degrees.map((d: { variance: number }) => d.variance)));
     expect(results.ensembles.boosting.every((b: { accuracy: number }) => b.accuracy > 0.85)).toBe(true);
+    // Part 5: the search gave the same bits on 1 worker and on the pool; the estimates are accuracies.
+    const selection = results.selection;
+    expect(selection.sameBits).toBe(true);
+    expect(selection.candidates).toHaveLength(4);
+    for (const value of [selection.best.cvScore, selection.best.testAccuracy, selection.nested.mean, selection.nested.innerBestMean, selection.testChosen.testAccuracy]) {
+      expect(value).toBeGreaterThan(0.5);
+      expect(value).toBeLessThanOrEqual(1);
+    }
+    // The test-chosen number is the largest test score of the candidates, by construction.
+    expect(selection.testChosen.testAccuracy).toBe(Math.max(...selection.candidates.map((c: { testAccuracy: number }) => c.testAccuracy)));
+    expect(selection.nested.chosen).toHaveLength(3);
     expect(results.meta.quick).toBe(true);
   }, 240_000);
 });

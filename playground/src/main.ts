@@ -3,12 +3,14 @@
 import { init, memoryStats, setWarningHandler, wasmSimd, type BackendName } from 'gradstep';
 import { h } from './dom.js';
 import { RacePanel } from './race-panel.js';
+import { SearchPanel } from './search-panel.js';
 import { TrainingPanel } from './training-panel.js';
 import './style.css';
 
 export interface PlaygroundApi {
   race: RacePanel;
   training: TrainingPanel;
+  search: SearchPanel;
   backends: BackendName[];
   simd: boolean | null;
   /** Bits of every enabled optimizer's path (float32 as hex), to compare backends exactly. */
@@ -44,13 +46,15 @@ async function main(): Promise<void> {
   const training = new TrainingPanel(() => race.race.backend);
   // gradstep's warnings (say, rows that no bagging member left out of bag) go to the panel, not the console.
   setWarningHandler((message) => training.note(message));
-  document.getElementById('panels')!.append(race.element, training.element);
+  const search = new SearchPanel();
+  document.getElementById('panels')!.append(race.element, training.element, search.element);
   // Train once at load, so that the panel opens with curves and a decision surface.
   void training.run().catch(() => undefined);
 
   window.__playground = {
     race,
     training,
+    search,
     backends,
     simd,
     pathBits: () => Object.fromEntries(race.race.racers.filter((r) => r.enabled).map((r) => [r.spec.id, bitsOf(r.path)])),

@@ -193,6 +193,25 @@ describe('the playground in Chromium (Vite production build)', () => {
     expect(messages).toEqual([]);
   });
 
+  it('searches hyperparameters on a pool of Web Workers from the bundle: the bits of the page\'s own thread, while the page keeps ticking', async () => {
+    const runs = await page.evaluate(async () => {
+      const panel = window.__playground!.search;
+      const settings = { samples: 200, epochs: 15, folds: 3 };
+      const pooled = await panel.run({ ...settings, workers: 2 });
+      const here = await panel.run({ ...settings, workers: 0 });
+      return { pooled, here };
+    });
+    expect(runs.pooled.params).toHaveLength(8);
+    expect(runs.pooled.splitBits).toBe(runs.here.splitBits);
+    expect(runs.pooled.bestIndex).toBe(runs.here.bestIndex);
+    expect(runs.pooled.testAccuracy).toBe(runs.here.testAccuracy);
+    expect(runs.pooled.testAccuracy).toBeGreaterThan(0.8);
+    // The page's timers kept firing while the workers trained, and not while its own thread did.
+    expect(runs.pooled.ticks).toBeGreaterThan(10);
+    expect(runs.here.ticks).toBeLessThanOrEqual(1);
+    expect(messages).toEqual([]);
+  });
+
   it('plays and pauses from the buttons, shows the time per step, and takes a screenshot', async () => {
     await page.evaluate(() => {
       const panel = window.__playground!.race;

@@ -46,9 +46,10 @@ export {
 export { bandwidthProbe } from './bandwidth-probe.js';
 export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from './clip-grad.js';
 export * from './model-selection/index.js';
-export { crossValidate, type CrossValidateOptions, type CrossValidateResult, type CrossValidateTaskOptions } from './evaluation/cross-validate.js';
-export { learningCurve, type LearningCurveOptions, type LearningCurveResult, type LearningCurveTaskOptions } from './evaluation/learning-curve.js';
-export { validationCurve, type ValidationCurveOptions, type ValidationCurveResult, type ValidationCurveTaskOptions } from './evaluation/validation-curve.js';
+export { crossValidate, type CrossValidateOptions, type CrossValidateResult, type CrossValidateTaskFields, type CrossValidateTaskOptions } from './evaluation/cross-validate.js';
+export type { TaskOrRecipe } from './evaluation/task-jobs.js';
+export { learningCurve, type LearningCurveOptions, type LearningCurveResult, type LearningCurveTaskFields, type LearningCurveTaskOptions } from './evaluation/learning-curve.js';
+export { validationCurve, type ValidationCurveOptions, type ValidationCurveResult, type ValidationCurveTaskFields, type ValidationCurveTaskOptions } from './evaluation/validation-curve.js';
 export {
   gridSearch,
   randomSearch,
@@ -66,10 +67,13 @@ export {
   type NestedCrossValidateOptions,
   type NestedCrossValidateResult,
   type SearchTaskOptions,
+  type SearchTaskFields,
+  type RandomSearchTaskFields,
   type GridSearchTaskOptions,
   type RandomSearchTaskOptions,
 } from './evaluation/search.js';
-export { createWorkerPool, liveWorkerCount, MAX_WORKERS, type TaskModule, type WorkerPool, type Workers } from './parallel/pool.js';
+export { createWorkerPool, liveWorkerCount, MAX_WORKERS, type TaskModule, type WorkerPool, type WorkerPoolOptions, type Workers } from './parallel/pool.js';
+export { servePoolWorker } from './parallel/serve-pool-worker.js';
 export {
   parameterGrid,
   parameterGridSize,

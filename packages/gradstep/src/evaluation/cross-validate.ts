@@ -3,13 +3,13 @@
  * (`sklearn/model_selection/_validation.py`), plus the generalization gap.
  */
 import type { Fold } from '../model-selection/folds.js';
-import type { Recipe } from '../recipes/recipe.js';
 import { checkOptionNames } from '../validate.js';
 import { checkFunction } from '../ensembles/training-data.js';
 import { checkFolds, checkScore } from './fold-checks.js';
 import { mean, populationStd } from './score-summary.js';
-import { checkCallbacksStayHere, resolveWorkers, type TaskModule, type WorkerPool, type Workers } from '../parallel/pool.js';
+import { checkCallbacksStayHere, resolveWorkers, type WorkerPool, type Workers } from '../parallel/pool.js';
 import { checkNoTaskOptions, hasTask, checkReturnTrainScore, loadSingleScoreTask, runScoredJobs } from './task-jobs.js';
+import type { TaskOrRecipe } from './task-jobs.js';
 
 export interface CrossValidateOptions<M> {
   /** The splits, e.g. from `kFold` or `stratifiedKFold`: `{ train, test }` sample indices. */
@@ -27,15 +27,11 @@ export interface CrossValidateOptions<M> {
  * module (as in gridSearch's {@link SearchTaskOptions}) exports `fit(params, trainRows, data)`,
  * `score(model, rows, data)` (one function) and optionally `setup(data)`.
  */
-export interface CrossValidateTaskOptions {
+export type CrossValidateTaskOptions = CrossValidateTaskFields & TaskOrRecipe;
+
+/** The fields of {@link CrossValidateTaskOptions} beside the task or recipe. */
+export interface CrossValidateTaskFields {
   folds: Iterable<Fold>;
-  /** `new URL('./my-task.mjs', import.meta.url)`, a URL string or (Node) a file path. */
-  task?: TaskModule;
-  /**
-   * Instead of task: a recipe of one of gradstep's models (model, optimizer, epochs, scoring, …, as
-   * data; see {@link Recipe}), with `data: { X, y }`; params override it by path ('optimizer.lr').
-   */
-  recipe?: Recipe;
   /** Structured-cloneable data given to the task (posted to each worker once; SharedArrayBuffer-backed typed arrays are shared). */
   data?: unknown;
   /** The hyperparameters passed to the task's fit (a fresh shallow copy per fold; structured-cloneable). Default `{}`. */

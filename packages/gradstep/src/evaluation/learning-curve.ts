@@ -5,14 +5,14 @@
  * (overfitting: more data helps); train and test scores meeting low say bias (underfitting).
  */
 import type { Fold } from '../model-selection/folds.js';
-import type { Recipe } from '../recipes/recipe.js';
 import { warn } from '../model-selection/warnings.js';
 import { checkOptionNames, describe } from '../validate.js';
 import { checkFunction } from '../ensembles/training-data.js';
-import { checkCallbacksStayHere, resolveWorkers, type TaskModule, type WorkerPool, type Workers } from '../parallel/pool.js';
+import { checkCallbacksStayHere, resolveWorkers, type WorkerPool, type Workers } from '../parallel/pool.js';
 import { checkFolds, checkScore } from './fold-checks.js';
 import { rowMeansAndStds } from './score-summary.js';
 import { checkNoTaskOptions, hasTask, loadSingleScoreTask, runScoredJobs } from './task-jobs.js';
+import type { TaskOrRecipe } from './task-jobs.js';
 
 /** scikit-learn's default `np.linspace(0.1, 1.0, 5)`. */
 const DEFAULT_TRAIN_SIZES = [0.1, 0.325, 0.55, 0.775, 1];
@@ -36,16 +36,12 @@ export interface LearningCurveOptions<M> {
  * The options of {@link learningCurve} with a task module (as crossValidate's), to run on `workers`
  * threads: each fit gets `params` and the first `size` train rows of its fold.
  */
-export interface LearningCurveTaskOptions {
+export type LearningCurveTaskOptions = LearningCurveTaskFields & TaskOrRecipe;
+
+/** The fields of {@link LearningCurveTaskOptions} beside the task or recipe. */
+export interface LearningCurveTaskFields {
   folds: Iterable<Fold>;
   trainSizes?: readonly number[];
-  /** `new URL('./my-task.mjs', import.meta.url)`, a URL string or (Node) a file path. */
-  task?: TaskModule;
-  /**
-   * Instead of task: a recipe of one of gradstep's models (model, optimizer, epochs, scoring, …, as
-   * data; see {@link Recipe}), with `data: { X, y }`; params override it by path ('optimizer.lr').
-   */
-  recipe?: Recipe;
   /** Structured-cloneable data given to the task (posted to each worker once). */
   data?: unknown;
   /** The hyperparameters of every fit. Default `{}`. */

@@ -33,14 +33,13 @@
  *   rounding beyond (NumPy's pairwise summation groups 8 and more numbers differently).
  */
 import type { Fold } from '../model-selection/folds.js';
-import type { Recipe } from '../recipes/recipe.js';
 import type { Seed } from '../model-selection/random.js';
 import { warn } from '../model-selection/warnings.js';
 import { checkBoolean, checkInteger, checkOptionNames, describe } from '../validate.js';
 import { checkFunction } from '../ensembles/training-data.js';
 import { checkFolds, checkScore } from './fold-checks.js';
-import { hasTask, loadTaskOrRecipe } from './task-jobs.js';
-import { checkCallbacksStayHere, messageOf, resolveWorkers, runJobHere, runJobs, type JobOutcome, type LoadedTask, type ScoreEntry, type TaskModule, type WorkerPool, type Workers } from '../parallel/pool.js';
+import { hasTask, loadTaskOrRecipe, type TaskOrRecipe } from './task-jobs.js';
+import { checkCallbacksStayHere, messageOf, resolveWorkers, runJobHere, runJobs, type JobOutcome, type LoadedTask, type ScoreEntry, type WorkerPool, type Workers } from '../parallel/pool.js';
 import { mean, populationStd } from './score-summary.js';
 import {
   expandGrid,
@@ -101,22 +100,12 @@ export interface SearchOptions<P, M, K extends string = 'score'> {
  * The options of a search whose work is a task module, to run on `workers` threads: as
  * {@link SearchOptions} without the fit and score callbacks, which the module exports instead.
  */
-export interface SearchTaskOptions {
+export type SearchTaskOptions = SearchTaskFields & TaskOrRecipe;
+
+/** The fields of {@link SearchTaskOptions} beside the task or recipe. */
+export interface SearchTaskFields {
   /** The splits, e.g. from `kFold` or `stratifiedKFold`: `{ train, test }` row indices. */
   folds: Iterable<Fold>;
-  /**
-   * The task module: `new URL('./my-task.mjs', import.meta.url)`, a URL string or (Node) a file path.
-   * It exports `fit(params, trainRows, data)`, `score(model, rows, data)` (or an object of named score
-   * functions: several scorers, as `score` of {@link SearchOptions}) and optionally `setup(data)`,
-   * called once per thread; fit and score get what setup resolves to (data when undefined, or
-   * without setup). Each worker imports it; the refit imports it in the calling thread.
-   */
-  task?: TaskModule;
-  /**
-   * Instead of task: a recipe of one of gradstep's models (model, optimizer, epochs, scoring, …, as
-   * data; see {@link Recipe}), with `data: { X, y }`; params override it by path ('optimizer.lr').
-   */
-  recipe?: Recipe;
   /** Structured-cloneable data given to the task (posted to each worker once; typed arrays over a SharedArrayBuffer are shared). */
   data?: unknown;
   /**
@@ -133,12 +122,13 @@ export interface SearchTaskOptions {
 }
 
 /** The options of {@link gridSearch} with a task module. */
-export interface GridSearchTaskOptions<G> extends SearchTaskOptions {
-  params: G;
-}
+export type GridSearchTaskOptions<G> = SearchTaskOptions & { params: G };
 
 /** The options of {@link randomSearch} with a task module. */
-export interface RandomSearchTaskOptions<G> extends SearchTaskOptions {
+export type RandomSearchTaskOptions<G> = SearchTaskOptions & RandomSearchTaskFields<G>;
+
+/** The fields of {@link RandomSearchTaskOptions} beside the search's. */
+export interface RandomSearchTaskFields<G> {
   distributions: G;
   nIter?: number;
   seed?: Seed;

@@ -7,8 +7,34 @@
 import type { Fold } from '../model-selection/folds.js';
 import { checkBoolean, describe } from '../validate.js';
 import { loadRecipeTask } from '../recipes/recipe-task.js';
-import { loadTask, messageOf, runJobs, type LoadedTask, type PoolJob, type WorkerPool } from '../parallel/pool.js';
+import type { Recipe } from '../recipes/recipe.js';
+import { loadTask, messageOf, runJobs, type LoadedTask, type TaskModule, type PoolJob, type WorkerPool } from '../parallel/pool.js';
 import { checkScore } from './fold-checks.js';
+
+/**
+ * The work of a task form, on the calling thread or on workers: a task module, or a recipe of one of
+ * gradstep's models (not both).
+ */
+export type TaskOrRecipe =
+  | {
+      /**
+       * The task module: `new URL('./my-task.mjs', import.meta.url)`, a URL string or (Node) a file path.
+       * It exports `fit(params, trainRows, data)`, `score(model, rows, data)` (or, where several scorers
+       * are allowed, an object of named score functions) and optionally `setup(data)`, called once per
+       * thread; fit and score get what setup resolves to (data when undefined, or without setup). Each
+       * worker imports it; the calling thread too (workers: 1, a refit).
+       */
+      task: TaskModule;
+      recipe?: undefined;
+    }
+  | {
+      task?: undefined;
+      /**
+       * A recipe of one of gradstep's models (model, optimizer, epochs, scoring, …, as data; see
+       * {@link Recipe}), with `data: { X, y }`; params override it by path ('optimizer.lr').
+       */
+      recipe: Recipe;
+    };
 
 /** A single-score task form's work: the task (module or recipe, with its data) and the base hyperparameters. */
 export interface SingleScoreTask {

@@ -4,13 +4,13 @@
  * train score rising away from a falling test score says overfitting.
  */
 import type { Fold } from '../model-selection/folds.js';
-import type { Recipe } from '../recipes/recipe.js';
 import { checkOptionNames, describe } from '../validate.js';
 import { checkFunction } from '../ensembles/training-data.js';
-import { checkCallbacksStayHere, resolveWorkers, type TaskModule, type WorkerPool, type Workers } from '../parallel/pool.js';
+import { checkCallbacksStayHere, resolveWorkers, type WorkerPool, type Workers } from '../parallel/pool.js';
 import { checkFolds, checkScore } from './fold-checks.js';
 import { rowMeansAndStds } from './score-summary.js';
 import { checkNoTaskOptions, hasTask, loadSingleScoreTask, runScoredJobs } from './task-jobs.js';
+import type { TaskOrRecipe } from './task-jobs.js';
 
 export interface ValidationCurveOptions<V, M> {
   /** The splits, e.g. from `kFold`. */
@@ -27,19 +27,15 @@ export interface ValidationCurveOptions<V, M> {
  * The options of {@link validationCurve} with a task module (as crossValidate's), to run on `workers`
  * threads: each fit gets `{ ...params, [paramName]: value }`.
  */
-export interface ValidationCurveTaskOptions<V> {
+export type ValidationCurveTaskOptions<V> = ValidationCurveTaskFields<V> & TaskOrRecipe;
+
+/** The fields of {@link ValidationCurveTaskOptions} beside the task or recipe. */
+export interface ValidationCurveTaskFields<V> {
   folds: Iterable<Fold>;
   /** The hyperparameter that varies (scikit-learn's `param_name`). */
   paramName: string;
   /** Its values, at least one (structured-cloneable). */
   paramRange: readonly V[];
-  /** `new URL('./my-task.mjs', import.meta.url)`, a URL string or (Node) a file path. */
-  task?: TaskModule;
-  /**
-   * Instead of task: a recipe of one of gradstep's models (model, optimizer, epochs, scoring, …, as
-   * data; see {@link Recipe}), with `data: { X, y }`; params override it by path ('optimizer.lr').
-   */
-  recipe?: Recipe;
   /** Structured-cloneable data given to the task (posted to each worker once). */
   data?: unknown;
   /** The other hyperparameters, the same for every fit. Default `{}`. */

@@ -15,7 +15,7 @@
  * respawns) only the threads a failed call left busy.
  */
 import type { Fold } from '../model-selection/folds.js';
-import { checkInteger, describe } from '../validate.js';
+import { checkInteger, checkOptionNames, describe } from '../validate.js';
 import { BROWSER_WORKER_SOURCE } from './worker-source.js';
 
 /** A task module: `new URL('./task.mjs', import.meta.url)`, a URL string, or (Node) a file path. */
@@ -108,26 +108,31 @@ const webWorkers: ThreadHost = {
     } finally {
       URL.revokeObjectURL(source);
     }
-    workerCount.started();
-    let ended = false;
-    worker.onmessage = (event) => listener.message(event.data);
-    worker.onerror = (event) => {
-      event.preventDefault();
-      listener.crash(new Error(event.message || 'the worker failed (an uncaught error, or its script could not load)'));
-    };
-    worker.onmessageerror = () => listener.crash(new Error('a message from the worker could not be deserialized'));
-    return {
-      post: (message) => worker.postMessage(message),
-      async terminate() {
-        worker.terminate();
-        if (!ended) {
-          ended = true;
-          workerCount.ended();
-        }
-      },
-    };
+    return wrapWebWorker(worker, listener);
   },
 };
+
+/** A Web Worker (or anything with its members) as a pool worker reporting to `listener`. */
+function wrapWebWorker(worker: Worker, listener: Listener): PoolWorker {
+  workerCount.started();
+  let ended = false;
+  worker.onmessage = (event) => listener.message(event.data);
+  worker.onerror = (event) => {
+    event.preventDefault();
+    listener.crash(new Error(event.message || 'the worker failed (an uncaught error, or its script could not load)'));
+  };
+  worker.onmessageerror = () => listener.crash(new Error('a message from the worker could not be deserialized'));
+  return {
+    post: (message) => worker.postMessage(message),
+    async terminate() {
+      worker.terminate();
+      if (!ended) {
+        ended = true;
+        workerCount.ended();
+      }
+    },
+  };
+}
 
 let host: ThreadHost = webWorkers;
 
@@ -190,6 +195,8 @@ export interface LoadedTask {
   readonly href: string;
   /** What each worker's setup gets (posted to it once per call). */
   readonly data: unknown;
+  /** A recipe's task: a bundled worker (servePoolWorker) runs it from its bundle instead of importing href. */
+  readonly recipe?: boolean;
   readonly fit: TaskFunction;
   /** Scorer names in export order: ['score'] for a single function. */
   readonly scorerNames: string[];
@@ -444,7 +451,7 @@ async function runOnThreads(run: TaskRun, threads: readonly PoolThread[]): Promi
       });
       running[w] = LOADING;
       try {
-        threads[w].post({ type: 'init', task: run.task.href, scorers: run.task.scorerNames, data: run.task.data, folds: run.folds, raise: run.raise });
+        threads[w].post({ type: 'init', task: run.task.href, recipe: run.task.recipe === true, scorers: run.task.scorerNames, data: run.task.data, folds: run.folds, raise: run.raise });
       } catch (error) {
         throw new TypeError(`${owner}: data cannot be sent to a worker (it must be structured-cloneable): ${messageOf(error)}`, { cause: error });
       }
@@ -464,6 +471,8 @@ async function runOnThreads(run: TaskRun, threads: readonly PoolThread[]): Promi
 
 /** One thread of a pool: its worker (spawned on first use, kept between calls) and the call listening to it. */
 class PoolThread {
+  constructor(private readonly spawn: (listener: Listener) => PoolWorker) {}
+
   private worker: PoolWorker | undefined;
   private listener: Listener | undefined;
   // The termination of a discarded worker, awaited by the next discard(): a crash discards at once.
@@ -478,7 +487,7 @@ class PoolThread {
   post(message: unknown): void {
     if (this.worker === undefined) {
       // Each worker reports through its own closure, so a discarded worker's last words (its exit) reach no one.
-      const worker: PoolWorker = host.spawn({
+      const worker: PoolWorker = this.spawn({
         message: (data) => {
           if (this.worker === worker) this.listener?.message(data);
         },
@@ -528,14 +537,18 @@ export interface WorkerPool {
 /** The implementation behind {@link WorkerPool} (the interface keeps its members out of the public types). */
 class WorkerPoolImpl implements WorkerPool {
   readonly size: number;
+  /** True when the workers come from the caller's bundle (servePoolWorker): they run recipes without a module file. */
+  readonly bundled: boolean;
   private readonly threads: PoolThread[];
   private isClosed = false;
   // Calls take the pool in turn: each waits for the one before it to settle.
   private turn: Promise<unknown> = Promise.resolve();
 
-  constructor(size: number) {
+  constructor(size: number, worker?: () => Worker) {
     this.size = size;
-    this.threads = Array.from({ length: size }, () => new PoolThread());
+    this.bundled = worker !== undefined;
+    const spawn = worker === undefined ? (listener: Listener) => host.spawn(listener) : (listener: Listener) => wrapWebWorker(worker(), listener);
+    this.threads = Array.from({ length: size }, () => new PoolThread(spawn));
   }
 
   get closed(): boolean {
@@ -557,6 +570,18 @@ class WorkerPoolImpl implements WorkerPool {
   }
 }
 
+/** Options of {@link createWorkerPool}. */
+export interface WorkerPoolOptions {
+  /**
+   * Makes one worker from your bundle, for apps whose bundler cannot ship gradstep's own worker
+   * files: `() => new Worker(new URL('./gradstep-worker.js', import.meta.url), { type: 'module' })`,
+   * a module that imports gradstep and calls {@link servePoolWorker}. Such workers run recipes from
+   * the bundle and import task modules by URL. Default: gradstep's own workers (Node's
+   * worker_threads, or module Web Workers from a Blob URL).
+   */
+  worker?: () => Worker;
+}
+
 /**
  * A pool of `workers` threads (a count, or 'auto': one per core) to pass as the `workers` option of
  * several calls: see {@link WorkerPool}. Threads start when a call first needs them.
@@ -571,16 +596,25 @@ class WorkerPoolImpl implements WorkerPool {
  * }
  * ```
  */
-export function createWorkerPool(workers: number | 'auto' = 'auto'): WorkerPool {
+export function createWorkerPool(workers: number | 'auto' = 'auto', options?: WorkerPoolOptions): WorkerPool {
   const owner = 'createWorkerPool';
   let size: number;
   if (workers === 'auto') size = Math.max(1, Math.min(MAX_WORKERS, host.cores()));
   else if (typeof workers === 'string') throw new TypeError(`${owner}: workers must be a positive integer or 'auto', got ${describe(workers)}`);
   else size = checkInteger(owner, 'workers', workers, 1, MAX_WORKERS);
-  const pool = new WorkerPoolImpl(size);
+  const given = checkOptionNames(owner, options ?? {}, ['worker']);
+  if (given.worker !== undefined && typeof given.worker !== 'function') {
+    throw new TypeError(`${owner}: worker must be a function that makes a Worker (() => new Worker(url, { type: 'module' })), got ${describe(given.worker)}`);
+  }
+  const pool = new WorkerPoolImpl(size, given.worker as (() => Worker) | undefined);
   const dispose = (Symbol as { asyncDispose?: symbol }).asyncDispose;
   if (dispose !== undefined) Object.defineProperty(pool, dispose, { value: () => pool.close() });
   return pool;
+}
+
+/** Whether `workers` is a pool whose workers come from the caller's bundle (recipes need no module file there). @internal */
+export function isBundledPool(workers: number | WorkerPool): boolean {
+  return typeof workers !== 'number' && (workers as WorkerPoolImpl).bundled;
 }
 
 /** An error's message for a message of ours (a thrown non-Error described). @internal */

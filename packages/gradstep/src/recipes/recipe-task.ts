@@ -3,7 +3,7 @@
  * the entry's recipe task module (dist/recipe-task-node.js or recipe-task-browser.js, which export the
  * same functions with that entry's init()), whose URL the entry registers here.
  */
-import type { LoadedTask, WorkerPool } from '../parallel/pool.js';
+import { isBundledPool, type LoadedTask, type WorkerPool } from '../parallel/pool.js';
 import { describe } from '../validate.js';
 import { checkRecipe, recipeScorerNames, recipeTaskFunctions, type RecipeTaskData } from './recipe.js';
 
@@ -15,6 +15,11 @@ interface RecipeHost {
 }
 
 let recipeHost: RecipeHost = { taskHref: () => undefined, init: async () => undefined };
+
+/** The entry's init(), for the recipes a bundled worker runs (servePoolWorker). @internal */
+export function recipeInit(): Promise<void> {
+  return recipeHost.init();
+}
 
 /** Installs the entry's recipe task module URL and init(). */
 export function setRecipeHost(host: RecipeHost): void {
@@ -32,9 +37,9 @@ export function loadRecipeTask(owner: string, recipe: unknown, data: unknown, wo
   if (y === null || typeof y !== 'object' || typeof y.length !== 'number') throw new TypeError(`${owner}: with a recipe, data.y must be an array of targets, got ${describe(rows.y)}`);
   const onThreads = typeof workers !== 'number' || workers > 1;
   const href = recipeHost.taskHref();
-  if (onThreads && href === undefined) {
+  if (onThreads && href === undefined && !isBundledPool(workers)) {
     throw new TypeError(
-      `${owner}: recipes on worker threads need the Node or browser entry of gradstep (the inline entry has no module file for a worker to load); use workers: 1 or a task module`,
+      `${owner}: recipes on worker threads need the Node or browser entry of gradstep (the inline entry has no module file for a worker to load), or a pool of workers from your bundle (createWorkerPool(n, { worker }))`,
     );
   }
   const functions = recipeTaskFunctions(() => recipeHost.init());
@@ -44,6 +49,7 @@ export function loadRecipeTask(owner: string, recipe: unknown, data: unknown, wo
   return {
     href: href ?? 'gradstep:recipe',
     data: taskData,
+    recipe: true,
     fit: functions.fit as LoadedTask['fit'],
     scorerNames,
     scorers: scorerNames.map((name) => functions.score[name] as LoadedTask['fit']),

@@ -1,6 +1,7 @@
 // The worker pool in Chromium (module Web Workers from the built browser entry, dist/browser.js): the same
 // bits as the built package in Node for 1 and 2 workers (a task module's and a recipe's: the workers load
-// dist/recipe-task-browser.js), and a worker's uncaught error rejecting the call.
+// dist/recipe-task-browser.js; and on a pool of the page's own workers serving it with servePoolWorker),
+// and a worker's uncaught error rejecting the call.
 // Needs /usr/bin/chromium (scripts/setup-browser.sh) and a build; skipped without Chromium.
 import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,9 +18,20 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const PAGE = `<!doctype html>
 <script type="importmap">{ "imports": { "gradstep": "./dist/browser.js" } }</script>
 <script type="module">
-import { crossValidate, gridSearch, init, kFold } from 'gradstep';
-import { summary } from './dist-summary.mjs';
-summary({ crossValidate, gridSearch, kFold, init }, new URL('./ridge-task.mjs', location.href), 'browser-crash-task.mjs').then(
+import { createWorkerPool, crossValidate, gridSearch, init, kFold } from 'gradstep';
+import { recipeSearch, summary } from './dist-summary.mjs';
+async function run() {
+  const result = await summary({ crossValidate, gridSearch, kFold, init }, new URL('./ridge-task.mjs', location.href), 'browser-crash-task.mjs');
+  // Workers from the app (as a bundler would build them): servePoolWorker runs the recipe from its own copy.
+  const pool = createWorkerPool(2, { worker: () => new Worker(new URL('./pool-worker.mjs', location.href), { type: 'module' }) });
+  try {
+    result.bundled = await recipeSearch({ gridSearch, kFold }, pool);
+  } finally {
+    await pool.close();
+  }
+  return result;
+}
+run().then(
   (result) => { globalThis.__done = { ok: true, result }; },
   (error) => { globalThis.__done = { ok: false, error: String((error && error.stack) || error) }; },
 );
@@ -38,11 +50,14 @@ describe.skipIf(!existsSync(CHROMIUM))('the worker pool in Chromium', () => {
       for (const file of readdirSync(dist)) if (/\.(js|wasm)$/.test(file)) copyFileSync(join(dist, file), join(root, 'dist', file));
       for (const file of ['ridge-task.mjs', 'browser-crash-task.mjs', 'dist-summary.mjs']) copyFileSync(here(`./fixtures/${file}`), join(root, file));
       writeFileSync(join(root, 'index.html'), PAGE);
+      // Module workers do not see the page's import map: the worker imports the entry by path.
+      writeFileSync(join(root, 'pool-worker.mjs'), "import { servePoolWorker } from './dist/browser.js';\nservePoolWorker();\n");
       const outcome = await runPage<Record<string, unknown>>(browser.context, `${server.origin}/`);
       expect(outcome.error).toBeUndefined();
       const page = outcome.result!;
       expect(page[1]).toEqual(node[1]);
       expect(page[2]).toEqual(node[1]);
+      expect(page.bundled).toEqual(node[1].recipe);
       expect(page.crash).toMatch(/^gridSearch: worker \d crashed while running candidate 1 \{ alpha: 2, crash: "exit" \} on fold \d: .*uncaught in the worker$/);
     } finally {
       await browser.close();
