@@ -6,7 +6,7 @@
 //   pnpm bench [--quick] [--optimizers Adam,SGD] [--sizes 1e3,1e6] [--no-peers] [--time ms] [--out dir]
 //
 // Prints a table, writes bench/results/<date>.json (machine, Node, SIMD) and bench/results/latest.md.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,6 +15,7 @@ import { Bench } from 'tinybench';
 import * as gradstep from 'gradstep';
 import { BENCH_OPTIMIZERS } from './optimizers.mjs';
 import { loadTfjs, tfjsModel, tfjsOptimizer } from './peers.mjs';
+import { printWorkersBench, runWorkersBench } from './workers.mjs';
 
 const { init, param, wasmSimd, bandwidthProbe, Adam } = gradstep;
 
@@ -275,27 +276,9 @@ console.log('\ncheckpoints: Adam over one tensor of n params, MB of data per sec
 for (const [k, v] of Object.entries(checkpoints)) console.log(`  ${k.padEnd(84)} ${v.toFixed(0)} MB/s`);
 
 // ---------------------------------------------------------------- workers
-// gridSearch of the digits MLP (8 candidates × 5 folds, 10 epochs each, 2 with --quick; bench/search-task.mjs) with 1,
-// 2 and all workers: wall time and speedup over 1 worker. The data goes to each worker once.
-const search = {};
-{
-  const digits = gradstep.parseCsv(readFileSync(new URL('../datasets/digits.csv', import.meta.url), 'utf8'));
-  const X = gradstep.fitStandardizer(digits.X, digits.features).transform(digits.X);
-  const folds = gradstep.stratifiedKFold(Array.from(digits.y), { k: 5, shuffle: true, seed: 1 });
-  const params = { lr: [1e-3, 3e-3, 1e-2, 3e-2], hidden: [32, 64] };
-  const task = new URL('./search-task.mjs', import.meta.url);
-  const counts = quick ? [1, 2] : [...new Set([1, 2, os.availableParallelism()])];
-  for (const workers of counts) {
-    progress(`search: gridSearch 8 candidates × 5 folds on ${workers} worker(s)…`);
-    const started = performance.now();
-    const result = await gradstep.gridSearch({ folds, params, task, data: { X, y: digits.y, features: digits.features, epochs: quick ? 2 : 10 }, workers, refit: false });
-    search[`${workers} worker${workers > 1 ? 's' : ''}`] = { ms: performance.now() - started, bestScore: result.bestScore };
-  }
-  progress('');
-  const one = search['1 worker'].ms;
-  console.log('\ngridSearch, digits MLP, 8 candidates × 5 folds (wall time; same results whatever the worker count):');
-  for (const [k, v] of Object.entries(search)) console.log(`  ${k.padEnd(12)} ${(v.ms / 1000).toFixed(2)} s  speedup ${(one / v.ms).toFixed(2)}x  best CV accuracy ${v.bestScore.toFixed(4)}`);
-}
+// The worker pool's speedup on gridSearch and crossValidate of the digits MLP (bench/workers.mjs).
+const search = await runWorkersBench({ quick, progress });
+printWorkersBench(search);
 
 // ---------------------------------------------------------------- outputs
 const outArg = option('out', null);
