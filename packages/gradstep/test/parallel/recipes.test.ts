@@ -17,6 +17,7 @@ import {
   liveWorkerCount,
   LogisticRegression,
   MLP,
+  nestedCrossValidate,
   Random,
   rocAucScore,
   SGD,
@@ -120,6 +121,33 @@ describe('a recipe search', () => {
     expect(given).toEqual(recipe);
     expect(givenParams).toEqual(params);
     expect(X).toEqual(xBefore);
+  });
+});
+
+describe('nested cross-validation of a recipe search', () => {
+  it('gives the same bits with its searches on 1 worker and on a kept pool, on both backends', async () => {
+    const outerFolds = stratifiedKFold(Array.from(y), { k: 3, shuffle: true, seed: 8 });
+    const accuracy = getScorer('accuracy');
+    const nested = (backend: 'wasm' | 'js', workers: number | ReturnType<typeof createWorkerPool>) =>
+      nestedCrossValidate({
+        outerFolds,
+        innerFolds: (outerTrain) => stratifiedKFold(Array.from(outerTrain, (r) => y[r]), { k: 2, shuffle: true, seed: 9 }),
+        search: (inner) => gridSearch({ ...inner, params, recipe: { ...recipe, backend }, data, workers }),
+        score: (model, rows) => accuracy.score(Array.from(rows, (r) => y[r]), (model as MLP).predict(X, rows)),
+      });
+    const pool = createWorkerPool(2);
+    try {
+      for (const backend of ['wasm', 'js'] as const) {
+        const one = await nested(backend, 1);
+        const pooled = await nested(backend, pool);
+        expect(bits(pooled.testScores)).toEqual(bits(one.testScores));
+        expect(bits(pooled.innerBestScores)).toEqual(bits(one.innerBestScores));
+        expect(pooled.bestParams).toEqual(one.bestParams);
+        expect((one.models[0] as MLP).params[0].backend).toBe(backend);
+      }
+    } finally {
+      await pool.close();
+    }
   });
 });
 
