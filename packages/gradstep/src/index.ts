@@ -96,7 +96,7 @@ export {
   type IntegersDistribution,
 } from './evaluation/parameter-grid.js';
 export * from './metrics/index.js';
-export { biasVariance, type BiasVarianceOptions, type BiasVarianceMseOptions, type BiasVarianceZeroOneOptions, type BiasVarianceResult, type BiasVarianceLoss } from './evaluation/bias-variance.js';
+export { biasVariance, type BiasVarianceOptions, type BiasVarianceRecipeOptions, type BiasVarianceMseOptions, type BiasVarianceZeroOneOptions, type BiasVarianceResult, type BiasVarianceLoss } from './evaluation/bias-variance.js';
 export { DecisionTreeClassifier, DecisionTreeRegressor, type DecisionTreeOptions, type DecisionTreeClassifierOptions, type TreeStructure } from './ensembles/decision-tree.js';
 export { DecisionStumpClassifier, DecisionStumpRegressor } from './ensembles/decision-stump.js';
 export { bagging, type BaggingRegressionOptions, type BaggingClassificationOptions, type BaggingRegressor, type BaggingClassifier, type BaggingMemberInfo } from './ensembles/bagging.js';

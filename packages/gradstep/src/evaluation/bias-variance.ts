@@ -6,6 +6,9 @@ import { compareCodePoints, encodeLabels, type Label } from '../model-selection/
 import { randomFrom, type Seed } from '../model-selection/random.js';
 import { checkInteger, checkOptionNames, describe } from '../validate.js';
 import { checkFunction, checkPredictions, checkRegressionTargets, checkSameLength } from '../ensembles/training-data.js';
+import { messageOf, resolveWorkers, runJobs, type Workers } from '../parallel/pool.js';
+import type { Recipe, RecipeData } from '../recipes/recipe.js';
+import { loadRecipeTask } from '../recipes/recipe-task.js';
 
 export type BiasVarianceLoss = 'mse' | '0-1';
 
@@ -81,8 +84,11 @@ export interface BiasVarianceResult {
  * @throws TypeError/RangeError for mismatched lengths, an unknown loss, non-numeric targets for
  *   'mse', mixed label types, or predictions of the wrong length or type
  */
-export function biasVariance<R, M>(options: BiasVarianceOptions<R, M>): BiasVarianceResult {
+export function biasVariance(options: BiasVarianceRecipeOptions): Promise<BiasVarianceResult>;
+export function biasVariance<R, M>(options: BiasVarianceOptions<R, M>): BiasVarianceResult;
+export function biasVariance<R, M>(options: BiasVarianceOptions<R, M> | BiasVarianceRecipeOptions): BiasVarianceResult | Promise<BiasVarianceResult> {
   const owner = 'biasVariance';
+  if (options !== null && typeof options === 'object' && (options as { recipe?: unknown }).recipe !== undefined) return biasVarianceOfRecipe(owner, options);
   const given = checkOptionNames(owner, options, ['fit', 'predict', 'XTrain', 'yTrain', 'XTest', 'yTest', 'rounds', 'seed', 'loss']);
   const fit = checkFunction<(X: R[], y: unknown, round: number) => M>(owner, 'fit', given.fit);
   const predict = checkFunction<(model: M, X: R[]) => unknown>(owner, 'predict', given.predict);
@@ -123,7 +129,13 @@ export function biasVariance<R, M>(options: BiasVarianceOptions<R, M>): BiasVari
     const predicted = checkPredictions(owner, 'predict', predict(model, testRows), nTest);
     predictions.push(loss === 'mse' ? numbersOf(owner, predicted) : labelsOf(owner, predicted, kind));
   }
+  return decompose(loss, predictions, yTest, kind);
+}
 
+/** mlxtend's decomposition of the rounds' predictions (see {@link BiasVarianceResult}). */
+function decompose(loss: BiasVarianceLoss, predictions: (Float64Array | Label[])[], yTest: Label[], kind: 'number' | 'string'): BiasVarianceResult {
+  const rounds = predictions.length;
+  const nTest = yTest.length;
   if (loss === 'mse') {
     const y = yTest as number[];
     const all = predictions as Float64Array[];
@@ -197,4 +209,75 @@ function labelsOf(owner: string, values: ArrayLike<unknown>, kind: 'number' | 's
     if (kind === 'number' && Number.isNaN(v)) throw new RangeError(`${owner}: predict returned NaN at index ${j}`);
     return v as Label;
   });
+}
+
+/**
+ * biasVariance of a recipe (one of gradstep's models as data, see {@link Recipe}): each round trains
+ * the recipe on a bootstrap sample of `trainRows` and predicts `testRows`, on `workers` threads.
+ */
+export interface BiasVarianceRecipeOptions {
+  recipe: Recipe;
+  /** X row-major (rows × features), y one target per row (class indices for classifiers). */
+  data: RecipeData;
+  /** The rows the bootstrap samples are drawn from. */
+  trainRows: Uint32Array;
+  /** The rows predicted every round, scored against their targets. */
+  testRows: Uint32Array;
+  /** 'mse' (numeric predictions) or '0-1' (class labels). Default '0-1', as mlxtend. */
+  loss?: BiasVarianceLoss;
+  /** Bootstrap rounds: an integer ≥ 1. Default 200. */
+  rounds?: number;
+  /** Seed of the bootstrap draws (the draws of the callback form). Default: a fresh random seed. */
+  seed?: Seed;
+  /** 1 (default: in the calling thread), n threads, 'auto' or a pool. The same bits whatever the count. */
+  workers?: Workers;
+}
+
+/**
+ * The recipe form: the same bootstrap draws as the callback form (n draws of `Random.integer(n)` per
+ * round, in round order), each round a job of the pool (fit on the drawn rows, predict the test rows),
+ * the predictions placed by round, then the same decomposition.
+ */
+async function biasVarianceOfRecipe(owner: string, options: unknown): Promise<BiasVarianceResult> {
+  const given = checkOptionNames(owner, options, ['recipe', 'data', 'trainRows', 'testRows', 'loss', 'rounds', 'seed', 'workers']);
+  const loss = given.loss ?? '0-1';
+  if (loss !== 'mse' && loss !== '0-1') throw new RangeError(`${owner}: loss must be 'mse' or '0-1', got ${describe(loss)}`);
+  const workers = await resolveWorkers(owner, given.workers);
+  const task = loadRecipeTask(owner, given.recipe, given.data, workers, ['predict']);
+  const { y } = task.data as RecipeData;
+  const trainRows = checkRowIndices(owner, 'trainRows', given.trainRows, y.length);
+  const testRows = checkRowIndices(owner, 'testRows', given.testRows, y.length);
+  const rounds = checkInteger(owner, 'rounds', given.rounds ?? 200, 1);
+  const rng = randomFrom(given.seed as Seed | undefined, `${owner}: seed`);
+  const nTrain = trainRows.length;
+  const folds = Array.from({ length: rounds }, () => ({ train: trainRows.map(() => trainRows[rng.integer(nTrain)]), test: testRows }));
+  const yTest = Array.from(testRows, (row) => y[row]);
+  if (loss === 'mse') checkRegressionTargets(owner, 'data.y (test rows)', yTest, testRows.length, 'testRows');
+  const predictions: (Float64Array | Label[])[] = new Array(rounds);
+  await runJobs({
+    owner,
+    task,
+    folds,
+    raise: true,
+    workers,
+    jobs: folds.map((_, r) => ({ params: {}, fold: r, scoreTrain: false })),
+    describeJob: (r) => `round ${r}`,
+    onOutcome(r, outcome) {
+      if ('fitError' in outcome) throw new Error(`${owner}: the recipe's fit threw in round ${r}: ${messageOf(outcome.fitError)}`, { cause: outcome.fitError });
+      const entry = outcome.test[0];
+      if ('e' in entry) throw new Error(`${owner}: predict threw in round ${r}: ${messageOf(entry.e)}`, { cause: entry.e });
+      const predicted = checkPredictions(owner, 'predict', entry.v as ArrayLike<unknown>, testRows.length);
+      predictions[r] = loss === 'mse' ? numbersOf(owner, predicted) : labelsOf(owner, predicted, 'number');
+    },
+  });
+  return decompose(loss, predictions, yTest, 'number');
+}
+
+function checkRowIndices(owner: string, name: string, rows: unknown, n: number): Uint32Array {
+  if (!(rows instanceof Uint32Array)) throw new TypeError(`${owner}: ${name} must be a Uint32Array of row indices, got ${describe(rows)}`);
+  if (rows.length === 0) throw new RangeError(`${owner}: ${name} must not be empty`);
+  for (let i = 0; i < rows.length; i++) {
+    if (rows[i] >= n) throw new RangeError(`${owner}: ${name}[${i}] is row ${rows[i]}, but data has ${n} rows`);
+  }
+  return rows;
 }

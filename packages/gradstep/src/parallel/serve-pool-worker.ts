@@ -21,9 +21,9 @@ function pack(error: unknown): unknown {
   return { thrown: typeof error === 'string' ? error : String(error) };
 }
 
-/** A score as the pool can receive it: primitives as they are, anything else described. */
+/** A score as the pool can receive it: primitives and typed arrays (predictions) as they are, anything else described. */
 function plain(value: unknown): unknown {
-  if (typeof value === 'number' || value === null || (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol')) return value;
+  if (typeof value === 'number' || value === null || ArrayBuffer.isView(value) || (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol')) return value;
   return `[${typeof value === 'function' ? 'a function' : Object.prototype.toString.call(value).slice(8, -1)}]`;
 }
 

@@ -21,13 +21,21 @@ export function recipeInit(): Promise<void> {
   return recipeHost.init();
 }
 
-/** Installs the entry's recipe task module URL and init(). */
+/**
+ * Installs the entry's recipe task module URL and init(). The ESM entries share this module, so a
+ * process that imports two of them (the Node entry and the inline one) keeps the host that has a
+ * module file for workers: the inline entry's (none) never replaces it.
+ */
 export function setRecipeHost(host: RecipeHost): void {
+  if (host.taskHref() === undefined && recipeHost.taskHref() !== undefined) return;
   recipeHost = host;
 }
 
-/** Checks the recipe and its data ({ X: Float32Array, y }) and makes the task that trains and scores it. */
-export function loadRecipeTask(owner: string, recipe: unknown, data: unknown, workers: number | WorkerPool): LoadedTask {
+/**
+ * Checks the recipe and its data ({ X: Float32Array, y }) and makes the task that trains and scores it
+ * (its scorers, or the named `outputs` instead: ['predict'] returns each model's predictions).
+ */
+export function loadRecipeTask(owner: string, recipe: unknown, data: unknown, workers: number | WorkerPool, outputs?: string[]): LoadedTask {
   const checked = checkRecipe(owner, recipe);
   const rows = data as { X?: unknown; y?: unknown } | null;
   if (rows === null || typeof rows !== 'object' || !(rows.X instanceof Float32Array)) {
@@ -43,7 +51,7 @@ export function loadRecipeTask(owner: string, recipe: unknown, data: unknown, wo
     );
   }
   const functions = recipeTaskFunctions(() => recipeHost.init());
-  const scorerNames = recipeScorerNames(owner, checked);
+  const scorerNames = outputs ?? recipeScorerNames(owner, checked);
   const taskData: RecipeTaskData = { recipe: checked, X: rows.X, y };
   let context: Promise<unknown> | undefined;
   return {
@@ -53,7 +61,7 @@ export function loadRecipeTask(owner: string, recipe: unknown, data: unknown, wo
     fit: functions.fit as LoadedTask['fit'],
     scorerNames,
     scorers: scorerNames.map((name) => functions.score[name] as LoadedTask['fit']),
-    multimetric: scorerNames[0] !== 'score',
+    multimetric: outputs === undefined && scorerNames[0] !== 'score',
     context: () => (context ??= functions.setup(taskData)),
   };
 }

@@ -246,8 +246,10 @@ export function scoreRecipe(recipe: Recipe, name: string, model: DenseNetwork, d
  * thread's wasm (the entry's init()), awaited once per call in setup.
  */
 export function recipeTaskFunctions(init: () => Promise<void>) {
-  const score: Record<string, (model: DenseNetwork, rows: Uint32Array, data: RecipeTaskData) => number> = {};
+  const score: Record<string, (model: DenseNetwork, rows: Uint32Array, data: RecipeTaskData) => number | Float32Array> = {};
   for (const name of ['score', ...scorerNames()]) score[name] = (model, rows, data) => scoreRecipe(data.recipe, name, model, data, rows);
+  // Not a score: the predictions on the rows (biasVariance's rounds), posted back as a Float32Array.
+  score.predict = (model, rows, data) => model.predict(data.X, rows);
   return {
     async setup(data: RecipeTaskData): Promise<RecipeTaskData> {
       // Without a backend in the recipe, the thread's default must not depend on whether its wasm has loaded yet.

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   Adam,
+  biasVariance,
   createWorkerPool,
   crossValidate,
   fit,
@@ -165,11 +166,71 @@ describe('bad recipes', () => {
     await expect(gridSearch({ folds, params: { epochs: [1] }, recipe, task: 'x.mjs', data } as never)).rejects.toThrow(/either task \(a module\) or recipe/);
   });
 
-  it('the inline entry runs recipes in the calling thread only', async () => {
+  it('the inline entry alone runs recipes in the calling thread only (beside the Node entry, it uses its workers)', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const script = `
+      const g = await import('gradstep/inline');
+      await g.init();
+      const y = Float64Array.from({ length: 30 }, (_, i) => i % 2);
+      const X = Float32Array.from({ length: 60 }, (_, k) => y[k >> 1] + Math.sin(k));
+      const options = { folds: g.kFold(30, { k: 3 }), params: { epochs: [1] }, recipe: { model: { type: 'LogisticRegression', features: 2 }, optimizer: { type: 'SGD', lr: 0.1 }, epochs: 1 }, data: { X, y } };
+      const here = await g.gridSearch(options);
+      console.log(here.bestModel instanceof g.LogisticRegression);
+      await g.gridSearch({ ...options, workers: 2 }).catch((e) => console.log(e.message));
+    `;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { timeout: 20_000, cwd: new URL('.', import.meta.url) });
+    const [fitted, refused] = stdout.trim().split('\n');
+    expect(fitted).toBe('true');
+    expect(refused).toMatch(/^gridSearch: recipes on worker threads need the Node or browser entry/);
     const inline = await import('gradstep/inline');
-    await inline.init();
-    const result = await inline.gridSearch({ folds, params: { epochs: [1] }, recipe, data });
-    expect(result.bestModel).toBeInstanceOf(inline.MLP);
-    await expect(inline.gridSearch({ folds, params: { epochs: [1] }, recipe, data, workers: 2 })).rejects.toThrow(/recipes on worker threads need the Node or browser entry/);
+    const beside = await inline.gridSearch({ folds, params: { epochs: [1] }, recipe, data, workers: 2 });
+    expect(beside.bestModel).toBeInstanceOf(inline.MLP);
+  });
+});
+
+describe('biasVariance of a recipe', () => {
+  const trainRows = Uint32Array.from({ length: 60 }, (_, i) => i);
+  const testRows = Uint32Array.from({ length: 30 }, (_, i) => 60 + i);
+  const small: Recipe = { model: { type: 'SoftmaxRegression', features, classes: 3 }, optimizer: { type: 'SGD', lr: 0.2 }, epochs: 2, batchSize: 8 };
+
+  it('has the callback form\'s draws and decomposition, with the same bits on 1 and 2 workers and a pool', async () => {
+    // The callback form over row indices, training the same recipe on the drawn rows.
+    const byHand = biasVariance({
+      XTrain: Array.from(trainRows),
+      yTrain: Array.from(trainRows, (r) => y[r]),
+      XTest: Array.from(testRows),
+      yTest: Array.from(testRows, (r) => y[r]),
+      rounds: 6,
+      seed: 12,
+      fit: (rows) => trainRecipe(small, data, Uint32Array.from(rows)),
+      predict: (model, rows) => Array.from(model.predict(X, Uint32Array.from(rows))),
+    });
+    const pool = createWorkerPool(2);
+    try {
+      for (const workers of [1, 2, pool]) {
+        const result = await biasVariance({ recipe: small, data, trainRows, testRows, rounds: 6, seed: 12, workers });
+        expect([result.expectedLoss, result.bias, result.variance]).toEqual([byHand.expectedLoss, byHand.bias, byHand.variance]);
+        expect(result.predictions).toEqual(byHand.predictions);
+      }
+    } finally {
+      await pool.close();
+    }
+    expect(byHand.variance).toBeGreaterThan(0);
+  });
+
+  it('decomposes the squared error of a regressor recipe', async () => {
+    const yValue = Float32Array.from({ length: n }, (_, i) => X[i * features] - X[i * features + 3]);
+    const regression: Recipe = { model: { type: 'LinearRegression', features }, optimizer: { type: 'SGD', lr: 0.05 }, epochs: 3 };
+    const [one, two] = await Promise.all([1, 2].map((workers) => biasVariance({ recipe: regression, data: { X, y: yValue }, trainRows, testRows, loss: 'mse', rounds: 5, seed: 3, workers })));
+    expect(bits([two.expectedLoss, two.bias, two.variance])).toEqual(bits([one.expectedLoss, one.bias, one.variance]));
+    expect(one.expectedLoss).toBeCloseTo(one.bias + one.variance, 10);
+  });
+
+  it('refuses bad rows and options', async () => {
+    await expect(biasVariance({ recipe: small, data, trainRows: [0, 1] as never, testRows })).rejects.toThrow(/trainRows must be a Uint32Array/);
+    await expect(biasVariance({ recipe: small, data, trainRows, testRows: Uint32Array.of(5, 90) })).rejects.toThrow(/testRows\[1\] is row 90, but data has 90 rows/);
+    await expect(biasVariance({ recipe: small, data, trainRows, testRows, loss: 'l1' as never })).rejects.toThrow(/loss must be 'mse' or '0-1'/);
+    await expect(biasVariance({ recipe: small, data, trainRows, testRows, rounds: 0 })).rejects.toThrow(RangeError);
   });
 });
