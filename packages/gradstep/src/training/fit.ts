@@ -358,7 +358,7 @@ function startTraining(owner: string, model: Model, data: TrainingData, options:
       throw new RangeError(`${owner}: batchSize ${cut} differs from the checkpoint's batchSize ${saved.batchSize}: the batch order would differ`);
     }
     if (resumed.scheduler === null && scheduler !== undefined) {
-      throw new RangeError(`${owner}: the checkpoint's run had no scheduler, this one has: its learning rates would differ from the run's (resume without scheduler)`);
+      throw new RangeError(`${owner}: the checkpoint's run had no scheduler: resume it without one (a scheduler would change its learning rates)`);
     }
     if (resumed.scheduler !== null && scheduler === undefined) {
       throw new RangeError(`${owner}: the checkpoint's run stepped a scheduler; pass it as scheduler (with schedulerStep '${resumed.scheduler.step}') to continue its schedule`);
