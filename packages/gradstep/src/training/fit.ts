@@ -111,9 +111,9 @@ export interface FitOptions {
   /** Stop when the validation loss has not improved for `patience` epochs. */
   earlyStopping?: EarlyStoppingOptions;
   /**
-   * Called after every epoch with its record and the records so far (progress output for long
-   * runs); returning `false` stops training. `callbacks.onEpochEnd` is the same hook with tfjs'
-   * arguments; this one is called after it.
+   * Called after every epoch (the one whose loss diverged too) with its record and the records so
+   * far (progress output for long runs); returning `false` stops training. `callbacks.onEpochEnd`
+   * is the same hook with tfjs' arguments; this one is called after it.
    */
   onEpoch?: (record: EpochRecord, history: readonly EpochRecord[]) => unknown;
   /** Callbacks with tfjs' names (onTrainBegin, onEpochBegin, onBatchBegin, onBatchEnd, onEpochEnd, onTrainEnd): one object or a list, called in order. */
