@@ -16,6 +16,8 @@ import { runBatchSizeComparison } from './part2-batch-size.mjs';
 import { runCapacitySweep, runLearningCurve } from './part3-fitting.mjs';
 import { runEnsembles, runLogisticRegressionCv } from './part4-ensembles.mjs';
 import { runModelSelection } from './part5-selection.mjs';
+import { trainingProgress } from './progress.mjs';
+import { setTrainingProgress } from './training.mjs';
 
 /** Every knob of the run, derived from the master seed; quick mode shrinks the work, not the models. */
 export function demoSettings({ quick, seed }) {
@@ -36,8 +38,15 @@ export function demoSettings({ quick, seed }) {
   };
 }
 
-export async function runDemo({ quick = false, seed = 2024, out = fileURLToPath(new URL('./out/', import.meta.url)), parts = [1, 2, 3, 4, 5], log = console.log } = {}) {
+export async function runDemo({ quick = false, seed = 2024, out = fileURLToPath(new URL('./out/', import.meta.url)), parts = [1, 2, 3, 4, 5], log: print = console.log } = {}) {
   const started = performance.now();
+  // Training progress on stdout, when the log goes there too; each log line first clears a status line.
+  const progress = print === console.log ? trainingProgress(process.stdout) : null;
+  setTrainingProgress(progress);
+  const log = (line) => {
+    progress?.clear();
+    print(line);
+  };
   await init();
   if (getBackend() !== 'wasm') throw new Error('gradstep demo: the wasm backend did not load');
   const settings = demoSettings({ quick, seed });

@@ -2,6 +2,12 @@
 // statistics, build a fresh model, train it with fit(), and score it.
 import { fit, fitStandardizer } from 'gradstep';
 
+/** Reports each run's progress when set (main.mjs sets it: see progress.mjs). */
+let progress = null;
+export function setTrainingProgress(reporter) {
+  progress = reporter;
+}
+
 /**
  * @param data { X, y, features }
  * @param run { train, validation?, makeModel(), makeOptimizer(params), epochs, batchSize, seed, earlyStopping?, onEpoch? }
@@ -20,6 +26,7 @@ export function trainOnRows(data, run) {
     validation: run.validation === undefined ? undefined : { X, y: data.y, rows: run.validation },
     earlyStopping: run.earlyStopping,
     onEpoch: run.onEpoch,
+    callbacks: progress === null ? undefined : progress.callbacks(),
   });
   optimizer.dispose();
   return { model, result, X, scaler };

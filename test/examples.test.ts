@@ -22,6 +22,13 @@ describe('examples', () => {
     expect(Number(out.match(/validation accuracy ([\d.]+)/)![1])).toBeGreaterThan(0.95);
   });
 
+  it('fit-async.mjs trains with fitAsync, aborts mid-epoch, resumes from the last checkpoint to the bits of an uninterrupted fit()', () => {
+    const out = run('examples/fit-async.mjs');
+    expect(out).toContain('aborted in epoch 4 after 3 checkpoints');
+    expect(out).toMatch(/resumed: 6 epochs, 174 steps, final train accuracy 0\.9\d+/);
+    expect(out).toContain('same weights as an uninterrupted fit(): yes');
+  });
+
   it('model-selection.mjs runs the README model-selection examples', () => {
     const out = run('examples/model-selection.mjs');
     const number = (pattern: RegExp) => Number(out.match(pattern)![1]);

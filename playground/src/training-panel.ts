@@ -4,7 +4,7 @@
 // bagging ensemble (`bagging`) whose members' disagreement shades the decision surface.
 import { bagging, crossValidate, stratifiedKFold, type BackendName } from 'gradstep';
 import { lineChart } from './charts.js';
-import { DATASETS, evaluate, probability, train, type Dataset, type Network, type TrainSettings } from './classifier.js';
+import { DATASETS, evaluate, probability, train, trainAsync, type Dataset, type Network, type TrainSettings } from './classifier.js';
 import { formatNumber, h } from './dom.js';
 import { OPTIMIZERS } from './optimizer-catalog.js';
 
@@ -162,7 +162,8 @@ export class TrainingPanel {
         const trainLoss: number[] = [], validationLoss: number[] = [];
         trainCurves.push(trainLoss);
         validationCurves.push(validationLoss);
-        const net = train(data, rows, settings(rows.length, o.seed + 1000 * f), (current) => {
+        // fitAsync: the page keeps drawing and answering input while a fold trains.
+        const net = await trainAsync(data, rows, settings(rows.length, o.seed + 1000 * f), (current) => {
           trainLoss.push(evaluate(current, data, rows).loss);
           validationLoss.push(evaluate(current, data, folds[f].test).loss);
         });

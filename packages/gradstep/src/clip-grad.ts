@@ -33,6 +33,25 @@ function generalPartials(params: Param[], p: number): Float64Array {
 }
 
 /**
+ * clipGradNorm's checks of maxNorm and its options, shared with fit's clipGradNorm option (which
+ * checks them before training starts); `prefix` goes before the names in messages
+ * ('clipGradNorm.' in fit's). Returns the options with their defaults.
+ */
+export function checkClipGradNormArguments(owner: string, prefix: string, maxNorm: unknown, options: unknown): Required<ClipGradNormOptions> {
+  // PyTorch accepts an infinite maxNorm (no clipping, the norm is still returned).
+  if (typeof maxNorm !== 'number' || !(maxNorm >= 0)) {
+    throw new RangeError(`${owner}: ${prefix}maxNorm must be a number >= 0 (Infinity allowed), got ${describe(maxNorm)}`);
+  }
+  const given = checkOptionNames(prefix === '' ? owner : `${owner}: ${prefix.slice(0, -1)}`, options, ['normType', 'errorIfNonfinite']) as ClipGradNormOptions;
+  const normType = given.normType ?? 2;
+  if (typeof normType !== 'number' || !(normType > 0)) {
+    throw new RangeError(`${owner}: ${prefix}normType must be a number > 0 or Infinity, got ${describe(normType)}`);
+  }
+  const errorIfNonfinite = checkBoolean(owner, `${prefix}errorIfNonfinite`, given.errorIfNonfinite ?? false);
+  return { normType, errorIfNonfinite };
+}
+
+/**
  * Scales the gradients of `params` in place so that their total norm is at most `maxNorm`, and
  * returns the total norm before clipping (PyTorch's `clip_grad_norm_`).
  *
@@ -45,16 +64,7 @@ function generalPartials(params: Param[], p: number): Float64Array {
 export function clipGradNorm(params: Param | Param[], maxNorm: number, options?: ClipGradNormOptions): number {
   const owner = 'clipGradNorm';
   const list = checkParamArgument(owner, params);
-  // PyTorch accepts an infinite maxNorm (no clipping, the norm is still returned).
-  if (typeof maxNorm !== 'number' || !(maxNorm >= 0)) {
-    throw new RangeError(`${owner}: maxNorm must be a number >= 0 (Infinity allowed), got ${describe(maxNorm)}`);
-  }
-  const given = checkOptionNames(owner, options, ['normType', 'errorIfNonfinite']) as ClipGradNormOptions;
-  const normType = given.normType ?? 2;
-  if (typeof normType !== 'number' || !(normType > 0)) {
-    throw new RangeError(`${owner}: normType must be a number > 0 or Infinity, got ${describe(normType)}`);
-  }
-  const errorIfNonfinite = checkBoolean(owner, 'errorIfNonfinite', given.errorIfNonfinite ?? false);
+  const { normType, errorIfNonfinite } = checkClipGradNormArguments(owner, '', maxNorm, options);
   if (list.length === 0) return 0;
   if (normType === Infinity) {
     const empty = list.findIndex((p) => p.length === 0);

@@ -115,7 +115,25 @@ export { LinearRegression, type LinearRegressionOptions } from './models/linear-
 export { LogisticRegression, type LogisticRegressionOptions } from './models/logistic-regression.js';
 export { SoftmaxRegression, type SoftmaxRegressionOptions } from './models/softmax-regression.js';
 export { MLP, type MlpOptions } from './models/mlp.js';
-export { fit, type FitOptions, type FitResult, type EpochRecord, type EarlyStoppingOptions, type TrainingData, type SteppingOptimizer } from './training/fit.js';
+export {
+  fit,
+  fitAsync,
+  type FitOptions,
+  type FitAsyncOptions,
+  type FitResult,
+  type EpochRecord,
+  type EarlyStoppingOptions,
+  type TrainingData,
+  type SteppingOptimizer,
+  type FitScheduler,
+  type FitCallbacks,
+  type TrainBeginLogs,
+  type BatchBeginLogs,
+  type BatchEndLogs,
+  type CheckpointSave,
+  type CheckpointOptions,
+  type ClipGradNormFitOptions,
+} from './training/fit.js';
 export { sharpness, type SharpnessOptions, type SharpnessResult } from './training/sharpness.js';
 export type { Dataset } from './data/dataset.js';
 export { parseCsv, datasetFromRows, type CsvOptions, type RowsOptions } from './data/csv-dataset.js';

@@ -2,9 +2,9 @@
  * fit()'s checkpoints: everything a run needs to continue bit-exactly, in one safetensors file. The
  * model's params (`param.<i>`), the best weights early stopping keeps (`best.<i>`) and the optimizer's
  * state buffers (`optimizer.<i>.<name>`) are tensors; the optimizer's other state (step count,
- * options, groups) and fit's own progress (epochs done, the seed and the generator state of the batch
- * order, the rows and batch size it was drawn for, early stopping's counters, the history) are JSON in
- * the metadata.
+ * options, groups), fit's own progress (epochs done, the seed and the generator state of the batch
+ * order, the rows and batch size it was drawn for, early stopping's counters, the history) and, when
+ * fit drives a learning-rate scheduler, the scheduler's state dict are JSON in the metadata.
  *
  * The file is untrusted input: decodeFitCheckpoint checks all of it (shapes, types, and that the
  * progress is consistent with itself) before fit() writes anything, and nothing it reads drives
@@ -13,6 +13,7 @@
  */
 import type { Optimizer, OptimizerStateDict } from '../optimizer.js';
 import type { Param } from '../param.js';
+import type { SchedulerStateDict } from '../schedulers/scheduler-state-dict.js';
 import { Random } from '../model-selection/random.js';
 import { decodeSafetensors, encodeSafetensors, tensorToFloat32, type Tensor } from '../safetensors.js';
 import { describe } from '../validate.js';
@@ -48,7 +49,20 @@ const shown = (value: unknown) => (typeof value === 'string' && value.length > 4
 const encodeNumbers = (_key: string, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value);
 const decodeNumbers = (_key: string, value: unknown) => (value === 'NaN' || value === 'Infinity' || value === '-Infinity' ? Number(value) : value);
 
-export function encodeFitCheckpoint(params: readonly Param[], best: readonly Float32Array[] | null, optimizer: Optimizer<object>, progress: FitProgress): Uint8Array {
+/** The scheduler fit steps, as a checkpoint holds it: when it steps, and its state dict. */
+export interface SavedScheduler {
+  step: 'batch' | 'epoch';
+  state: SchedulerStateDict;
+}
+
+/** `scheduler`: the scheduler fit steps, or null without one (the metadata then has no scheduler entry). */
+export function encodeFitCheckpoint(
+  params: readonly Param[],
+  best: readonly Float32Array[] | null,
+  optimizer: Optimizer<object>,
+  progress: FitProgress,
+  scheduler: SavedScheduler | null,
+): Uint8Array {
   const tensors: Record<string, Tensor> = {};
   params.forEach((p, i) => (tensors[`param.${i}`] = { dtype: 'F32', shape: [p.length], data: p.value.slice() }));
   best?.forEach((values, i) => (tensors[`best.${i}`] = { dtype: 'F32', shape: [values.length], data: values }));
@@ -62,6 +76,7 @@ export function encodeFitCheckpoint(params: readonly Param[], best: readonly Flo
     version: VERSION,
     optimizer: JSON.stringify({ ...dict, state }),
     fit: JSON.stringify(progress, encodeNumbers),
+    ...(scheduler === null ? {} : { scheduler: JSON.stringify(scheduler) }),
   };
   return encodeSafetensors(tensors, metadata);
 }
@@ -73,6 +88,8 @@ export interface DecodedFitCheckpoint {
   progress: FitProgress;
   /** The batch order's generator, restored. */
   random: Random;
+  /** The run's scheduler, or null when it had none; `state` unchecked (the scheduler's loadStateDict checks it whole). */
+  scheduler: { step: 'batch' | 'epoch'; state: unknown } | null;
 }
 
 /** The number fields of an epoch record (all but epoch and steps, checked as counts). */
@@ -103,6 +120,7 @@ export function decodeFitCheckpoint(owner: string, bytes: unknown, params: reado
   const best = tensors['best.0'] === undefined ? null : params.map((p, i) => read(`best.${i}`, p.length));
   let optimizer: OptimizerStateDict;
   let parsed: unknown;
+  let scheduler: DecodedFitCheckpoint['scheduler'] = null;
   try {
     const saved = JSON.parse(metadata.optimizer ?? 'null') as Omit<OptimizerStateDict, 'state'> & { state: { length: number; buffers: string[] }[] };
     const state = saved.state.map((entry, i) => ({
@@ -111,12 +129,17 @@ export function decodeFitCheckpoint(owner: string, bytes: unknown, params: reado
     }));
     optimizer = { ...saved, state };
     parsed = JSON.parse(metadata.fit ?? 'null', decodeNumbers);
+    if (metadata.scheduler !== undefined) {
+      const saved = JSON.parse(metadata.scheduler) as Partial<SavedScheduler> | null;
+      if (saved?.step !== 'batch' && saved?.step !== 'epoch') throw new TypeError(`scheduler.step must be 'batch' or 'epoch', got ${shown(saved?.step)}`);
+      scheduler = { step: saved.step, state: saved.state };
+    }
   } catch (error) {
     if (error instanceof RangeError) throw error;
     throw new TypeError(`${owner}: the checkpoint's metadata is not fit()'s (${(error as Error).message})`);
   }
   const { progress, random } = checkProgress(owner, parsed);
-  return { values, best, optimizer, progress, random };
+  return { values, best, optimizer, progress, random, scheduler };
 }
 
 /** fit's progress from the file, checked whole and copied (history records rebuilt from their known fields). */

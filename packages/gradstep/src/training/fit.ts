@@ -1,15 +1,29 @@
 /**
  * The training loop: epochs of mini-batches from `batches`, one optimizer step per batch, train and
  * validation loss and accuracy after every epoch, the generalization gap, early stopping on the
- * validation loss, and where the time went (gradients vs optimizer steps).
+ * validation loss, and where the time went (gradients vs optimizer steps); with tfjs-style
+ * callbacks, a learning-rate scheduler stepped per batch or per epoch, gradient clipping before each
+ * step, checkpoints, and an AbortSignal.
+ *
+ * One loop, two drivers: `trainingLoop` is a generator that does all the work and yields where the
+ * caller has a say (a callback to call, the point between two batches). `fit` drives it
+ * synchronously; `fitAsync` awaits the callbacks' Promises and gives the event loop a turn between
+ * batches. Both run the same statements in the same order, so they train the same bits.
  */
 import type { Optimizer } from '../optimizer.js';
 import type { Param } from '../param.js';
+import { checkClipGradNormArguments, clipGradNorm, clipGradValue } from '../clip-grad.js';
+import { ReduceLROnPlateau } from '../schedulers/reduce-lr-on-plateau.js';
+import type { SchedulerStateDict } from '../schedulers/scheduler-state-dict.js';
 import { decodeFitCheckpoint, encodeFitCheckpoint } from './fit-checkpoint.js';
+import { checkCallbacks, isThenable, type FitCallbacks, type Hook, type HookLists } from './fit-callbacks.js';
+import { eventLoopYield } from './yield-to-event-loop.js';
 import { batches } from '../model-selection/batches.js';
 import { Random, randomFrom, type Seed } from '../model-selection/random.js';
 import { checkBoolean, checkInteger, checkNumber, checkOptionNames, describe } from '../validate.js';
 import type { Model } from '../models/model.js';
+
+export type { FitCallbacks, TrainBeginLogs, BatchBeginLogs, BatchEndLogs } from './fit-callbacks.js';
 
 /** Rows and targets: X row-major (rows × model.features), y one target per row; `rows` selects a subset (a fold) without copying. A Dataset fits. */
 export interface TrainingData {
@@ -48,8 +62,39 @@ export interface EpochRecord {
   readonly generalizationGap: number;
   /** Optimizer steps taken so far, in all epochs. */
   readonly steps: number;
-  /** Wall time of the epoch in milliseconds, evaluation included. */
+  /** Wall time of the epoch in milliseconds: its batches, evaluation, batch callbacks and (fitAsync) the event loop's turns. */
   readonly milliseconds: number;
+}
+
+/**
+ * A learning-rate scheduler fit() steps: gradstep's (StepLR, OneCycleLR, ReduceLROnPlateau, …) or
+ * anything with the optimizer it schedules and a step(); stateDict and loadStateDict for checkpoints.
+ */
+export interface FitScheduler {
+  readonly optimizer: unknown;
+  /** Called with no argument per batch, and with the epoch's metric per epoch (which LRScheduler ignores). */
+  step(metric?: number): void;
+  stateDict?(): SchedulerStateDict;
+  loadStateDict?(dict: SchedulerStateDict): void;
+}
+
+/** Where fit() hands its checkpoints: the bytes (safetensors) and the record of the epoch they follow. */
+export type CheckpointSave = (bytes: Uint8Array, record: EpochRecord) => unknown;
+
+export interface CheckpointOptions {
+  /** Required. fitAsync awaits a returned Promise before the next epoch (say, a file write). */
+  save: CheckpointSave;
+  /** Save after every `every`-th epoch (epoch numbers divisible by it) and after epoch `epochs`: an integer ≥ 1. Default 1. */
+  every?: number;
+}
+
+export interface ClipGradNormFitOptions {
+  /** Required: as clipGradNorm's maxNorm (≥ 0, Infinity allowed). */
+  maxNorm: number;
+  /** The p of the p-norm. Default 2. */
+  normType?: number;
+  /** Throw (fit rejects) when the norm is NaN or infinite. Default false. */
+  errorIfNonfinite?: boolean;
 }
 
 export interface FitOptions {
@@ -66,10 +111,13 @@ export interface FitOptions {
   /** Stop when the validation loss has not improved for `patience` epochs. */
   earlyStopping?: EarlyStoppingOptions;
   /**
-   * Called after every epoch with its record and the records so far (progress output for long
-   * runs); returning `false` stops training.
+   * Called after every epoch (the one whose loss diverged too) with its record and the records so
+   * far (progress output for long runs); returning `false` stops training. `callbacks.onEpochEnd`
+   * is the same hook with tfjs' arguments; this one is called after it.
    */
-  onEpoch?: (record: EpochRecord, history: readonly EpochRecord[]) => void | boolean;
+  onEpoch?: (record: EpochRecord, history: readonly EpochRecord[]) => unknown;
+  /** Callbacks with tfjs' names (onTrainBegin, onEpochBegin, onBatchBegin, onBatchEnd, onEpochEnd, onTrainEnd): one object or a list, called in order. */
+  callbacks?: FitCallbacks | readonly FitCallbacks[];
   /**
    * How the train loss is measured: 'evaluate' (default) scores all training rows after the epoch,
    * with the same weights as the validation score, so that the gap compares like with like;
@@ -78,23 +126,59 @@ export interface FitOptions {
    */
   trainMetrics?: 'evaluate' | 'running';
   /**
+   * A learning-rate scheduler of `optimizer`, stepped by fit as a PyTorch loop steps it: after the
+   * optimizer step of every batch (schedulerStep 'batch', as OneCycleLR is meant), or after every
+   * epoch's evaluation ('epoch'). ReduceLROnPlateau is stepped per epoch with the validation loss,
+   * or the train loss without validation data.
+   */
+  scheduler?: FitScheduler;
+  /** When the scheduler steps: 'epoch' (default) or 'batch'. */
+  schedulerStep?: 'epoch' | 'batch';
+  /**
+   * Clip the gradients of the optimizer's params before each step to this total norm (clipGradNorm,
+   * PyTorch's clip_grad_norm_), or with `{ maxNorm, normType, errorIfNonfinite }`. The norm before
+   * clipping is reported as onBatchEnd's `gradNorm`.
+   */
+  clipGradNorm?: number | ClipGradNormFitOptions;
+  /** Clamp the gradients of the optimizer's params to [−value, value] before each step (clipGradValue); before clipGradNorm when both are given. */
+  clipGradValue?: number;
+  /**
+   * Stops training between two batches once aborted: the call throws (fitAsync rejects with) the
+   * signal's reason, a DOMException named 'AbortError' unless abort() was given another, as fetch
+   * does. The model and the optimizer are left as the last finished batch left them, usable and
+   * consistent; the best weights are not restored. To continue, resume from the last checkpoint.
+   */
+  signal?: AbortSignal;
+  /**
    * Called after every epoch with a checkpoint of the run (the model's params, the optimizer's state,
    * the batch order's seed and generator state, the number of training rows and the batch size,
-   * early stopping's state and the history, as safetensors bytes): save it,
-   * and pass it as `resumeFrom` to continue. Needs a gradstep optimizer (stateDict) and a seed that
-   * is a number.
+   * early stopping's state, the scheduler's state and the history, as safetensors bytes): save it,
+   * and pass it as `resumeFrom` to continue. Or `{ save, every }` to save every few epochs. Needs a
+   * gradstep optimizer (stateDict) and a seed that is a number.
    */
-  checkpoint?: (bytes: Uint8Array, record: EpochRecord) => void;
+  checkpoint?: CheckpointSave | CheckpointOptions;
   /**
    * A checkpoint from `checkpoint`: loads it into the model and the optimizer and continues with the
    * epoch after it, up to `epochs`, with the same result bits as a run that was never interrupted.
    * The seed is the checkpoint's (a different `seed` is refused), and so must be the number of
    * training rows and the batch size (capped at the rows), or the batch order would differ: a
-   * RangeError names both values. The whole file is checked before anything is written: a refused
-   * checkpoint leaves the model and the optimizer as they were. A checkpoint of `epochs` or more
-   * epochs runs none and returns its history. Resuming costs time in proportion to the file's size.
+   * RangeError names both values. A run that stepped a scheduler needs one of the same class and
+   * schedulerStep (its state is loaded too), and one without refuses a scheduler. The whole file is
+   * checked before anything is written: a refused checkpoint leaves the model, the optimizer and the
+   * scheduler as they were. A checkpoint of `epochs` or more epochs runs none and returns its
+   * history. Resuming costs time in proportion to the file's size.
    */
   resumeFrom?: Uint8Array | ArrayBuffer;
+}
+
+export interface FitAsyncOptions extends FitOptions {
+  /**
+   * Give the event loop a turn (a macrotask: setImmediate, else a MessageChannel message, else
+   * setTimeout(0)) before a batch once this many milliseconds have passed since the last turn: ≥ 0,
+   * 0 for a turn before every batch. Default 16 (a frame at 60 Hz): a page keeps drawing and
+   * answering input, and the turns cost little next to the batches.
+   */
+  yieldEveryMs?: number;
 }
 
 export interface FitResult {
@@ -109,21 +193,25 @@ export interface FitResult {
   /** The seed of the batch order, or undefined when a Random was given. */
   readonly seed: number | undefined;
   readonly steps: number;
-  /** Time in lossAndGradient (forward and backward passes), in optimizer.step(), and in evaluation, in milliseconds. */
+  /** Time in lossAndGradient (forward and backward passes), in clipping and optimizer.step(), and in evaluation, in milliseconds. */
   readonly timing: { readonly gradientMs: number; readonly stepMs: number; readonly evaluationMs: number };
 }
 
 /**
  * Trains `model` on `data` with `optimizer`: for each epoch, the training rows in a new random order
- * cut into batches (`batches`), and for each batch `model.lossAndGradient` then `optimizer.step()`.
- * After each epoch it records the train and validation loss and accuracy and the generalization
- * gap (validation loss − train loss), and calls `onEpoch`.
+ * cut into batches (`batches`), and for each batch `model.lossAndGradient`, the clipping asked for,
+ * then `optimizer.step()` (and a per-batch scheduler step). After each epoch it records the train
+ * and validation loss and accuracy and the generalization gap (validation loss − train loss), steps
+ * a per-epoch scheduler, saves a checkpoint, and calls `onEpochEnd` and `onEpoch`.
  *
  * Early stopping watches the validation loss: after `patience` epochs in a row without a decrease
  * of more than `minDelta` below the best so far, training stops and (by default, unlike Keras'
  * `restore_best_weights=False`) the best epoch's weights are copied back into the params. The
  * optimizer's state is not rewound. Training also stops when the train loss becomes NaN or
  * infinite ('diverged'), as a too-large learning rate does.
+ *
+ * The callbacks run synchronously: one that returns a Promise is a TypeError naming it (use
+ * fitAsync, which awaits them and keeps a page responsive, and trains the same bits).
  *
  * ```ts
  * const result = fit(mlp, { X, y, rows: fold.train }, {
@@ -134,11 +222,100 @@ export interface FitResult {
  * ```
  *
  * @throws TypeError/RangeError for bad options (naming the option and the value), or errors from
- *   the model about mismatched X and y
+ *   the model about mismatched X and y; the signal's reason once it is aborted
  */
 export function fit(model: Model, data: TrainingData, options: FitOptions): FitResult {
   const owner = 'fit';
-  const given = checkOptionNames(owner, options, ['optimizer', 'epochs', 'batchSize', 'seed', 'validation', 'earlyStopping', 'onEpoch', 'trainMetrics', 'checkpoint', 'resumeFrom']);
+  const { loop, signal } = startTraining(owner, model, data, options, false);
+  let reply: unknown;
+  for (;;) {
+    const next = loop.next(reply);
+    if (next.done) return next.value;
+    const event = next.value;
+    reply = undefined;
+    if (event === BETWEEN_BATCHES) {
+      if (signal?.aborted) throw abortReason(signal);
+      continue;
+    }
+    reply = event.hook.fn.apply(event.hook.self, event.args as never[]);
+    if (isThenable(reply)) {
+      // Never awaited: its rejection would be reported as unhandled on top of this error.
+      Promise.resolve(reply).catch(() => undefined);
+      throw new TypeError(`${owner}: ${event.hook.name} returned a Promise, which fit() cannot wait for; use fitAsync() with async callbacks`);
+    }
+  }
+}
+
+/**
+ * fit() that gives the event loop a turn between batches (every `yieldEveryMs`, default 16 ms) and
+ * awaits callbacks that return Promises (say, a checkpoint written to a file or IndexedDB), for a
+ * page that keeps drawing while it trains and a Node process that keeps serving. It runs the same
+ * loop as fit (the same statements in the same order) and trains the same bits; bad options reject
+ * as fit throws. While it runs, read the model as you like (predict for a live plot) but do not
+ * step its optimizer or train it elsewhere.
+ *
+ * ```ts
+ * const controller = new AbortController();
+ * const result = await fitAsync(mlp, { X, y }, {
+ *   optimizer, epochs: 50, seed: 0, signal: controller.signal,
+ *   callbacks: { onBatchEnd: (batch, logs) => progress.update(logs.loss) },
+ *   checkpoint: { every: 5, save: (bytes) => writeFile('run.safetensors', bytes) },
+ * });
+ * ```
+ */
+export async function fitAsync(model: Model, data: TrainingData, options: FitAsyncOptions): Promise<FitResult> {
+  const { loop, signal, yieldEveryMs } = startTraining('fitAsync', model, data, options, true);
+  const turn = eventLoopYield();
+  let lastTurn = performance.now();
+  try {
+    let reply: unknown;
+    for (;;) {
+      const next = loop.next(reply);
+      if (next.done) return next.value;
+      const event = next.value;
+      reply = undefined;
+      if (event === BETWEEN_BATCHES) {
+        if (performance.now() - lastTurn >= yieldEveryMs) {
+          await turn();
+          lastTurn = performance.now();
+        }
+        // After the turn: that is when an abort() from an event handler or a timer comes in.
+        if (signal?.aborted) throw abortReason(signal);
+        continue;
+      }
+      reply = event.hook.fn.apply(event.hook.self, event.args as never[]);
+      // Only a thenable is awaited: awaiting every plain return value would cost a microtask per callback.
+      if (isThenable(reply)) reply = await reply;
+    }
+  } finally {
+    turn.close();
+  }
+}
+
+/** What the loop yields to its driver: a callback to call (the reply is its result), or the point between two batches. */
+type LoopEvent = typeof BETWEEN_BATCHES | { readonly hook: Hook; readonly args: readonly unknown[] };
+/** Where an abort stops training and fitAsync may give the event loop a turn: before each batch. */
+const BETWEEN_BATCHES = Symbol('between batches');
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason !== undefined ? signal.reason : new DOMException('fit was aborted', 'AbortError');
+}
+
+/** Calls each hook through the driver; true when one of them returned false (a request to stop). */
+function* callHooks(hooks: readonly Hook[], args: readonly unknown[]): Generator<LoopEvent, boolean, unknown> {
+  let stop = false;
+  for (const hook of hooks) if ((yield { hook, args }) === false) stop = true;
+  return stop;
+}
+
+/**
+ * Checks the options, loads a checkpoint (everything checked first, then written), and returns the
+ * loop ready to run. Throws, changing nothing, for bad options, a refused checkpoint or a signal
+ * already aborted.
+ */
+function startTraining(owner: string, model: Model, data: TrainingData, options: FitOptions | FitAsyncOptions, isAsync: boolean) {
+  const names = ['optimizer', 'epochs', 'batchSize', 'seed', 'validation', 'earlyStopping', 'onEpoch', 'callbacks', 'trainMetrics', 'scheduler', 'schedulerStep', 'clipGradNorm', 'clipGradValue', 'signal', 'checkpoint', 'resumeFrom'];
+  const given = checkOptionNames(owner, options, isAsync ? [...names, 'yieldEveryMs'] : names);
   checkModel(owner, model);
   const train = checkData(owner, 'data', data);
   const optimizer = checkOptimizer(owner, given.optimizer, model);
@@ -150,14 +327,21 @@ export function fit(model: Model, data: TrainingData, options: FitOptions): FitR
   const stopping = checkEarlyStopping(owner, given.earlyStopping, validation !== undefined);
   const onEpoch = given.onEpoch;
   if (onEpoch !== undefined && typeof onEpoch !== 'function') throw new TypeError(`${owner}: onEpoch must be a function, got ${describe(onEpoch)}`);
+  const hooks = checkCallbacks(owner, given.callbacks);
   const trainMetrics = given.trainMetrics ?? 'evaluate';
   if (trainMetrics !== 'evaluate' && trainMetrics !== 'running') throw new RangeError(`${owner}: trainMetrics must be 'evaluate' or 'running', got ${describe(trainMetrics)}`);
-  const checkpoint = given.checkpoint as FitOptions['checkpoint'];
-  if (checkpoint !== undefined && typeof checkpoint !== 'function') throw new TypeError(`${owner}: checkpoint must be a function, got ${describe(checkpoint)}`);
+  const { scheduler, schedulerStep } = checkScheduler(owner, given.scheduler, given.schedulerStep, optimizer);
+  const clipping = checkClipping(owner, given.clipGradNorm, given.clipGradValue, optimizer);
+  const signal = checkSignal(owner, given.signal);
+  const yieldEveryMs = checkNumber(owner, 'yieldEveryMs', given.yieldEveryMs ?? 16, { min: 0 });
+  const checkpoint = checkCheckpoint(owner, given.checkpoint);
   const checkpointing = checkpoint !== undefined || given.resumeFrom !== undefined;
   const stateful = optimizer as unknown as Optimizer<object>;
   if (checkpointing && (typeof stateful.stateDict !== 'function' || typeof stateful.loadStateDict !== 'function')) {
     throw new TypeError(`${owner}: checkpoint and resumeFrom need a gradstep optimizer (with stateDict and loadStateDict)`);
+  }
+  if (checkpointing && scheduler !== undefined && (typeof scheduler.stateDict !== 'function' || typeof scheduler.loadStateDict !== 'function')) {
+    throw new TypeError(`${owner}: checkpoint and resumeFrom need a scheduler with stateDict and loadStateDict (a gradstep scheduler)`);
   }
   if (checkpointing && given.seed instanceof Random) throw new TypeError(`${owner}: checkpoint and resumeFrom need a seed that is a number (the checkpoint records it), not a Random`);
   // Clamped to n: any batchSize >= n is one full batch (batches() accepts at most 2^32 − 1).
@@ -173,59 +357,133 @@ export function fit(model: Model, data: TrainingData, options: FitOptions): FitR
     if (cut !== saved.batchSize) {
       throw new RangeError(`${owner}: batchSize ${cut} differs from the checkpoint's batchSize ${saved.batchSize}: the batch order would differ`);
     }
+    if (resumed.scheduler === null && scheduler !== undefined) {
+      throw new RangeError(`${owner}: the checkpoint's run had no scheduler: resume it without one (a scheduler would change its learning rates)`);
+    }
+    if (resumed.scheduler !== null && scheduler === undefined) {
+      throw new RangeError(`${owner}: the checkpoint's run stepped a scheduler; pass it as scheduler (with schedulerStep '${resumed.scheduler.step}') to continue its schedule`);
+    }
+    if (resumed.scheduler !== null && resumed.scheduler.step !== schedulerStep) {
+      throw new RangeError(`${owner}: schedulerStep '${schedulerStep}' differs from the checkpoint's '${resumed.scheduler.step}': the schedule would differ`);
+    }
   }
+  // Before anything is written: a call with an aborted signal changes nothing.
+  if (signal?.aborted) throw abortReason(signal);
   // Resuming restores the generator as it was after the last epoch done, in O(1): the next epoch's order follows from it.
   const rng = resumed?.random ?? randomFrom(given.seed as Seed | undefined, `${owner}: seed`);
 
-  const history: EpochRecord[] = [];
+  const progress: LoopStart = { steps: 0, bestLoss: Infinity, bestEpoch: 0, stale: 0, best: null, history: [], firstEpoch: 1, stopReason: 'completed' };
+  if (resumed !== null) {
+    // Everything is checked: commit. The scheduler first, then the optimizer: each loadStateDict
+    // checks its dict whole, so a refusal changes nothing, and a refused optimizer dict puts the
+    // scheduler's state back. Then the params, which cannot fail (their lengths were checked).
+    let schedulerBefore: SchedulerStateDict | null = null;
+    if (scheduler !== undefined && resumed.scheduler !== null) {
+      schedulerBefore = scheduler.stateDict!();
+      scheduler.loadStateDict!(resumed.scheduler.state as SchedulerStateDict);
+    }
+    try {
+      stateful.loadStateDict(resumed.optimizer);
+    } catch (error) {
+      if (schedulerBefore !== null) scheduler!.loadStateDict!(schedulerBefore);
+      throw error;
+    }
+    model.params.forEach((p, i) => p.value.set(resumed.values[i]));
+    ({ steps: progress.steps, bestLoss: progress.bestLoss, bestEpoch: progress.bestEpoch, stale: progress.stale } = resumed.progress);
+    // A loop, not push(...): the records come from the file (checked and copied by decodeFitCheckpoint).
+    for (const record of resumed.progress.history) progress.history.push(record);
+    progress.best = resumed.best;
+    // Past `epochs` when the checkpoint holds as many epochs or more: nothing runs, its history is the result.
+    progress.firstEpoch = resumed.progress.epoch + 1;
+    // A run that early stopping ended stays ended.
+    if (stopping !== undefined && progress.stale >= stopping.patience) {
+      progress.firstEpoch = epochs + 1;
+      progress.stopReason = 'early-stopping';
+    }
+  }
+  const plan: LoopPlan = {
+    model, train, optimizer, stateful, epochs, n, cut, validation, stopping, trainMetrics, rng, hooks,
+    onEpoch: onEpoch === undefined ? [] : [{ name: 'onEpoch', fn: onEpoch as Hook['fn'], self: undefined }],
+    scheduler, schedulerStep, clipping, checkpoint,
+    reportedSeed: given.seed instanceof Random ? undefined : rng.seed,
+  };
+  return { loop: trainingLoop(plan, progress), signal, yieldEveryMs };
+}
+
+interface LoopStart {
+  steps: number;
+  bestLoss: number;
+  bestEpoch: number;
+  stale: number;
+  best: Float32Array[] | null;
+  history: EpochRecord[];
+  firstEpoch: number;
+  stopReason: FitResult['stopReason'];
+}
+
+interface LoopPlan {
+  model: Model;
+  train: TrainingData;
+  optimizer: SteppingOptimizer;
+  stateful: Optimizer<object>;
+  epochs: number;
+  /** Training rows, and the batch size capped at them. */
+  n: number;
+  cut: number;
+  validation: TrainingData | undefined;
+  stopping: Required<EarlyStoppingOptions> | undefined;
+  trainMetrics: 'evaluate' | 'running';
+  rng: Random;
+  hooks: HookLists;
+  onEpoch: readonly Hook[];
+  scheduler: FitScheduler | undefined;
+  schedulerStep: 'epoch' | 'batch';
+  clipping: Clipping;
+  checkpoint: { hook: Hook; every: number } | undefined;
+  reportedSeed: number | undefined;
+}
+
+/** The training itself, for both drivers: see the module comment. */
+function* trainingLoop(plan: LoopPlan, start: LoopStart): Generator<LoopEvent, FitResult, unknown> {
+  const { model, train, optimizer, epochs, n, cut, validation, stopping, trainMetrics, rng, hooks, scheduler, clipping, checkpoint } = plan;
+  let { steps, bestLoss, bestEpoch, stale, best, stopReason } = start;
+  const history = start.history;
   const mapped = new Uint32Array(cut);
-  let steps = 0;
+  const batchHooks = hooks.onBatchBegin.length > 0 || hooks.onBatchEnd.length > 0;
   let gradientMs = 0;
   let stepMs = 0;
   let evaluationMs = 0;
-  let bestLoss = Infinity;
-  let bestEpoch = 0;
-  let best: Float32Array[] | null = null;
-  let stale = 0;
-  let stopReason: FitResult['stopReason'] = 'completed';
-  let firstEpoch = 1;
-  if (resumed !== null) {
-    // Everything is checked: commit. The optimizer first: loadStateDict checks the dict whole, so a
-    // refusal changes nothing; then the params, which cannot fail (their lengths were checked).
-    stateful.loadStateDict(resumed.optimizer);
-    model.params.forEach((p, i) => p.value.set(resumed.values[i]));
-    ({ steps, bestLoss, bestEpoch, stale } = resumed.progress);
-    // A loop, not push(...): the records come from the file (checked and copied by decodeFitCheckpoint).
-    for (const record of resumed.progress.history) history.push(record);
-    best = resumed.best;
-    // Past `epochs` when the checkpoint holds as many epochs or more: nothing runs, its history is the result.
-    firstEpoch = resumed.progress.epoch + 1;
-    // A run that early stopping ended stays ended.
-    if (stopping !== undefined && stale >= stopping.patience) {
-      firstEpoch = epochs + 1;
-      stopReason = 'early-stopping';
-    }
-  }
 
-  for (let epoch = firstEpoch; epoch <= epochs; epoch++) {
+  yield* callHooks(hooks.onTrainBegin, [{ epochs, firstEpoch: start.firstEpoch, batchesPerEpoch: Math.ceil(n / cut), rows: n }]);
+  for (let epoch = start.firstEpoch; epoch <= epochs; epoch++) {
     const started = performance.now();
+    yield* callHooks(hooks.onEpochBegin, [epoch]);
     let runningLoss = 0;
+    let index = 0;
     for (const batch of batches(n, { batchSize: cut, seed: rng })) {
+      yield BETWEEN_BATCHES;
       let rows: ArrayLike<number> = batch;
       if (train.rows !== undefined) {
         const view = mapped.subarray(0, batch.length);
         for (let i = 0; i < batch.length; i++) view[i] = train.rows[batch[i]];
         rows = view;
       }
+      if (batchHooks) yield* callHooks(hooks.onBatchBegin, [index, { batch: index, size: batch.length, epoch }]);
       const t0 = performance.now();
       const loss = model.lossAndGradient(train.X, train.y, rows);
       const t1 = performance.now();
+      let gradNorm = NaN;
+      if (clipping.value !== undefined) clipGradValue(clipping.params, clipping.value);
+      if (clipping.norm !== undefined) gradNorm = clipGradNorm(clipping.params, clipping.norm.maxNorm, clipping.norm.options);
       optimizer.step();
       const t2 = performance.now();
+      if (scheduler !== undefined && plan.schedulerStep === 'batch') scheduler.step();
       gradientMs += t1 - t0;
       stepMs += t2 - t1;
       runningLoss += loss * batch.length;
       steps++;
+      if (batchHooks) yield* callHooks(hooks.onBatchEnd, [index, { batch: index, size: batch.length, epoch, loss, steps, gradNorm }]);
+      index++;
     }
     const t3 = performance.now();
     const trainScore = trainMetrics === 'evaluate' ? model.evaluate(train.X, train.y, train.rows) : { loss: runningLoss / n, accuracy: NaN };
@@ -244,29 +502,36 @@ export function fit(model: Model, data: TrainingData, options: FitOptions): FitR
     };
     history.push(record);
 
-    if (!Number.isFinite(record.trainLoss)) {
-      stopReason = 'diverged';
-      break;
-    }
     let stop = false;
-    if (validation !== undefined) {
-      if (record.validationLoss < bestLoss - (stopping?.minDelta ?? 0) || bestEpoch === 0) {
-        if (record.validationLoss < bestLoss) bestLoss = record.validationLoss;
-        bestEpoch = epoch;
-        stale = 0;
-        if (stopping?.restoreBestWeights) best = snapshot(model.params, best);
-      } else if (stopping !== undefined && ++stale >= stopping.patience) {
-        stopReason = 'early-stopping';
-        stop = true;
-      }
+    if (!Number.isFinite(record.trainLoss)) {
+      // Nothing more to learn from NaN weights: no scheduler step, no checkpoint; the callbacks still see the epoch.
+      stopReason = 'diverged';
+      stop = true;
     } else {
-      bestEpoch = epoch;
+      if (validation !== undefined) {
+        if (record.validationLoss < bestLoss - (stopping?.minDelta ?? 0) || bestEpoch === 0) {
+          if (record.validationLoss < bestLoss) bestLoss = record.validationLoss;
+          bestEpoch = epoch;
+          stale = 0;
+          if (stopping?.restoreBestWeights) best = snapshot(model.params, best);
+        } else if (stopping !== undefined && ++stale >= stopping.patience) {
+          stopReason = 'early-stopping';
+          stop = true;
+        }
+      } else {
+        bestEpoch = epoch;
+      }
+      // PyTorch's loop: scheduler.step() after the epoch, ReduceLROnPlateau's with the validation loss.
+      if (scheduler !== undefined && plan.schedulerStep === 'epoch') scheduler.step(validation === undefined ? record.trainLoss : record.validationLoss);
+      if (checkpoint !== undefined && (epoch % checkpoint.every === 0 || epoch === epochs)) {
+        const progress = { epoch, seed: rng.seed, random: rng.getState(), n, batchSize: cut, steps, bestLoss, bestEpoch, stale, history };
+        const savedScheduler = scheduler === undefined ? null : { step: plan.schedulerStep, state: scheduler.stateDict!() };
+        yield* callHooks([checkpoint.hook], [encodeFitCheckpoint(model.params, best, plan.stateful, progress, savedScheduler), record]);
+      }
     }
-    if (checkpoint !== undefined) {
-      const progress = { epoch, seed: rng.seed, random: rng.getState(), n, batchSize: cut, steps, bestLoss, bestEpoch, stale, history };
-      checkpoint(encodeFitCheckpoint(model.params, best, stateful, progress), record);
-    }
-    if (onEpoch !== undefined && (onEpoch as FitOptions['onEpoch'])!(record, history) === false && !stop) {
+    const stopAskedByOnEpochEnd = yield* callHooks(hooks.onEpochEnd, [epoch, record]);
+    const stopAskedByOnEpoch = yield* callHooks(plan.onEpoch, [record, history]);
+    if ((stopAskedByOnEpochEnd || stopAskedByOnEpoch) && !stop) {
       stopReason = 'callback';
       stop = true;
     }
@@ -279,15 +544,17 @@ export function fit(model: Model, data: TrainingData, options: FitOptions): FitR
     model.params.forEach((p, i) => p.value.set(best![i]));
     restoredBestWeights = true;
   }
-  return {
+  const result: FitResult = {
     history,
     stopReason,
     bestEpoch,
     restoredBestWeights,
-    seed: given.seed instanceof Random ? undefined : rng.seed,
+    seed: plan.reportedSeed,
     steps,
     timing: { gradientMs, stepMs, evaluationMs },
   };
+  yield* callHooks(hooks.onTrainEnd, [result]);
+  return result;
 }
 
 /** Copies every param's values, reusing the arrays of the previous snapshot. */
@@ -332,4 +599,62 @@ function checkEarlyStopping(owner: string, value: unknown, hasValidation: boolea
   const minDelta = checkNumber(owner, 'earlyStopping.minDelta', given.minDelta ?? 0, { min: 0 });
   const restoreBestWeights = checkBoolean(owner, 'earlyStopping.restoreBestWeights', given.restoreBestWeights ?? true);
   return { patience, minDelta, restoreBestWeights };
+}
+
+function checkScheduler(owner: string, value: unknown, step: unknown, optimizer: SteppingOptimizer): { scheduler: FitScheduler | undefined; schedulerStep: 'epoch' | 'batch' } {
+  if (step !== undefined && step !== 'epoch' && step !== 'batch') throw new RangeError(`${owner}: schedulerStep must be 'epoch' or 'batch', got ${describe(step)}`);
+  if (value === undefined) {
+    if (step !== undefined) throw new TypeError(`${owner}: schedulerStep ${describe(step)} needs a scheduler`);
+    return { scheduler: undefined, schedulerStep: 'epoch' };
+  }
+  const s = value as Partial<FitScheduler> | null;
+  if (s === null || typeof s !== 'object' || typeof s.step !== 'function') {
+    throw new TypeError(`${owner}: scheduler must be a learning-rate scheduler (e.g. new StepLR(optimizer, …)), got ${describe(value)}`);
+  }
+  if (s.optimizer !== optimizer) throw new RangeError(`${owner}: the scheduler sets the learning rate of another optimizer than options.optimizer; create it with that optimizer`);
+  if (value instanceof ReduceLROnPlateau && step === 'batch') {
+    throw new RangeError(`${owner}: schedulerStep must be 'epoch' for ReduceLROnPlateau (it is stepped with each epoch's loss), got 'batch'`);
+  }
+  return { scheduler: s as FitScheduler, schedulerStep: (step ?? 'epoch') as 'epoch' | 'batch' };
+}
+
+interface Clipping {
+  /** The optimizer's params, whose gradients are clipped (the ones the step uses). */
+  params: Param[];
+  norm: { maxNorm: number; options: { normType: number; errorIfNonfinite: boolean } } | undefined;
+  value: number | undefined;
+}
+
+function checkClipping(owner: string, norm: unknown, value: unknown, optimizer: SteppingOptimizer): Clipping {
+  let checkedNorm: Clipping['norm'];
+  if (typeof norm === 'number') {
+    if (!(norm >= 0)) throw new RangeError(`${owner}: clipGradNorm must be a number >= 0 (Infinity allowed) or { maxNorm, normType?, errorIfNonfinite? }, got ${describe(norm)}`);
+    checkedNorm = { maxNorm: norm, options: checkClipGradNormArguments(owner, 'clipGradNorm.', norm, undefined) };
+  } else if (norm !== undefined) {
+    if (norm === null || typeof norm !== 'object') throw new TypeError(`${owner}: clipGradNorm must be a number (maxNorm) or { maxNorm, normType?, errorIfNonfinite? }, got ${describe(norm)}`);
+    const given = checkOptionNames(`${owner}: clipGradNorm`, norm, ['maxNorm', 'normType', 'errorIfNonfinite']);
+    const options = checkClipGradNormArguments(owner, 'clipGradNorm.', given.maxNorm, { normType: given.normType, errorIfNonfinite: given.errorIfNonfinite });
+    checkedNorm = { maxNorm: given.maxNorm as number, options };
+  }
+  const checkedValue = value === undefined ? undefined : checkNumber(owner, 'clipGradValue', value, { min: 0 });
+  // Copied once: the clip functions take an array, and the optimizer's list is readonly.
+  return { params: checkedNorm === undefined && checkedValue === undefined ? [] : [...optimizer.params], norm: checkedNorm, value: checkedValue };
+}
+
+function checkSignal(owner: string, value: unknown): AbortSignal | undefined {
+  if (value === undefined) return undefined;
+  if (value === null || typeof value !== 'object' || typeof (value as Partial<AbortSignal>).aborted !== 'boolean') {
+    throw new TypeError(`${owner}: signal must be an AbortSignal (new AbortController().signal), got ${describe(value)}`);
+  }
+  return value as AbortSignal;
+}
+
+function checkCheckpoint(owner: string, value: unknown): LoopPlan['checkpoint'] {
+  if (value === undefined) return undefined;
+  if (typeof value === 'function') return { hook: { name: 'checkpoint', fn: value as Hook['fn'], self: undefined }, every: 1 };
+  if (value === null || typeof value !== 'object') throw new TypeError(`${owner}: checkpoint must be a function or { save, every? }, got ${describe(value)}`);
+  const given = checkOptionNames(`${owner}: checkpoint`, value, ['save', 'every']);
+  if (typeof given.save !== 'function') throw new TypeError(`${owner}: checkpoint.save must be a function, got ${describe(given.save)}`);
+  const every = checkInteger(owner, 'checkpoint.every', given.every ?? 1, 1);
+  return { hook: { name: 'checkpoint.save', fn: given.save as Hook['fn'], self: value }, every };
 }
