@@ -100,6 +100,7 @@ export { biasVariance, type BiasVarianceOptions, type BiasVarianceRecipeOptions,
 export { DecisionTreeClassifier, DecisionTreeRegressor, type DecisionTreeOptions, type DecisionTreeClassifierOptions, type TreeStructure } from './ensembles/decision-tree.js';
 export { DecisionStumpClassifier, DecisionStumpRegressor } from './ensembles/decision-stump.js';
 export { bagging, type BaggingRegressionOptions, type BaggingClassificationOptions, type BaggingRegressor, type BaggingClassifier, type BaggingMemberInfo } from './ensembles/bagging.js';
+export type { BaggingRecipeOptions } from './ensembles/bagging-recipe.js';
 export { adaBoost, type AdaBoostOptions, type AdaBoostClassifier } from './ensembles/ada-boost.js';
 export { adaBoostRegressor, type AdaBoostRegressorOptions, type AdaBoostRegressor, type AdaBoostR2Loss } from './ensembles/ada-boost-regressor.js';
 export { gradientBoosting, type GradientBoostingOptions, type GradientBoostingRegressor } from './ensembles/gradient-boosting.js';

@@ -9,6 +9,8 @@ import { checkBoolean, checkInteger, checkOptionNames, describe } from '../valid
 import { argmax, ClassLookup, encodeClassLabels, type Label } from './class-labels.js';
 import { resolveSampleCount } from './ensemble-options.js';
 import { checkFunction, checkPredictions, checkRegressionTargets, numericPredictions } from './training-data.js';
+import type { DenseNetwork } from '../models/dense-network.js';
+import { baggingOfRecipe, type BaggingRecipeOptions } from './bagging-recipe.js';
 
 /** What each member's `fit` is told besides its rows. */
 export interface BaggingMemberInfo {
@@ -138,12 +140,15 @@ export interface BaggingClassifier<R, M> extends BaggingCommon<M> {
  * @throws TypeError/RangeError for bad input: X and y of different lengths, mixed label types, a
  *   bad count or fraction, outOfBag without bootstrap, callbacks returning the wrong shapes
  */
+export function bagging(options: BaggingRecipeOptions & { task: 'regression' }): Promise<BaggingRegressor<Float32Array, DenseNetwork>>;
+export function bagging(options: BaggingRecipeOptions & { task: 'classification' }): Promise<BaggingClassifier<Float32Array, DenseNetwork>>;
 export function bagging<R, M>(options: BaggingRegressionOptions<R, M>): BaggingRegressor<R, M>;
 export function bagging<R, M>(options: BaggingClassificationOptions<R, M>): BaggingClassifier<R, M>;
 export function bagging<R, M>(
-  options: BaggingRegressionOptions<R, M> | BaggingClassificationOptions<R, M>,
-): BaggingRegressor<R, M> | BaggingClassifier<R, M> {
+  options: BaggingRegressionOptions<R, M> | BaggingClassificationOptions<R, M> | BaggingRecipeOptions,
+): BaggingRegressor<R, M> | BaggingClassifier<R, M> | Promise<BaggingRegressor<Float32Array, DenseNetwork> | BaggingClassifier<Float32Array, DenseNetwork>> {
   const owner = 'bagging';
+  if (options !== null && typeof options === 'object' && (options as { recipe?: unknown }).recipe !== undefined) return baggingOfRecipe(owner, options);
   const given = checkOptionNames(owner, options, [
     'task', 'X', 'y', 'fit', 'predict', 'predictProba', 'estimators', 'maxSamples', 'bootstrap', 'outOfBag', 'seed',
   ]);
@@ -169,29 +174,7 @@ export function bagging<R, M>(
   }
   if (given.predictProba !== undefined) checkFunction(owner, 'predictProba', given.predictProba);
 
-  const rng = randomFrom(given.seed as Seed | undefined, `${owner}: seed`);
-  const drawnSeeds = new Uint32Array(estimators);
-  for (let i = 0; i < estimators; i++) drawnSeeds[i] = rng.nextUint32();
-  const samples: Uint32Array[] = [];
-  const outOfBagRows: Uint32Array[] = [];
-  const memberSeeds = new Uint32Array(estimators);
-  for (let member = 0; member < estimators; member++) {
-    const memberRng = new Random(drawnSeeds[member]);
-    let indices: Uint32Array;
-    if (useBootstrap) {
-      indices = new Uint32Array(maxSamples);
-      for (let j = 0; j < maxSamples; j++) indices[j] = memberRng.integer(n);
-    } else {
-      indices = memberRng.permutation(n).slice(0, maxSamples);
-    }
-    memberSeeds[member] = memberRng.nextUint32();
-    samples.push(indices);
-    const drawn = new Uint8Array(n);
-    for (const i of indices) drawn[i] = 1;
-    const left: number[] = [];
-    for (let i = 0; i < n; i++) if (!drawn[i]) left.push(i);
-    outOfBagRows.push(Uint32Array.from(left));
-  }
+  const { samples, outOfBag: outOfBagRows, memberSeeds } = drawMembers(randomFrom(given.seed as Seed | undefined, `${owner}: seed`), n, estimators, maxSamples, useBootstrap);
   const rowsAt = (indices: ArrayLike<number>): R[] => Array.from({ length: indices.length }, (_, j) => X[indices[j]]);
   const common = { samples, outOfBag: outOfBagRows, memberSeeds };
 
@@ -366,4 +349,37 @@ function rSquared(y: Float64Array, predicted: Float64Array, counts: Uint32Array)
   }
   if (total === 0) return residual === 0 ? 1 : 0;
   return 1 - residual / total;
+}
+
+/** Each member's rows, the rows it never drew, and its own seed: the draws described on {@link bagging}. @internal */
+export function drawMembers(
+  rng: Random,
+  n: number,
+  estimators: number,
+  maxSamples: number,
+  useBootstrap: boolean,
+): { samples: Uint32Array[]; outOfBag: Uint32Array[]; memberSeeds: Uint32Array } {
+  const drawnSeeds = new Uint32Array(estimators);
+  for (let i = 0; i < estimators; i++) drawnSeeds[i] = rng.nextUint32();
+  const samples: Uint32Array[] = [];
+  const outOfBag: Uint32Array[] = [];
+  const memberSeeds = new Uint32Array(estimators);
+  for (let member = 0; member < estimators; member++) {
+    const memberRng = new Random(drawnSeeds[member]);
+    let indices: Uint32Array;
+    if (useBootstrap) {
+      indices = new Uint32Array(maxSamples);
+      for (let j = 0; j < maxSamples; j++) indices[j] = memberRng.integer(n);
+    } else {
+      indices = memberRng.permutation(n).slice(0, maxSamples);
+    }
+    memberSeeds[member] = memberRng.nextUint32();
+    samples.push(indices);
+    const drawn = new Uint8Array(n);
+    for (const i of indices) drawn[i] = 1;
+    const left: number[] = [];
+    for (let i = 0; i < n; i++) if (!drawn[i]) left.push(i);
+    outOfBag.push(Uint32Array.from(left));
+  }
+  return { samples, outOfBag, memberSeeds };
 }

@@ -248,8 +248,10 @@ export function scoreRecipe(recipe: Recipe, name: string, model: DenseNetwork, d
 export function recipeTaskFunctions(init: () => Promise<void>) {
   const score: Record<string, (model: DenseNetwork, rows: Uint32Array, data: RecipeTaskData) => number | Float32Array> = {};
   for (const name of ['score', ...scorerNames()]) score[name] = (model, rows, data) => scoreRecipe(data.recipe, name, model, data, rows);
-  // Not a score: the predictions on the rows (biasVariance's rounds), posted back as a Float32Array.
+  // Not scores: the predictions on the rows (biasVariance's rounds), and the trained weights, all
+  // params one after another (bagging's members, rebuilt in the calling thread), as Float32Arrays.
   score.predict = (model, rows, data) => model.predict(data.X, rows);
+  score.weights = (model) => concatenatedWeights(model);
   return {
     async setup(data: RecipeTaskData): Promise<RecipeTaskData> {
       // Without a backend in the recipe, the thread's default must not depend on whether its wasm has loaded yet.
@@ -261,4 +263,15 @@ export function recipeTaskFunctions(init: () => Promise<void>) {
     },
     score,
   };
+}
+
+/** A model's params' values, one after another in `params` order. */
+export function concatenatedWeights(model: DenseNetwork): Float32Array {
+  const out = new Float32Array(model.params.reduce((sum, p) => sum + p.length, 0));
+  let at = 0;
+  for (const p of model.params) {
+    out.set(p.value, at);
+    at += p.length;
+  }
+  return out;
 }

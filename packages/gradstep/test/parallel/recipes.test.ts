@@ -5,10 +5,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   Adam,
+  bagging,
   biasVariance,
   createWorkerPool,
   crossValidate,
   fit,
+  fromRowArrays,
   getScorer,
   gridSearch,
   init,
@@ -23,6 +25,7 @@ import {
   rocAucScore,
   SGD,
   stratifiedKFold,
+  toRowArrays,
   trainRecipe,
   validationCurve,
   type Recipe,
@@ -232,5 +235,49 @@ describe('biasVariance of a recipe', () => {
     await expect(biasVariance({ recipe: small, data, trainRows, testRows: Uint32Array.of(5, 90) })).rejects.toThrow(/testRows\[1\] is row 90, but data has 90 rows/);
     await expect(biasVariance({ recipe: small, data, trainRows, testRows, loss: 'l1' as never })).rejects.toThrow(/loss must be 'mse' or '0-1'/);
     await expect(biasVariance({ recipe: small, data, trainRows, testRows, rounds: 0 })).rejects.toThrow(RangeError);
+  });
+});
+
+describe('bagging of a recipe', () => {
+  const mlp: Recipe = { model: { type: 'MLP', layers: [features, 6, 3] }, optimizer: { type: 'Adam', lr: 0.02 }, epochs: 3, batchSize: 16 };
+
+  it('is the ensemble the callback form builds (members seeded by their draws), on 1 and 2 workers and a pool', async () => {
+    const rows = toRowArrays(X, features);
+    // The callback form: each member an MLP seeded, and its batches ordered, by info.seed.
+    const byHand = bagging({
+      task: 'classification',
+      X: rows,
+      y: Array.from(y),
+      estimators: 4,
+      seed: 21,
+      fit: (_rows, _y, info) => trainRecipe({ ...mlp, model: { ...mlp.model, seed: info.seed } as Recipe['model'], seed: info.seed }, data, info.indices),
+      predict: (model, part) => Array.from(model.predict(fromRowArrays(part))),
+      predictProba: (model, part) => {
+        const proba = model.predictProba(fromRowArrays(part));
+        return part.map((_, i) => Array.from(proba.subarray(3 * i, 3 * i + 3)));
+      },
+    });
+    const pool = createWorkerPool(2);
+    try {
+      for (const workers of [1, 2, pool]) {
+        const ensemble = await bagging({ task: 'classification', recipe: mlp, data, estimators: 4, seed: 21, workers });
+        expect(ensemble.members.map(weightBits)).toEqual(byHand.members.map(weightBits));
+        expect(ensemble.oobScore).toBe(byHand.oobScore);
+        expect(ensemble.predictProba(rows.slice(0, 10))).toEqual(byHand.predictProba(rows.slice(0, 10)));
+        for (const member of ensemble.members) member.dispose();
+      }
+    } finally {
+      await pool.close();
+    }
+    expect(byHand.oobScore).toBeGreaterThan(0.5);
+  });
+
+  it('bags a regressor recipe and refuses a bad task', async () => {
+    const yValue = Float32Array.from({ length: n }, (_, i) => X[i * features] + X[i * features + 1]);
+    const recipeLinear: Recipe = { model: { type: 'LinearRegression', features }, optimizer: { type: 'SGD', lr: 0.05 }, epochs: 3 };
+    const [one, two] = await Promise.all([1, 2].map((workers) => bagging({ task: 'regression', recipe: recipeLinear, data: { X, y: yValue }, estimators: 3, seed: 5, workers })));
+    expect(bits(two.predict(toRowArrays(X, features)))).toEqual(bits(one.predict(toRowArrays(X, features))));
+    expect(one.oobScore).toBeGreaterThan(0.5);
+    await expect(bagging({ task: 'ranking' as never, recipe: recipeLinear, data })).rejects.toThrow(/task must be 'regression' or 'classification'/);
   });
 });

@@ -1,0 +1,111 @@
+/**
+ * bagging of a recipe: the members, each one of gradstep's models trained on its drawn rows, are
+ * trained on the worker pool; their weights come back and the members are rebuilt here, then
+ * aggregated by {@link bagging} itself (the same draws from the same seed), so the ensemble is the one
+ * the callback form would build, whatever the worker count.
+ */
+import type { DenseNetwork } from '../models/dense-network.js';
+import { Random, randomFrom, type Seed } from '../model-selection/random.js';
+import { fromRowArrays, toRowArrays } from '../data/feature-rows.js';
+import { messageOf, resolveWorkers, runJobs, type Workers } from '../parallel/pool.js';
+import { applyParams, buildModel, type Recipe, type RecipeData, type RecipeTaskData } from '../recipes/recipe.js';
+import { loadRecipeTask } from '../recipes/recipe-task.js';
+import { checkBoolean, checkInteger, checkOptionNames, describe } from '../validate.js';
+import { bagging, drawMembers, type BaggingClassifier, type BaggingRegressor } from './bagging.js';
+import { resolveSampleCount } from './ensemble-options.js';
+
+/**
+ * The options of bagging with a recipe: rows are X's rows (Float32Arrays of `features` values) and the
+ * ensemble's predict takes such rows. MLP members get their draw's seed (`info.seed`) as the model's
+ * and the batch order's seed unless the recipe fixes them, as scikit-learn gives each member its own
+ * random_state.
+ */
+export interface BaggingRecipeOptions {
+  task: 'regression' | 'classification';
+  recipe: Recipe;
+  /** X row-major (rows × features), y one target per row (class indices 0 … k − 1 for classifiers). */
+  data: RecipeData;
+  estimators?: number;
+  maxSamples?: number;
+  bootstrap?: boolean;
+  outOfBag?: boolean;
+  seed?: Seed;
+  /** 1 (default: in the calling thread), n threads, 'auto' or a pool. The same ensemble whatever the count. */
+  workers?: Workers;
+}
+
+export async function baggingOfRecipe(owner: string, options: unknown): Promise<BaggingRegressor<Float32Array, DenseNetwork> | BaggingClassifier<Float32Array, DenseNetwork>> {
+  const given = checkOptionNames(owner, options, ['task', 'recipe', 'data', 'estimators', 'maxSamples', 'bootstrap', 'outOfBag', 'seed', 'workers']);
+  const task = given.task;
+  if (task !== 'regression' && task !== 'classification') throw new TypeError(`${owner}: task must be 'regression' or 'classification', got ${describe(task)}`);
+  const workers = await resolveWorkers(owner, given.workers);
+  const loaded = loadRecipeTask(owner, given.recipe, given.data, workers, ['weights']);
+  const { recipe, X, y } = loaded.data as RecipeTaskData;
+  const n = y.length;
+  if (n === 0) throw new RangeError(`${owner}: data must hold at least one row`);
+  const features = X.length / n;
+  if (!Number.isInteger(features) || features < 1) throw new RangeError(`${owner}: data.X holds ${X.length} values, not a whole number of features per row for ${n} rows`);
+  const estimators = checkInteger(owner, 'estimators', given.estimators ?? 10, 1);
+  const maxSamples = resolveSampleCount(owner, 'maxSamples', given.maxSamples ?? 1, n);
+  const useBootstrap = given.bootstrap === undefined ? true : checkBoolean(owner, 'bootstrap', given.bootstrap);
+  // Draw here (to train the members), and let bagging draw the same again from a copy of the generator.
+  const rng = randomFrom(given.seed as Seed | undefined, `${owner}: seed`);
+  const before = rng.getState();
+  const { samples, memberSeeds } = drawMembers(rng, n, estimators, maxSamples, useBootstrap);
+  const memberParams = Array.from(memberSeeds, (seed) => {
+    const params: Record<string, unknown> = {};
+    if (recipe.model.type === 'MLP' && recipe.model.seed === undefined) params['model.seed'] = seed;
+    if (recipe.seed === undefined) params.seed = seed;
+    return params;
+  });
+  const weights: Float32Array[] = new Array(estimators);
+  const noRows = new Uint32Array(0);
+  await runJobs({
+    owner,
+    task: loaded,
+    folds: samples.map((train) => ({ train, test: noRows })),
+    raise: true,
+    workers,
+    jobs: memberParams.map((params, member) => ({ params, fold: member, scoreTrain: false })),
+    describeJob: (member) => `member ${member}`,
+    onOutcome(member, outcome) {
+      if ('fitError' in outcome) throw new Error(`${owner}: the recipe's fit threw for member ${member}: ${messageOf(outcome.fitError)}`, { cause: outcome.fitError });
+      const entry = outcome.test[0];
+      if ('e' in entry) throw new Error(`${owner}: reading the weights of member ${member} threw: ${messageOf(entry.e)}`, { cause: entry.e });
+      weights[member] = entry.v as Float32Array;
+    },
+  });
+  const members = memberParams.map((params, member) => {
+    const model = buildModel(applyParams(owner, recipe, params));
+    let at = 0;
+    for (const p of model.params) {
+      p.value.set(weights[member].subarray(at, at + p.length));
+      at += p.length;
+    }
+    return model;
+  });
+  const rows = toRowArrays(X, features);
+  const common = {
+    X: rows,
+    estimators,
+    maxSamples: given.maxSamples as number | undefined,
+    bootstrap: useBootstrap,
+    outOfBag: given.outOfBag as boolean | undefined,
+    seed: Random.fromState(before),
+    fit: (_X: unknown, _y: unknown, info: { member: number }) => members[info.member],
+    predict: (model: DenseNetwork, part: Float32Array[]) => model.predict(fromRowArrays(part)),
+  };
+  if (task === 'regression') return bagging({ ...common, task, y: Float64Array.from(y) });
+  return bagging({
+    ...common,
+    task,
+    y: Array.from(y),
+    predict: (model: DenseNetwork, part: Float32Array[]) => Array.from(model.predict(fromRowArrays(part))),
+    predictProba: (model: DenseNetwork, part: Float32Array[]) => {
+      const proba = model.predictProba(fromRowArrays(part));
+      const k = model.outputs;
+      // A logistic model gives P(y = 1) alone; the ensemble wants a column per class.
+      return part.map((_, i) => (k === 1 ? [1 - proba[i], proba[i]] : Array.from(proba.subarray(i * k, (i + 1) * k))));
+    },
+  });
+}
