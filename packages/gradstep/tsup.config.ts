@@ -38,6 +38,9 @@ const glueWithoutDefaultUrl: EsbuildPlugin = {
  *   browser.js              browsers, bundlers and workers: fetches new URL('./…wasm', import.meta.url)
  *   inline.js / inline.cjs  both .wasm inlined as base64; no file to locate
  *   gradstep_wasm_bg.wasm, gradstep_wasm_scalar.wasm
+ *   tfjs.js / tfjs.cjs      gradstep/tfjs: imports 'gradstep' (whichever entry the user's resolver picks)
+ *                           and @tensorflow/tfjs-core, both external, so its params and the user's
+ *                           optimizer classes come from one copy of gradstep
  * The ESM entries share chunks, so one page that imports two of them still loads the wasm once.
  */
 export default defineConfig(() => {
@@ -70,6 +73,14 @@ export default defineConfig(() => {
       format: ['cjs'],
       // import.meta.url in the CommonJS Node build (it locates the .wasm files next to the bundle).
       shims: true,
+    },
+    {
+      ...common,
+      entry: { tfjs: 'src/tfjs/index.ts' },
+      format: ['esm', 'cjs'],
+      // 'gradstep' is this package itself: bundling it would give gradstep/tfjs its own Param class and
+      // its own wasm instance, apart from the ones the user's optimizer classes and init() use.
+      external: [...(common.external as string[]), 'gradstep', /^@tensorflow\//],
     },
   ];
 });
