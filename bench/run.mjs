@@ -1,7 +1,8 @@
 // gradstep benchmarks: every optimizer × sizes × modes (wasm resident, wasm with a copy in and out
 // per step, js backend) against TensorFlow.js (cpu, wasm), realistic many-tensor models, a STREAM
 // bandwidth roofline, allocation per step, the model-selection splitters, checkpoint encoding and the
-// speedup of a grid search on the worker pool.
+// speedup of a grid search on the worker pool, and model.fit epochs through gradstep/tfjs
+// (bench/tfjs-adapter.mjs; skipped with --no-peers).
 //
 //   pnpm bench [--quick] [--optimizers Adam,SGD] [--sizes 1e3,1e6] [--no-peers] [--time ms] [--out dir]
 //
@@ -15,6 +16,7 @@ import { Bench } from 'tinybench';
 import * as gradstep from 'gradstep';
 import { BENCH_OPTIMIZERS } from './optimizers.mjs';
 import { loadTfjs, tfjsModel, tfjsOptimizer } from './peers.mjs';
+import { benchTfjsAdapter } from './tfjs-adapter.mjs';
 
 const { init, param, wasmSimd, bandwidthProbe, Adam } = gradstep;
 
@@ -297,12 +299,15 @@ const search = {};
   for (const [k, v] of Object.entries(search)) console.log(`  ${k.padEnd(12)} ${(v.ms / 1000).toFixed(2)} s  speedup ${(one / v.ms).toFixed(2)}x  best CV accuracy ${v.bestScore.toFixed(4)}`);
 }
 
+// ---------------------------------------------------------------- gradstep/tfjs in model.fit
+const tfjsAdapter = tfjs ? await benchTfjsAdapter({ tf: tfjs.tf, quick, progress }) : null;
+
 // ---------------------------------------------------------------- outputs
 const outArg = option('out', null);
 const outDir = outArg ? pathToFileURL(resolve(outArg) + '/') : new URL('./results/', import.meta.url);
 mkdirSync(outDir, { recursive: true });
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-const result = { date: new Date().toISOString(), machine, quick, timeMs, tfjs: tfjs?.versions ?? null, roofline: { probeGBs: roofline, boundGBs }, rows, allocation, splitters, checkpoints, search };
+const result = { date: new Date().toISOString(), machine, quick, timeMs, tfjs: tfjs?.versions ?? null, roofline: { probeGBs: roofline, boundGBs }, rows, allocation, splitters, checkpoints, search, tfjsAdapter };
 const jsonPath = new URL(`${quick ? 'quick-' : ''}${stamp}.json`, outDir);
 writeFileSync(jsonPath, JSON.stringify(result, null, 2));
 const md = [
