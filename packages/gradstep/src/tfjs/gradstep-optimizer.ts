@@ -15,7 +15,7 @@
  */
 import { engine, Optimizer as TfOptimizer, scalar, serialization, tensor, tidy, type NamedTensorMap, type Tensor, type Variable } from '@tensorflow/tfjs-core';
 import { Adadelta, Adagrad, Adam, Adamax, AdamW, clipGradNorm, getBackend, Lion, NAdam, param, RAdam, RMSprop, SGD } from 'gradstep';
-import type { BackendName, EncodedBuffer, Optimizer, OptimizerStateDict, Param, ParamGroupInput, StateEncoding } from 'gradstep';
+import type { BackendName, EncodedBuffer, Optimizer, OptimizerStateDict, Param, ParamGroupInput, SchedulableGroup, StateEncoding } from 'gradstep';
 import { checkOptionNames, describe } from '../validate.js';
 
 /** tfjs's NamedTensor (tfjs-core exports the type only from a deep path). */
@@ -30,6 +30,12 @@ export type ParamGroupsInput = ParamGroupInput<any>[];
 
 /** Builds the gradstep optimizer over the params (as parameter groups) the adapter gives it. */
 export type OptimizerFactory = (params: ParamGroupsInput) => Optimizer<object>;
+
+/**
+ * A group as `paramGroups` shows it: its options by name (lr, betas, weightDecay, …), each assignable
+ * between steps; what gradstep's schedulers need from a group.
+ */
+export type TfjsParamGroup = SchedulableGroup & Record<string, unknown>;
 
 /** A parameter group chosen by variable name: the first rule whose `match` matches a name takes it. */
 export type GroupRule = { match: RegExp } & Record<string, unknown>;
@@ -141,7 +147,7 @@ export class GradstepOptimizer extends TfOptimizer {
    * validated as gradstep does and reaches every variable of the group from the next step on. Pass
    * the GradstepOptimizer itself to a gradstep scheduler: `new StepLR(optimizer, { stepSize: 10 })`.
    */
-  readonly paramGroups: readonly Record<string, unknown>[];
+  readonly paramGroups: readonly TfjsParamGroup[];
   /** The total gradient norm before clipping at the last step (with the `clipGradNorm` option), else undefined. */
   lastGradNorm: number | undefined = undefined;
 
@@ -437,7 +443,7 @@ export class GradstepOptimizer extends TfOptimizer {
     return optimizer;
   }
 
-  private groupView(g: number): Record<string, unknown> {
+  private groupView(g: number): TfjsParamGroup {
     const view: Record<string, unknown> = {};
     for (const key of this.optionKeys[g]) {
       Object.defineProperty(view, key, {
@@ -449,7 +455,7 @@ export class GradstepOptimizer extends TfOptimizer {
         },
       });
     }
-    return Object.seal(view);
+    return Object.seal(view) as TfjsParamGroup;
   }
 
   private groupFor(name: string): number {

@@ -10,6 +10,7 @@ export {
   type OptimizerFactory,
   type ParamGroupsInput,
   type TfjsOptimizerStateDict,
+  type TfjsParamGroup,
   type TfjsVariableState,
 } from './gradstep-optimizer.js';
 export { schedulerCallback, type SchedulerCallback, type SchedulerCallbackOptions, type SteppableScheduler } from './scheduler-callback.js';

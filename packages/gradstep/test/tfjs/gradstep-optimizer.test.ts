@@ -4,7 +4,7 @@
 // no tensor leaks.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { Adam, AdamW, ExponentialLR, init, memoryStats, NAdam, SGD, StepLR } from 'gradstep';
+import { Adam, AdamW, ExponentialLR, init, memoryStats, NAdam, ReduceLROnPlateau, SGD, StepLR } from 'gradstep';
 import { GradstepOptimizer, schedulerCallback } from 'gradstep/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { firstBitDifference, seeded } from '../helpers.js';
@@ -220,6 +220,19 @@ describe('gradstep/tfjs variables, state and serialization', () => {
     loadedOptimizer.dispose();
     loaded.dispose();
     dispose();
+  });
+
+  it('schedulerCallback passes the monitored log to ReduceLROnPlateau, and refuses what it cannot step', async () => {
+    const optimizer = new GradstepOptimizer((params) => new SGD(params, { lr: 0.1 }));
+    const callback = schedulerCallback(new ReduceLROnPlateau(optimizer, { patience: 0, factor: 0.5 }), { monitor: 'val_loss' });
+    expect(callback.onBatchEnd).toBeUndefined();
+    await callback.onEpochEnd!(0, { val_loss: 1 });
+    await callback.onEpochEnd!(1, { val_loss: 1 }); // no improvement, patience 0: halved
+    expect(optimizer.paramGroups[0].lr).toBe(0.05);
+    await expect(callback.onEpochEnd!(2, { loss: 1 })).rejects.toThrow(/monitor "val_loss" is not in the epoch's logs \(loss\)/);
+    expect(() => schedulerCallback({} as never)).toThrow(/scheduler must be a gradstep scheduler .*got an object/);
+    expect(() => schedulerCallback(new StepLR(optimizer, { stepSize: 1 }), { every: 'step' as never })).toThrow(/every must be 'batch' or 'epoch', got "step"/);
+    optimizer.dispose();
   });
 
   it('refuses bad arguments with errors naming them, and a dict for another optimizer', () => {
