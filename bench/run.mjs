@@ -1,7 +1,8 @@
 // gradstep benchmarks: every optimizer × sizes × modes (wasm resident, wasm with a copy in and out
 // per step, js backend) against TensorFlow.js (cpu, wasm), realistic many-tensor models, a STREAM
 // bandwidth roofline, allocation per step, the model-selection splitters, checkpoint encoding and the
-// speedup of a grid search on the worker pool.
+// speedup of a grid search on the worker pool, and model.fit epochs through gradstep/tfjs
+// (bench/tfjs-adapter.mjs; skipped with --no-peers).
 //
 //   pnpm bench [--quick] [--optimizers Adam,SGD] [--sizes 1e3,1e6] [--no-peers] [--time ms] [--out dir]
 //
@@ -16,6 +17,7 @@ import * as gradstep from 'gradstep';
 import { BENCH_OPTIMIZERS } from './optimizers.mjs';
 import { loadTfjs, tfjsModel, tfjsOptimizer } from './peers.mjs';
 import { printWorkersBench, runWorkersBench } from './workers.mjs';
+import { benchTfjsAdapter } from './tfjs-adapter.mjs';
 
 const { init, param, wasmSimd, bandwidthProbe, Adam } = gradstep;
 
@@ -280,12 +282,15 @@ for (const [k, v] of Object.entries(checkpoints)) console.log(`  ${k.padEnd(84)}
 const search = await runWorkersBench({ quick, progress });
 printWorkersBench(search);
 
+// ---------------------------------------------------------------- gradstep/tfjs in model.fit
+const tfjsAdapter = tfjs ? await benchTfjsAdapter({ tf: tfjs.tf, quick, progress }) : null;
+
 // ---------------------------------------------------------------- outputs
 const outArg = option('out', null);
 const outDir = outArg ? pathToFileURL(resolve(outArg) + '/') : new URL('./results/', import.meta.url);
 mkdirSync(outDir, { recursive: true });
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-const result = { date: new Date().toISOString(), machine, quick, timeMs, tfjs: tfjs?.versions ?? null, roofline: { probeGBs: roofline, boundGBs }, rows, allocation, splitters, checkpoints, search };
+const result = { date: new Date().toISOString(), machine, quick, timeMs, tfjs: tfjs?.versions ?? null, roofline: { probeGBs: roofline, boundGBs }, rows, allocation, splitters, checkpoints, search, tfjsAdapter };
 const jsonPath = new URL(`${quick ? 'quick-' : ''}${stamp}.json`, outDir);
 writeFileSync(jsonPath, JSON.stringify(result, null, 2));
 const md = [

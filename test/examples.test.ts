@@ -59,6 +59,13 @@ describe('examples', () => {
     expect(after).toBeGreaterThanOrEqual(before);
   });
 
+  it('train-tfjs-model.mjs trains a tfjs model through model.fit with gradstep AdamW, a one-cycle schedule and clipping', () => {
+    const out = run('examples/train-tfjs-model.mjs');
+    expect(Number(out.match(/in model\.fit: accuracy ([\d.]+)/)![1])).toBeGreaterThan(0.95); // two moons, noise 0.1
+    expect(out).toMatch(/^480 steps; last gradient norm [\d.]+; lr now [\d.]+e-\d+$/m); // OneCycleLR ends near maxLr / 1e4 / 25
+    expect(out).toContain('state for dense_Dense1/kernel, dense_Dense1/bias, dense_Dense2/kernel, dense_Dense2/bias');
+  });
+
   it('hyperparameter-search.mjs chooses by CV on the training split, refits, looks at the test split once, and estimates by nested CV', () => {
     const out = run('examples/hyperparameter-search.mjs');
     const ranks = [...out.matchAll(/\(rank (\d)\)/g)].map((m) => Number(m[1])).sort();

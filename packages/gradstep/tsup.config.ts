@@ -39,6 +39,9 @@ const glueWithoutDefaultUrl: EsbuildPlugin = {
  *   inline.js / inline.cjs  both .wasm inlined as base64; no file to locate
  *   recipe-task-node.js, recipe-task-browser.js   what pool workers import to run a recipe
  *   gradstep_wasm_bg.wasm, gradstep_wasm_scalar.wasm
+ *   tfjs.js / tfjs.cjs      gradstep/tfjs: imports 'gradstep' (whichever entry the user's resolver picks)
+ *                           and @tensorflow/tfjs-core, both external, so its params and the user's
+ *                           optimizer classes come from one copy of gradstep
  * The ESM entries share chunks, so one page that imports two of them still loads the wasm once.
  */
 export default defineConfig(() => {
@@ -78,6 +81,14 @@ export default defineConfig(() => {
       format: ['cjs'],
       // import.meta.url in the CommonJS Node build (it locates the .wasm files next to the bundle).
       shims: true,
+    },
+    {
+      ...common,
+      entry: { tfjs: 'src/tfjs/index.ts' },
+      format: ['esm', 'cjs'],
+      // 'gradstep' is this package itself: bundling it would give gradstep/tfjs its own Param class and
+      // its own wasm instance, apart from the ones the user's optimizer classes and init() use.
+      external: [...(common.external as string[]), 'gradstep', /^@tensorflow\//],
     },
   ];
 });

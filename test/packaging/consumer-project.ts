@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const packageDir = join(repoRoot, 'packages/gradstep');
 
-const BUILT = ['index.js', 'index.cjs', 'browser.js', 'inline.js', 'inline.cjs', 'gradstep_wasm_bg.wasm', 'gradstep_wasm_scalar.wasm'];
+const BUILT = ['index.js', 'index.cjs', 'browser.js', 'inline.js', 'inline.cjs', 'tfjs.js', 'tfjs.cjs', 'gradstep_wasm_bg.wasm', 'gradstep_wasm_scalar.wasm'];
 
 export interface ConsumerProject {
   dir: string;
@@ -35,7 +35,8 @@ export function createConsumerProject(label: string): ConsumerProject {
     const packed = execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: packageDir, env: npmEnv(), encoding: 'utf8' });
     const tarball = join(dir, (JSON.parse(packed) as { filename: string }[])[0].filename);
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `consumer-${label}`, version: '0.0.0', private: true }, null, 2));
-    // The package has no dependencies, so installing its tarball needs no registry.
+    // The package has no dependencies (tfjs-core is an optional peer, which npm does not install), so
+    // installing its tarball needs no registry.
     execFileSync('npm', ['install', '--offline', '--no-package-lock', '--loglevel=error', tarball], { cwd: dir, env: npmEnv(), stdio: 'pipe' });
     const project: ConsumerProject = {
       dir,
