@@ -7,6 +7,7 @@ import { backendNamed } from './backends.js';
 import { checkParamList, Param } from './param.js';
 import { checkBoolean, checkNumber, checkOptionNames, describe } from './validate.js';
 
+/** Options of {@link clipGradNorm} (torch.nn.utils.clip_grad_norm_'s norm_type and error_if_nonfinite). */
 export interface ClipGradNormOptions {
   /** The p of the p-norm: any p > 0, or Infinity for the max norm. Default 2. */
   normType?: number;

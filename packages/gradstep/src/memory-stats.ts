@@ -1,6 +1,7 @@
 import { wasmLiveBlocks, wasmStepCalls } from './wasm-backend.js';
 import { wasmMemoryBytes } from './wasm-loader.js';
 
+/** What {@link memoryStats} reports: the wasm memory in use and the step calls made, to check that dispose() frees what it should. */
 export interface MemoryStats {
   /** Size of wasm linear memory in bytes (it grows, never shrinks; freed blocks are reused). */
   wasmBytes: number;

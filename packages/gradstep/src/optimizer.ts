@@ -14,7 +14,9 @@ import { describe } from './validate.js';
  * Plain data: survives structuredClone, and JSON.stringify/parse with the default base64 encoding.
  */
 export interface OptimizerStateDict {
+  /** Marks the object as a gradstep optimizer state dict; loading checks it. */
   format: 'gradstep.optimizer';
+  /** The layout's version; loading refuses any other. */
   version: 1;
   /** The optimizer class, e.g. 'Adam'; loading into another class throws. */
   optimizer: string;
@@ -24,16 +26,31 @@ export interface OptimizerStateDict {
    * Each parameter group's options and the positions (in `optimizer.params`) of its params. Loading
    * restores the options, as PyTorch restores param_groups.
    */
-  groups: { options: Record<string, unknown>; params: number[]; state?: number[] }[];
+  groups: {
+    /** The group's resolved options (defaults filled in), as JSON-safe data. */
+    options: Record<string, unknown>;
+    /** Positions of the group's params in `optimizer.params` (and in `state`). */
+    params: number[];
+    /** The group's running scalars (NAdam's μ product); absent for optimizers without any. */
+    state?: number[];
+  }[];
   /**
    * Per param, in order: its length and each state buffer, as base64 of the little-endian float32
    * bytes (default) or as a Float32Array (`stateDict({ encoding: 'float32' })`). Either loads.
    */
-  state: { length: number; buffers: Record<string, EncodedBuffer> }[];
+  state: {
+    /** The param's length (number of float32 values); loading checks it against the param. */
+    length: number;
+    /** Each state buffer the options use, by PyTorch's name in camelCase (e.g. expAvg, expAvgSq). */
+    buffers: Record<string, EncodedBuffer>;
+  }[];
 }
 
 /** A parameter group as given to an optimizer: its params and the options that differ from the defaults. */
-export type ParamGroupInput<Options> = { params: Param[] } & Partial<Options>;
+export type ParamGroupInput<Options> = {
+  /** The group's params (at least one); a param belongs to one group only. */
+  params: Param[];
+} & Partial<Options>;
 
 /**
  * A parameter group of an optimizer: its params and its options, which may be assigned between steps
@@ -42,7 +59,10 @@ export type ParamGroupInput<Options> = { params: Param[] } & Partial<Options>;
  * switching between zero and non-zero, RMSprop's centered, Adam's amsgrad) cannot change after
  * construction.
  */
-export type ParamGroup<Options> = { readonly params: readonly Param[] } & Options;
+export type ParamGroup<Options> = {
+  /** The group's params, in order (frozen). */
+  readonly params: readonly Param[];
+} & Options;
 
 /** How an optimizer class describes itself to the shared machinery. */
 export interface OptimizerSpec<Options> {
@@ -75,11 +95,16 @@ interface Group<Options> {
   options: Options;
 }
 
+/**
+ * The base class of every optimizer (SGD, Adam, …): parameter groups, step(), zeroGrad(), state
+ * dicts and dispose(). Its state lives on the params' backend; dispose() frees it (or `using`).
+ */
 export abstract class Optimizer<Options extends object> {
   /** Every param this optimizer updates, in order (group by group). */
   readonly params: readonly Param[];
   /** The parameter groups; their options may be changed between steps (see ParamGroup). */
   readonly paramGroups: readonly ParamGroup<Options>[];
+  /** The backend of the params (all on one), where the optimizer's state lives and its steps run. */
   readonly backend: BackendName;
   private readonly defaults: Options;
   private readonly groups: Group<Options>[];
@@ -150,6 +175,7 @@ export abstract class Optimizer<Options extends object> {
     return lr;
   }
 
+  /** Sets every group's learning rate, validated like the constructor's `lr`. */
   set lr(value: number) {
     const resolved = this.groups.map((g) => this.spec.resolve({ ...g.options, lr: value }));
     this.groups.forEach((g, i) => (g.options = resolved[i]));
@@ -278,6 +304,7 @@ export abstract class Optimizer<Options extends object> {
     this.taken = dict.step;
   }
 
+  /** Whether dispose() was called (the state is freed and the optimizer unusable). */
   get disposed(): boolean {
     return this.memory === null;
   }
@@ -290,6 +317,7 @@ export abstract class Optimizer<Options extends object> {
     this.memory = null;
   }
 
+  /** dispose(), for `using opt = new Adam(…)`. */
   [disposeSymbol](): void {
     this.dispose();
   }

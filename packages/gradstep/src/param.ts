@@ -3,6 +3,7 @@ import type { Allocation, BackendName, Float32Block } from './backend.js';
 import { backendNamed, getBackend } from './backends.js';
 import { checkLength, checkOptionNames, describe } from './validate.js';
 
+/** Options of param(): where the param's memory lives, its checkpoint name and its shape. */
 export interface ParamOptions {
   /** The backend that owns this param's memory; default: getBackend(). */
   backend?: BackendName;
@@ -49,9 +50,14 @@ let nextId = 1;
  */
 const PARAM_BRAND = Symbol.for('gradstep.Param');
 
+/**
+ * A trainable tensor: its float32 values and gradient, owned by one backend. Create one with
+ * param(); free it with dispose() (or `using`), since wasm memory is not garbage collected promptly.
+ */
 export class Param {
   /** Number of float32 elements. */
   readonly length: number;
+  /** The backend that owns the param's memory ('wasm' or 'js'); its optimizers run there. */
   readonly backend: BackendName;
   /** A process-unique id; optimizers use it to reject a param given twice. */
   readonly id = nextId++;
@@ -95,6 +101,7 @@ export class Param {
     return ownedBy(this.alive().grad.view(), this);
   }
 
+  /** Whether dispose() was called (the memory is freed and the param unusable). */
   get disposed(): boolean {
     return this.blocks === null;
   }
@@ -108,6 +115,7 @@ export class Param {
     this.blocks = null;
   }
 
+  /** dispose(), for `using p = param(…)`. */
   [disposeSymbol](): void {
     this.dispose();
   }

@@ -29,6 +29,7 @@ export type TensorData = Float32Array | Float64Array | BigInt64Array | Int32Arra
 
 /** A tensor: dtype, shape (row-major; `[]` for a scalar) and its elements. */
 export interface Tensor {
+  /** The element type, as safetensors names it (F32, BF16, I64, …). */
   dtype: SafetensorsDtype;
   /** Dimensions, each a non-negative safe integer; their product is `data.length`. */
   shape: number[];
@@ -41,7 +42,9 @@ export interface Tensor {
  * and a `shape`, such as a gradstep `Param`, written as F32.
  */
 export interface Float32Source {
+  /** The elements, row-major. */
   value: Float32Array;
+  /** Dimensions; their product is `value.length`. */
   shape: readonly number[];
 }
 

@@ -13,6 +13,7 @@ import { abiDifferences, type AbiDescription } from './kernels.js';
 /** Where the wasm module comes from when the default location does not suit (CDNs, workers, bundlers). */
 export type WasmSource = URL | string | Request | Response | BufferSource | WebAssembly.Module;
 
+/** Options of init() and initSync(): which wasm module to load and whether to use its SIMD build. */
 export interface InitOptions {
   /**
    * The module to load: a URL (or a string URL; in Node also a file path), its bytes, a fetch

@@ -26,6 +26,7 @@ import { checkInteger, checkOptionNames, describe } from '../validate.js';
 export interface NamedParam {
   /** The state_dict key, e.g. '0.weight'. */
   readonly name: string;
+  /** The param itself, holding the values in gradstep's layout. */
   readonly param: Param;
   /** The shape in torch (e.g. [out, in] for a linear layer's weight). */
   readonly shape: readonly number[];
@@ -34,7 +35,12 @@ export interface NamedParam {
 }
 
 /** A model with torch names for its params (the built-in models), or a list of named params. */
-export type NamedParamSource = { namedParams(): readonly NamedParam[] } | readonly Param[];
+export type NamedParamSource =
+  | {
+      /** The params with their torch names, shapes and layouts (as the built-in models' namedParams()). */
+      namedParams(): readonly NamedParam[];
+    }
+  | readonly Param[];
 
 const FORMAT = 'gradstep.torch-checkpoint';
 
@@ -144,10 +150,13 @@ export function importModelState(model: NamedParamSource, bytes: Uint8Array | Ar
 
 /** A scheduler as the checkpoint sees it: gradstep's (StepLR, MultiStepLR, …) have these. */
 export interface CheckpointScheduler {
+  /** The scheduler's state as plain data (as the schedulers' own stateDict()). */
   stateDict(): SchedulerStateDict;
+  /** Restores a state from stateDict(). */
   loadStateDict(dict: SchedulerStateDict): void;
 }
 
+/** What a PyTorch-layout training checkpoint holds: the model, and optionally its optimizer and lr scheduler. */
 export interface TorchCheckpointParts {
   /** The model (with namedParams()) or the named params the optimizer trains. */
   model: NamedParamSource;

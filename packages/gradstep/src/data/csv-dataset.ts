@@ -5,6 +5,7 @@
 import { checkOptionNames, describe } from '../validate.js';
 import type { Dataset } from './dataset.js';
 
+/** Options of {@link parseCsv}: the delimiter, the header, the target column and class encoding. */
 export interface CsvOptions {
   /** The field separator, one character. Default ','. */
   delimiter?: string;
@@ -25,6 +26,7 @@ export interface CsvOptions {
 
 const CSV_OPTIONS = ['delimiter', 'header', 'target', 'classes'];
 
+/** Options of {@link datasetFromRows}: the target column, feature names and class encoding. */
 export interface RowsOptions {
   /** The target column: 'last' (default), a column index from 0, or 'none'. */
   target?: 'last' | 'none' | number;

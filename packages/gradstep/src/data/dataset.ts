@@ -6,10 +6,13 @@
  * 0 … K − 1 (`classes` then names them, when they were encoded from labels).
  */
 export interface Dataset {
+  /** The features, row-major: samples × features values. */
   readonly X: Float32Array;
   /** One target per row; empty when the data had no target column. */
   readonly y: Float32Array;
+  /** Number of rows. */
   readonly samples: number;
+  /** Features per row. */
   readonly features: number;
   /** One name per feature: the CSV header, or `x0`, `x1`, … */
   readonly featureNames: readonly string[];

@@ -5,6 +5,7 @@ import type { Dataset } from './dataset.js';
 import { MAX_GENERATED_SAMPLES, shuffleRows } from './generator-options.js';
 import { standardNormal } from './normal-random.js';
 
+/** Options of {@link makeMoons}: rows, noise, order and seed. */
 export interface MoonsOptions {
   /** Rows: an integer ≥ 2. Default 100. floor(samples / 2) on the outer moon (class 0), the rest on the inner (class 1). */
   samples?: number;

@@ -5,6 +5,7 @@ import type { Dataset } from './dataset.js';
 import { MAX_GENERATED_SAMPLES } from './generator-options.js';
 import { standardNormal } from './normal-random.js';
 
+/** Options of {@link makeNoisyRegression}: rows, noise and seed. */
 export interface NoisyRegressionOptions {
   /** Rows: an integer ≥ 1. Default 100. */
   samples?: number;
@@ -14,6 +15,7 @@ export interface NoisyRegressionOptions {
   seed?: Seed;
 }
 
+/** What {@link makeNoisyRegression} gives: a Dataset with one feature x and, beside y, the noise-free truth. */
 export interface NoisyRegressionDataset extends Dataset {
   /** The noise-free targets sin(2πx): the best any model can predict (the irreducible error is noise²). */
   readonly truth: Float32Array;

@@ -5,6 +5,7 @@ import type { Dataset } from './dataset.js';
 import { MAX_GENERATED_SAMPLES, shuffleRows } from './generator-options.js';
 import { standardNormal } from './normal-random.js';
 
+/** Options of {@link makeSpirals}: rows, arms, turns, noise, order and seed. */
 export interface SpiralsOptions {
   /** Rows: an integer ≥ classes, spread as evenly as possible over the classes. Default 300. */
   samples?: number;

@@ -17,6 +17,7 @@ import { checkInteger, describe } from '../validate.js';
 export class Standardizer {
   /** Not for direct use: call fitStandardizer. */
   constructor(
+    /** Features per row of the X it transforms. */
     readonly features: number,
     /** Mean of each feature over the fitted rows. */
     readonly mean: Float64Array,

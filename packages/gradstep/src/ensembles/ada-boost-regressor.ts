@@ -20,8 +20,10 @@ import type { NumberPredictor, ResampledRegressorLearner } from './weak-learner.
 
 const FLOAT64_EPSILON = 2.220446049250313e-16;
 
+/** How AdaBoost.R2 turns a row's normalized absolute error e into a loss: e, e² or 1 − exp(−e). */
 export type AdaBoostR2Loss = 'linear' | 'square' | 'exponential';
 
+/** Options of {@link adaBoostRegressor} (scikit-learn's AdaBoostRegressor's, in camelCase). */
 export interface AdaBoostRegressorOptions {
   /** Rows of features, at least one. */
   X: FeatureRows;
@@ -41,6 +43,7 @@ export interface AdaBoostRegressorOptions {
   learner?: ResampledRegressorLearner;
 }
 
+/** A fitted AdaBoost.R2 ensemble: its weak learners, their weights and errors, and why boosting stopped. */
 export interface AdaBoostRegressor {
   /** The kept weak learners in order (at most nEstimators). */
   readonly estimators: readonly NumberPredictor[];
@@ -50,6 +53,7 @@ export interface AdaBoostRegressor {
   readonly estimatorErrors: Float64Array;
   /** The bootstrap indices each kept estimator was fitted on. */
   readonly samples: readonly Uint32Array[];
+  /** Why boosting stopped: all estimators fitted, a perfect estimator, one no better than chance (average loss ≥ 0.5), or overflowing weights. */
   readonly stopReason: 'completed' | 'perfect-estimator' | 'worse-than-chance' | 'weights-overflow';
   /** The weighted median of the estimators' predictions for each row. */
   predict(X: FeatureRows): Float64Array;

@@ -13,6 +13,7 @@ import type { LabelPredictor, WeightedClassifierLearner } from './weak-learner.j
 /** float64 machine epsilon: scikit-learn keeps every positive weight at least this large. */
 const FLOAT64_EPSILON = 2.220446049250313e-16;
 
+/** Options of {@link adaBoost} (scikit-learn's AdaBoostClassifier's, in camelCase). */
 export interface AdaBoostOptions {
   /** Rows of features (see FeatureRows), at least one. */
   X: FeatureRows;
@@ -31,6 +32,7 @@ export interface AdaBoostOptions {
   learner?: WeightedClassifierLearner;
 }
 
+/** A fitted SAMME ensemble: its classes, weak learners, their weights and errors, and why boosting stopped. */
 export interface AdaBoostClassifier {
   /** The classes, ascending; the column order of `decisionFunction` and `predictProba`. */
   readonly classes: readonly Label[];

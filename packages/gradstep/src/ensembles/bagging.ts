@@ -41,19 +41,25 @@ interface BaggingCommonOptions<R, M> {
   seed?: Seed;
 }
 
+/** Options of {@link bagging} for regression: numeric targets, members averaged. */
 export interface BaggingRegressionOptions<R, M> extends Omit<BaggingCommonOptions<R, M>, 'fit'> {
+  /** 'regression': members predict numbers, the ensemble averages them. */
   task: 'regression';
   /** One finite target per row. */
   y: ArrayLike<number>;
+  /** Fits one member on the drawn rows `X` with their targets `y`. */
   fit: (X: R[], y: Float64Array, info: BaggingMemberInfo) => M;
   /** The member's numeric predictions, one per row. */
   predict: (model: M, X: R[]) => ArrayLike<number>;
 }
 
+/** Options of {@link bagging} for classification: labels, members voting (soft with predictProba). */
 export interface BaggingClassificationOptions<R, M> extends Omit<BaggingCommonOptions<R, M>, 'fit'> {
+  /** 'classification': members predict labels, the ensemble votes. */
   task: 'classification';
   /** One label per row: numbers or strings, not mixed. */
   y: ArrayLike<Label>;
+  /** Fits one member on the drawn rows `X` with their labels `y` (every class is in `info.classes`). */
   fit: (X: R[], y: Label[], info: BaggingMemberInfo) => M;
   /** The member's predicted labels, one per row (used for hard voting when predictProba is absent). */
   predict: (model: M, X: R[]) => ArrayLike<Label>;
@@ -74,7 +80,9 @@ interface BaggingCommon<M> {
   readonly outOfBagCounts?: Uint32Array;
 }
 
+/** A fitted bagging regressor ({@link bagging} with task 'regression'): its members and out-of-bag estimates. */
 export interface BaggingRegressor<R, M> extends BaggingCommon<M> {
+  /** 'regression'. */
   readonly task: 'regression';
   /**
    * Per training row, the mean prediction of the members that did not see it; NaN for a row in
@@ -86,10 +94,17 @@ export interface BaggingRegressor<R, M> extends BaggingCommon<M> {
   /** The mean of the members' predictions. */
   predict(X: readonly R[]): Float64Array;
   /** The mean and the spread (population standard deviation) of the members' predictions, per row. */
-  predictWithUncertainty(X: readonly R[]): { mean: Float64Array; std: Float64Array };
+  predictWithUncertainty(X: readonly R[]): {
+    /** Per row, the mean of the members' predictions (as predict). */
+    mean: Float64Array;
+    /** Per row, the population standard deviation of the members' predictions. */
+    std: Float64Array;
+  };
 }
 
+/** A fitted bagging classifier ({@link bagging} with task 'classification'): its members, votes and out-of-bag estimates. */
 export interface BaggingClassifier<R, M> extends BaggingCommon<M> {
+  /** 'classification'. */
   readonly task: 'classification';
   /** The classes of y, ascending. */
   readonly classes: readonly Label[];
@@ -114,7 +129,12 @@ export interface BaggingClassifier<R, M> extends BaggingCommon<M> {
    * Per row, the mean class probabilities and their spread across members (population standard
    * deviation of each class's probability, or of the one-hot vote under hard voting).
    */
-  predictWithUncertainty(X: readonly R[]): { proba: Float64Array[]; std: Float64Array[] };
+  predictWithUncertainty(X: readonly R[]): {
+    /** Per row, the mean class probabilities (as predictProba), in the order of `classes`. */
+    proba: Float64Array[];
+    /** Per row, each class's population standard deviation across members. */
+    std: Float64Array[];
+  };
 }
 
 /**

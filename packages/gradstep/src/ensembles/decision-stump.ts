@@ -10,7 +10,9 @@ import {
   type DecisionTreeOptions,
 } from './decision-tree.js';
 
+/** Options of DecisionStumpRegressor: a tree's options without maxDepth, which is 1. */
 export type DecisionStumpOptions = Omit<DecisionTreeOptions, 'maxDepth'>;
+/** Options of DecisionStumpClassifier: a classification tree's options without maxDepth, which is 1. */
 export type DecisionStumpClassifierOptions = Omit<DecisionTreeClassifierOptions, 'maxDepth'>;
 
 function withDepthOne<T extends object>(owner: string, options: T | undefined): T & { maxDepth: 1 } {

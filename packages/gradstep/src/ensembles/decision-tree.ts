@@ -50,6 +50,7 @@ import {
 /** scikit-learn's `EPSILON = np.finfo('double').eps`: a node this pure is a leaf. */
 const IMPURITY_EPSILON = 2.220446049250313e-16;
 
+/** Options of the decision trees: when to stop splitting (scikit-learn's names, in camelCase). */
 export interface DecisionTreeOptions {
   /** Largest depth (the root is depth 0; a stump has maxDepth 1): an integer ≥ 1 or Infinity. Default Infinity (sklearn None). */
   maxDepth?: number;
@@ -59,6 +60,7 @@ export interface DecisionTreeOptions {
   minSamplesLeaf?: number;
 }
 
+/** Options of DecisionTreeClassifier: the tree's stopping rules and, optionally, its classes. */
 export interface DecisionTreeClassifierOptions extends DecisionTreeOptions {
   /**
    * The classes, when they must not be inferred from `y`: a tree fitted on a subsample that lacks
@@ -105,9 +107,13 @@ type TreeTarget =
  * has `left[i] = right[i] = -1` and `feature[i] = -1`.
  */
 export interface TreeStructure {
+  /** Per node: the feature its split tests, or -1 for a leaf. */
   readonly feature: Int32Array;
+  /** Per node: the split's threshold (a row goes left when `x[feature] <= threshold`); NaN for a leaf. */
   readonly threshold: Float64Array;
+  /** Per node: the index of its left child, or -1 for a leaf. */
   readonly left: Int32Array;
+  /** Per node: the index of its right child, or -1 for a leaf. */
   readonly right: Int32Array;
   /** Per node: the weighted class totals (classification, `classCount` per node) or the weighted mean (regression, 1 per node). */
   readonly value: Float64Array;
@@ -298,6 +304,7 @@ function notFitted(owner: string): never {
  * ```
  */
 export class DecisionTreeRegressor {
+  /** The options in use, defaults filled in. */
   readonly options: Readonly<Required<DecisionTreeOptions>>;
   private readonly criterion: RegressionCriterion;
   private fitted?: { tree: TreeStructure; features: number };
@@ -357,6 +364,7 @@ export class DecisionTreeRegressor {
  * their ascending order, the column order of `predictProba`.
  */
 export class DecisionTreeClassifier {
+  /** The stopping rules in use, defaults filled in (the fixed classes are not among them). */
   readonly options: Readonly<Required<DecisionTreeOptions>>;
   private readonly fixedClasses?: Label[];
   private fitted?: { tree: TreeStructure; features: number; classes: Label[] };

@@ -9,6 +9,7 @@ import { checkInteger, checkNumber, checkOptionNames } from '../validate.js';
 import { DecisionTreeRegressor, resolveTreeOptions } from './decision-tree.js';
 import { checkFeatureRows, checkRegressionTargets, checkSampleWeights, type FeatureRows } from './training-data.js';
 
+/** Options of {@link gradientBoosting}: the data, the stages, and each tree's options. */
 export interface GradientBoostingOptions {
   /** Rows of features, at least one. */
   X: FeatureRows;
@@ -32,9 +33,11 @@ export interface GradientBoostingOptions {
   seed?: Seed;
 }
 
+/** A fitted gradient boosting regressor: F(x) = init + learningRate · Σ trees' predictions. */
 export interface GradientBoostingRegressor {
   /** F0, the (weighted) mean of y. */
   readonly init: number;
+  /** The shrinkage ν applied to every tree's prediction. */
   readonly learningRate: number;
   /** The fitted trees, one per stage, each predicting the residuals of the previous stages. */
   readonly trees: readonly DecisionTreeRegressor[];

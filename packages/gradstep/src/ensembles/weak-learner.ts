@@ -8,11 +8,13 @@ import type { FeatureRows } from './training-data.js';
 
 /** A fitted classifier: one label (one of the training classes) per row. */
 export interface LabelPredictor {
+  /** One predicted label per row of X. */
   predict(X: FeatureRows): ArrayLike<Label>;
 }
 
 /** A fitted regressor: one number per row. */
 export interface NumberPredictor {
+  /** One predicted number per row of X. */
   predict(X: FeatureRows): ArrayLike<number>;
 }
 

@@ -1,7 +1,9 @@
 /**
  * The browser and bundler entry (also Web Workers, Deno Deploy, Cloudflare-like hosts): init()
  * fetches the .wasm next to this file, or takes a URL, bytes, a Response or a compiled module.
- * Nothing here refers to Node's modules.
+ * Nothing here refers to Node's modules. Everything else it exports is the Node entry's API.
+ *
+ * @module gradstep in browsers
  */
 import { setRecipeHost } from '../recipes/recipe-task.js';
 import { initWasm, type InitOptions, type WasmLocator } from '../wasm-loader.js';

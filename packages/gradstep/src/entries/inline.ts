@@ -2,6 +2,9 @@
  * `gradstep/inline`: both .wasm builds inlined as base64, for places where serving or locating a
  * .wasm file is awkward (single-file bundles, bundlers without asset support, some serverless hosts).
  * About 220 kB of JavaScript more than the other entries; only the build in use is decoded.
+ * Everything else it exports is the Node entry's API.
+ *
+ * @module gradstep/inline
  */
 import scalarBase64 from 'gradstep-wasm-base64:scalar';
 import simdBase64 from 'gradstep-wasm-base64:simd';

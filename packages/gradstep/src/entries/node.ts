@@ -1,6 +1,11 @@
 /**
  * The Node entry (ESM and CommonJS; also Deno and Bun, which match the `node` condition): init()
  * reads the .wasm shipped next to this file with node:fs, and accepts file paths and file: URLs.
+ *
+ * The whole API is documented here; the browser and inline entries export the same names with their
+ * own init() (and initSync() for inline).
+ *
+ * @module gradstep
  */
 import { readFile } from 'node:fs/promises';
 import { nodeThreads } from '../parallel/node-threads.js';

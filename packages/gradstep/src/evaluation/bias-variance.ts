@@ -10,6 +10,7 @@ import { messageOf, resolveWorkers, runJobs, type Workers } from '../parallel/po
 import type { Recipe, RecipeData } from '../recipes/recipe.js';
 import { loadRecipeTask } from '../recipes/recipe-task.js';
 
+/** The loss decomposed: 'mse' (squared error, numeric targets) or '0-1' (misclassification, labels). */
 export type BiasVarianceLoss = 'mse' | '0-1';
 
 interface BiasVarianceCommonOptions<R> {
@@ -25,6 +26,7 @@ interface BiasVarianceCommonOptions<R> {
 
 /** Squared-error decomposition: numeric targets and predictions. */
 export interface BiasVarianceMseOptions<R, M> extends BiasVarianceCommonOptions<R> {
+  /** 'mse': decompose the squared error (required for this form; the default is '0-1'). */
   loss: 'mse';
   /** Fits a fresh model on a bootstrap sample of the training rows (`round` from 0). Synchronous. */
   fit: (X: R[], y: Float64Array, round: number) => M;
@@ -44,12 +46,16 @@ export interface BiasVarianceZeroOneOptions<R, M> extends BiasVarianceCommonOpti
   fit: (X: R[], y: Label[], round: number) => M;
   /** The model's predicted labels for the test rows. */
   predict: (model: M, X: R[]) => ArrayLike<Label>;
+  /** One label per training row. */
   yTrain: ArrayLike<Label>;
+  /** One label per test row. */
   yTest: ArrayLike<Label>;
 }
 
+/** The options of {@link biasVariance}: the squared-error form or the 0-1 form, chosen by `loss`. */
 export type BiasVarianceOptions<R, M> = BiasVarianceMseOptions<R, M> | BiasVarianceZeroOneOptions<R, M>;
 
+/** What {@link biasVariance} gives: the expected loss, its bias and variance, and every round's predictions (mlxtend's names). */
 export interface BiasVarianceResult {
   /** Mean over rounds and test rows of the loss of each round's prediction (mlxtend's `avg_expected_loss`). */
   readonly expectedLoss: number;

@@ -11,6 +11,7 @@ import { checkCallbacksStayHere, resolveWorkers, type WorkerPool, type Workers }
 import { checkNoTaskOptions, hasTask, checkReturnTrainScore, loadSingleScoreTask, runScoredJobs } from './task-jobs.js';
 import type { TaskOrRecipe } from './task-jobs.js';
 
+/** The options of {@link crossValidate} with fit and score callbacks (run in the calling thread). */
 export interface CrossValidateOptions<M> {
   /** The splits, e.g. from `kFold` or `stratifiedKFold`: `{ train, test }` sample indices. */
   folds: Iterable<Fold>;
@@ -31,6 +32,7 @@ export type CrossValidateTaskOptions = CrossValidateTaskFields & TaskOrRecipe;
 
 /** The fields of {@link CrossValidateTaskOptions} beside the task or recipe. */
 export interface CrossValidateTaskFields {
+  /** The splits, e.g. from `kFold` or `stratifiedKFold`: `{ train, test }` sample indices. */
   folds: Iterable<Fold>;
   /** Structured-cloneable data given to the task (posted to each worker once; SharedArrayBuffer-backed typed arrays are shared). */
   data?: unknown;
@@ -38,12 +40,15 @@ export interface CrossValidateTaskFields {
   params?: Record<string, unknown>;
   /** 1 (default: in the calling thread), n threads, or 'auto' (one per core). Same bits whatever the count. */
   workers?: Workers;
+  /** Also score each model on its own training rows, and report the generalization gap. Default false. */
   returnTrainScore?: boolean;
 }
 
+/** What {@link crossValidate} gives: each fold's scores and times, their summaries, and the fitted models. */
 export interface CrossValidateResult<M> {
   /** Test score of each fold, in fold order. */
   readonly testScores: Float64Array;
+  /** The mean of the test scores: the cross-validated estimate. */
   readonly meanTestScore: number;
   /** Population standard deviation (`np.std`, ddof 0) of the test scores. */
   readonly stdTestScore: number;
@@ -55,7 +60,9 @@ export interface CrossValidateResult<M> {
   readonly models: M[];
   /** With returnTrainScore: train score of each fold. */
   readonly trainScores?: Float64Array;
+  /** With returnTrainScore: the mean of the train scores. */
   readonly meanTrainScore?: number;
+  /** With returnTrainScore: the population std (ddof 0) of the train scores. */
   readonly stdTrainScore?: number;
   /**
    * With returnTrainScore: the generalization gap of each fold, train score minus test score

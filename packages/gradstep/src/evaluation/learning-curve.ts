@@ -17,6 +17,7 @@ import type { TaskOrRecipe } from './task-jobs.js';
 /** scikit-learn's default `np.linspace(0.1, 1.0, 5)`. */
 const DEFAULT_TRAIN_SIZES = [0.1, 0.325, 0.55, 0.775, 1];
 
+/** The options of {@link learningCurve} with fit and score callbacks. */
 export interface LearningCurveOptions<M> {
   /** The splits, e.g. from `kFold`. The first fold's train size is the 100% of fractions. */
   folds: Iterable<Fold>;
@@ -40,7 +41,9 @@ export type LearningCurveTaskOptions = LearningCurveTaskFields & TaskOrRecipe;
 
 /** The fields of {@link LearningCurveTaskOptions} beside the task or recipe. */
 export interface LearningCurveTaskFields {
+  /** The splits, e.g. from `kFold`. The first fold's train size is the 100% of fractions. */
   folds: Iterable<Fold>;
+  /** Training sizes: fractions in (0, 1] or counts, as {@link LearningCurveOptions.trainSizes}. Default [0.1, 0.325, 0.55, 0.775, 1]. */
   trainSizes?: readonly number[];
   /** Structured-cloneable data given to the task (posted to each worker once). */
   data?: unknown;
@@ -50,6 +53,7 @@ export interface LearningCurveTaskFields {
   workers?: Workers;
 }
 
+/** What {@link learningCurve} gives: per training size, each fold's train and test scores and fit time. */
 export interface LearningCurveResult {
   /** The absolute training sizes, ascending and distinct. */
   readonly trainSizes: Uint32Array;
@@ -57,10 +61,13 @@ export interface LearningCurveResult {
   readonly trainScores: Float64Array[];
   /** testScores[s][f]: its score on fold f's test rows. */
   readonly testScores: Float64Array[];
-  /** Per size, the mean and population std over folds. */
+  /** Per size, the mean over folds of the train scores. */
   readonly meanTrainScores: Float64Array;
+  /** Per size, the population std (ddof 0) over folds of the train scores. */
   readonly stdTrainScores: Float64Array;
+  /** Per size, the mean over folds of the test scores. */
   readonly meanTestScores: Float64Array;
+  /** Per size, the population std (ddof 0) over folds of the test scores. */
   readonly stdTestScores: Float64Array;
   /** fitTimes[s][f] in milliseconds (`performance.now()`). */
   readonly fitTimes: Float64Array[];

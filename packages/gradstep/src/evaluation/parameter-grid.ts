@@ -206,27 +206,37 @@ function listOfValues(owner: string, where: string, value: unknown): readonly un
  * numbers from `random` for the search to be reproducible from its seed.
  */
 export interface Distribution<T = unknown> {
+  /** Draws one value, taking every random number from `random` (the search's seeded PCG32). */
   sample(random: Random): T;
 }
 
 /** `uniform(low, high)`: a float uniform in [low, high). */
 export interface UniformDistribution extends Distribution<number> {
+  /** Which distribution this is: 'uniform'. */
   readonly kind: 'uniform';
+  /** The lower end, included. */
   readonly low: number;
+  /** The upper end, excluded. */
   readonly high: number;
 }
 
 /** `logUniform(low, high)`: a float whose logarithm is uniform in [log low, log high). */
 export interface LogUniformDistribution extends Distribution<number> {
+  /** Which distribution this is: 'logUniform'. */
   readonly kind: 'logUniform';
+  /** The lower end (> 0), included. */
   readonly low: number;
+  /** The upper end, excluded. */
   readonly high: number;
 }
 
 /** `integers(low, high)`: an integer uniform in low, low + 1, …, high − 1. */
 export interface IntegersDistribution extends Distribution<number> {
+  /** Which distribution this is: 'integers'. */
   readonly kind: 'integers';
+  /** The smallest integer drawn. */
   readonly low: number;
+  /** One past the largest integer drawn (excluded, as scipy's randint). */
   readonly high: number;
 }
 
@@ -307,6 +317,7 @@ export type SampledCandidateOf<D> = D extends unknown ? { -readonly [K in Define
 /** The candidates drawn from distributions given as one dict or a list of dicts. */
 export type SampledCandidate<G> = G extends readonly (infer D)[] ? SampledCandidateOf<D> : SampledCandidateOf<G>;
 
+/** Options of {@link parameterSampler}: how many candidates and the seed. */
 export interface ParameterSamplerOptions {
   /** How many candidates to draw: an integer from 0 to 2^24 (clipped to the grid's size when every value is a list). */
   nIter: number;

@@ -116,21 +116,30 @@ export interface SearchTaskFields {
   workers?: Workers;
   /** As {@link SearchOptions.refit}; with several scorers, the name of the one that chooses. */
   refit?: boolean | string;
+  /** The rows of the refit; default the union of every fold's rows (see {@link SearchOptions.rows}). */
   rows?: Uint32Array;
+  /** Also score every model on its own training rows. Default false. */
   returnTrainScore?: boolean;
+  /** 'raise' (default) or the score recorded for a fit or scoring that throws (see {@link SearchOptions.errorScore}). */
   errorScore?: ErrorScore;
 }
 
 /** The options of {@link gridSearch} with a task module. */
-export type GridSearchTaskOptions<G> = SearchTaskOptions & { params: G };
+export type GridSearchTaskOptions<G> = SearchTaskOptions & {
+  /** The grid: an object of arrays of values, or an array of such objects (see {@link parameterGrid}). */
+  params: G;
+};
 
 /** The options of {@link randomSearch} with a task module. */
 export type RandomSearchTaskOptions<G> = SearchTaskOptions & RandomSearchTaskFields<G>;
 
 /** The fields of {@link RandomSearchTaskOptions} beside the search's. */
 export interface RandomSearchTaskFields<G> {
+  /** Lists and distributions to draw candidates from (see {@link parameterSampler}). */
   distributions: G;
+  /** How many candidates to draw: an integer from 1 to 2^24, default 10 (clipped to the grid's size when every value is a list). */
   nIter?: number;
+  /** A 32-bit integer, or a `Random` whose state advances; default a fresh seed. Candidates are drawn in the calling thread. */
   seed?: Seed;
 }
 
@@ -159,11 +168,13 @@ export interface RandomSearchOptions<G, M, K extends string = 'score'> extends S
 export interface SearchResults<P, K extends string = 'score'> {
   /** The candidates, in evaluation order. */
   readonly params: P[];
-  /** Mean and population std over folds of the fit time (ms; of a failed fit, until it threw). */
+  /** Mean over folds of the fit time (ms; of a failed fit, until it threw). */
   readonly meanFitTime: Float64Array;
+  /** Population std over folds of the fit time (ms). */
   readonly stdFitTime: Float64Array;
-  /** Mean and population std over folds of the test scoring time (ms; all scorers; 0 for a failed fit). */
+  /** Mean over folds of the test scoring time (ms; all scorers; 0 for a failed fit). */
   readonly meanScoreTime: Float64Array;
+  /** Population std over folds of the test scoring time (ms). */
   readonly stdScoreTime: Float64Array;
   /** splitTestScores[name][c][f]: the test score of candidate c on fold f. */
   readonly splitTestScores: Readonly<Record<K, Float64Array[]>>;
@@ -175,12 +186,15 @@ export interface SearchResults<P, K extends string = 'score'> {
   readonly rankTestScore: Readonly<Record<K, Int32Array>>;
   /** With returnTrainScore: the same for the scores on the training rows. */
   readonly splitTrainScores?: Readonly<Record<K, Float64Array[]>>;
+  /** With returnTrainScore: the mean over folds of the training-rows scores. */
   readonly meanTrainScore?: Readonly<Record<K, Float64Array>>;
+  /** With returnTrainScore: their population std over folds (ddof 0). */
   readonly stdTrainScore?: Readonly<Record<K, Float64Array>>;
 }
 
 /** What {@link gridSearch} and {@link randomSearch} resolve to. */
 export interface SearchResult<P, M, K extends string = 'score'> {
+  /** Every candidate's cross-validation results (scikit-learn's `cv_results_`). */
   readonly results: SearchResults<P, K>;
   /** The scorer names, in the order given (`['score']` for a single function). */
   readonly scorers: readonly K[];
@@ -188,6 +202,7 @@ export interface SearchResult<P, M, K extends string = 'score'> {
   readonly refitMetric: K | undefined;
   /** The index of the best candidate: the first with rank 1 for `refitMetric` (undefined when none is chosen). */
   readonly bestIndex: number | undefined;
+  /** The best candidate's parameters (`results.params[bestIndex]`); undefined when none is chosen. */
   readonly bestParams: P | undefined;
   /** Its mean test score. Optimistic as an estimate of performance: see {@link nestedCrossValidate}. */
   readonly bestScore: number | undefined;
@@ -638,6 +653,7 @@ export interface InnerSearchData {
   readonly rows: Uint32Array;
 }
 
+/** The options of {@link nestedCrossValidate}: outer folds, inner folds, the search, and the outer scoring. */
 export interface NestedCrossValidateOptions<P, M, K extends string = 'score'> {
   /** The outer splits: each test part scores the whole search-then-refit procedure. */
   outerFolds: Iterable<Fold>;
@@ -658,9 +674,11 @@ export interface NestedCrossValidateOptions<P, M, K extends string = 'score'> {
   score: ScoreFunction<M>;
 }
 
+/** What {@link nestedCrossValidate} gives: the outer test scores (the estimate), the inner best scores (optimistic) and each fold's choice. */
 export interface NestedCrossValidateResult<P, M, K extends string = 'score'> {
   /** The outer test score of each outer fold's refitted best model: the estimate of the procedure. */
   readonly testScores: Float64Array;
+  /** Mean of testScores: the estimate of how well the whole procedure generalizes. */
   readonly meanTestScore: number;
   /** Population std (ddof 0) of testScores. */
   readonly stdTestScore: number;
@@ -669,6 +687,7 @@ export interface NestedCrossValidateResult<P, M, K extends string = 'score'> {
    * it, hence optimistic. Compare its mean with meanTestScore to see how much.
    */
   readonly innerBestScores: Float64Array;
+  /** Mean of innerBestScores (optimistic; compare with meanTestScore). */
   readonly meanInnerBestScore: number;
   /** The parameters each outer fold chose: if they vary a lot, the choice itself is unstable. */
   readonly bestParams: P[];
@@ -678,6 +697,7 @@ export interface NestedCrossValidateResult<P, M, K extends string = 'score'> {
   readonly searches: SearchResult<P, M, K>[];
   /** Wall time (ms) of each outer fold's search, refit included, and of its outer test scoring. */
   readonly searchTimes: Float64Array;
+  /** Wall time (ms) of each outer fold's outer test scoring. */
   readonly scoreTimes: Float64Array;
 }
 

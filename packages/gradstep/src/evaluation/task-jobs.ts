@@ -25,9 +25,11 @@ export type TaskOrRecipe =
        * worker imports it; the calling thread too (workers: 1, a refit).
        */
       task: TaskModule;
+      /** Not with a task module. */
       recipe?: undefined;
     }
   | {
+      /** Not with a recipe. */
       task?: undefined;
       /**
        * A recipe of one of gradstep's models (model, optimizer, epochs, scoring, …, as data; see

@@ -12,6 +12,7 @@ import { rowMeansAndStds } from './score-summary.js';
 import { checkNoTaskOptions, hasTask, loadSingleScoreTask, runScoredJobs } from './task-jobs.js';
 import type { TaskOrRecipe } from './task-jobs.js';
 
+/** The options of {@link validationCurve} with fit and score callbacks. */
 export interface ValidationCurveOptions<V, M> {
   /** The splits, e.g. from `kFold`. */
   folds: Iterable<Fold>;
@@ -31,6 +32,7 @@ export type ValidationCurveTaskOptions<V> = ValidationCurveTaskFields<V> & TaskO
 
 /** The fields of {@link ValidationCurveTaskOptions} beside the task or recipe. */
 export interface ValidationCurveTaskFields<V> {
+  /** The splits, e.g. from `kFold`. */
   folds: Iterable<Fold>;
   /** The hyperparameter that varies (scikit-learn's `param_name`). */
   paramName: string;
@@ -44,15 +46,19 @@ export interface ValidationCurveTaskFields<V> {
   workers?: Workers;
 }
 
+/** What {@link validationCurve} gives: per hyperparameter value, each fold's train and test scores. */
 export interface ValidationCurveResult {
   /** trainScores[p][f]: train score of the model with paramRange[p] in fold f (scikit-learn's shape). */
   readonly trainScores: Float64Array[];
   /** testScores[p][f]: its test score. */
   readonly testScores: Float64Array[];
-  /** Per value, the mean and population std over folds. */
+  /** Per value, the mean over folds of the train scores. */
   readonly meanTrainScores: Float64Array;
+  /** Per value, the population std (ddof 0) over folds of the train scores. */
   readonly stdTrainScores: Float64Array;
+  /** Per value, the mean over folds of the test scores. */
   readonly meanTestScores: Float64Array;
+  /** Per value, the population std (ddof 0) over folds of the test scores. */
   readonly stdTestScores: Float64Array;
 }
 

@@ -234,8 +234,11 @@ export interface FbetaOptions extends PrecisionRecallOptions {
 export interface PerClassScores {
   /** The classes, in the order of the arrays. */
   readonly labels: Label[];
+  /** Per class: tp / (tp + fp), the fraction of its predictions that are right. */
   readonly precision: Float64Array;
+  /** Per class: tp / (tp + fn), the fraction of its samples found. */
   readonly recall: Float64Array;
+  /** Per class: the F-beta score of its precision and recall. */
   readonly fScore: Float64Array;
   /** The (weighted) number of true samples of each class. */
   readonly support: Float64Array;
@@ -243,8 +246,11 @@ export interface PerClassScores {
 
 /** Averaged results of {@link precisionRecallFscoreSupport}; scikit-learn returns no support then. */
 export interface AveragedScores {
+  /** The averaged precision. */
   readonly precision: number;
+  /** The averaged recall. */
   readonly recall: number;
+  /** The averaged F-beta score. */
   readonly fScore: number;
 }
 

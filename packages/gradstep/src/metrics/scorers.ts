@@ -42,12 +42,14 @@ export type ScorerName = (typeof SCORER_NAMES)[number];
 
 /** A named metric: see {@link getScorer}. */
 export interface Scorer {
+  /** The name it was got by (e.g. 'f1Macro', 'negLogLoss'). */
   readonly name: ScorerName;
   /**
    * Whether the underlying metric grows with quality. `score` is always "greater is better": for a
    * loss (greaterIsBetter false) it returns the negated loss.
    */
   readonly greaterIsBetter: boolean;
+  /** What `score` takes as predictions: labels ('predict'), probabilities ('proba') or decision values ('decision'). */
   readonly needs: ScorerNeeds;
   /**
    * The score of `yPredOrScores` (see `needs`) against `yTrue`, greater is better. `options` are the

@@ -4,6 +4,7 @@ import { checkFlag } from './argument-checks.js';
 import { indexRange } from './folds.js';
 import { Random, randomFrom, resolveSeed, type Seed } from './random.js';
 
+/** Options of {@link batches}: the batch size and the order. */
 export interface BatchOptions {
   /** Samples per batch, at least 1: 1 is plain SGD, n is full-batch gradient descent. Required. */
   batchSize: number;

@@ -3,6 +3,7 @@ import { checkOptionNames, checkSampleCount, describe } from '../validate.js';
 import { checkLabelArray } from './label-encoding.js';
 import { randomFrom, type Random, type Seed } from './random.js';
 
+/** Options of {@link bootstrap}: how many draws and their seed. */
 export interface BootstrapOptions {
   /** Number of draws, at least 1. Default n. */
   size?: number;
@@ -10,6 +11,7 @@ export interface BootstrapOptions {
   seed?: Seed;
 }
 
+/** One bootstrap sample: the drawn indices and the ones left out. */
 export interface BootstrapSample {
   /** The drawn indices, with repetitions, in draw order (not sorted). */
   readonly sample: Uint32Array;
@@ -47,6 +49,7 @@ export function bootstrap(n: number, options?: BootstrapOptions): BootstrapSampl
   return { sample, outOfBag };
 }
 
+/** Options of {@link bootstrapInterval}: replicates, confidence level and seed. */
 export interface BootstrapIntervalOptions {
   /** Number of bootstrap replicates, at least 1. Default 1000. */
   rounds?: number;
@@ -56,6 +59,7 @@ export interface BootstrapIntervalOptions {
   seed?: Seed;
 }
 
+/** A percentile bootstrap confidence interval of a statistic, with its replicates. */
 export interface BootstrapInterval {
   /** The statistic of the original data. */
   readonly estimate: number;

@@ -2,7 +2,9 @@
 
 /** One train/test split: indices of the samples (rows) to train on and to test on. */
 export interface Fold {
+  /** Indices of the rows to fit on. */
   readonly train: Uint32Array;
+  /** Indices of the held-out rows to score on. */
   readonly test: Uint32Array;
 }
 

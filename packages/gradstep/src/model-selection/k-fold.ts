@@ -4,6 +4,7 @@ import { checkFlag, checkFoldCount, rejectSeedWithoutShuffle } from './argument-
 import { blockSizes, foldsFromAssignment, newFoldAssignment, type Fold, type FoldAssignment } from './folds.js';
 import { randomFrom, type Random, type Seed } from './random.js';
 
+/** Options of {@link kFold}, {@link stratifiedKFold} and {@link groupKFold}: the number of folds and the shuffle. */
 export interface KFoldOptions {
   /** Number of folds, at least 2 and at most n. Default 5. */
   k?: number;
@@ -37,6 +38,7 @@ export function kFold(n: number, options?: KFoldOptions): Fold[] {
   return foldsFromAssignment(kFoldAssignment(n, k, rng), k);
 }
 
+/** Options of {@link repeatedKFold} and {@link repeatedStratifiedKFold}: folds, repetitions and seed. */
 export interface RepeatedKFoldOptions {
   /** Number of folds per repetition, at least 2 and at most n. Default 5. */
   k?: number;

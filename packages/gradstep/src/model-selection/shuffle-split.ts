@@ -6,6 +6,7 @@ import { encodeLabels, membersByClass, type EncodedLabels, type Labels } from '.
 import { randomFrom, type Random, type Seed } from './random.js';
 import { resolveSplitSizes, type SplitSize, type SplitSizes } from './split-sizes.js';
 
+/** Options of {@link shuffleSplit} and {@link stratifiedShuffleSplit}: number of splits, sizes and seed. */
 export interface ShuffleSplitOptions {
   /** Number of splits, at least 1. Default 10. */
   nSplits?: number;

@@ -30,6 +30,7 @@ const TYPED_ARRAY_CONSTRUCTORS = [
   Uint8ClampedArray, Uint8Array, BigInt64Array, BigUint64Array,
 ] as const;
 
+/** Options of {@link takeRows}: how many elements make a row. */
 export interface TakeRowsOptions {
   /**
    * Elements per row, for a flat row-major matrix (a `Float32Array` of n·d values has rowLength d):

@@ -2,6 +2,7 @@
 import { checkInteger, checkOptionNames, checkSampleCount } from '../validate.js';
 import { indexRange, type Fold } from './folds.js';
 
+/** Options of {@link timeSeriesSplit}: number of splits, gap, and test and train sizes. */
 export interface TimeSeriesSplitOptions {
   /** Number of splits, at least 2. Default 5. */
   k?: number;

@@ -7,6 +7,7 @@ import { Random, randomFrom, resolveSeed, type Seed } from './random.js';
 import { drawShuffleSplit, drawStratifiedSplit, planStratifiedSplit } from './shuffle-split.js';
 import { resolveSplitSizes, type SplitSize } from './split-sizes.js';
 
+/** Options of {@link trainTestSplit}: sizes, shuffling, stratification and seed. */
 export interface TrainTestSplitOptions {
   /**
    * Test set: a fraction in (0, 1), rounded up (ceil), or a count (an integer >= 1; so 1 means one

@@ -52,6 +52,10 @@ export interface DenseNetworkSpec {
   backend?: BackendName;
 }
 
+/**
+ * A stack of dense layers with hand-written backpropagation, on its params' backend: the base class
+ * of LinearRegression, LogisticRegression, SoftmaxRegression and MLP (construct those, not this).
+ */
 export class DenseNetwork implements Model {
   readonly kind: 'classifier' | 'regressor';
   /** Features per row of X. */
@@ -60,9 +64,11 @@ export class DenseNetwork implements Model {
   readonly outputs: number;
   /** [features, hidden widths …, outputs]. */
   readonly layerSizes: readonly number[];
+  /** The hidden layers' nonlinearity (unused without hidden layers). */
   readonly activation: Activation;
+  /** The output layer's loss, which also decides `kind` ('squared-error' makes a regressor). */
   readonly loss: OutputLoss;
-  /** [W_0, b_0, W_1, b_1, …]: give them to an optimizer. */
+  /** `[W_0, b_0, W_1, b_1, …]`: give them to an optimizer. */
   readonly params: readonly Param[];
   /** The weight matrices W_l (n_l × n_{l+1}, row-major), e.g. for a param group with weight decay. */
   readonly weights: readonly Param[];
@@ -73,6 +79,7 @@ export class DenseNetwork implements Model {
    * passed as seed or the weights start at zero.
    */
   readonly seed: number | undefined;
+  /** The model's class name, in error messages (e.g. 'MLP'). */
   protected readonly owner: string;
 
   // The matrix products run on the params' backend (in wasm on 'wasm'), so their operands live there
@@ -255,6 +262,7 @@ export class DenseNetwork implements Model {
     for (const p of this.params) p.dispose();
   }
 
+  /** dispose(), for `using model = new MLP(…)`. */
   [disposeSymbol](): void {
     this.dispose();
   }

@@ -6,6 +6,7 @@ import type { Activation } from './activations.js';
 import { checkLayerSize, DenseNetwork } from './dense-network.js';
 import type { WeightInit } from './weight-init.js';
 
+/** Options of MLP: layer widths, hidden activation, output, initial weights (and their seed), backend. */
 export interface MlpOptions {
   /**
    * Layer widths: [features, hidden …, outputs], at least two entries. With the 'softmax' output

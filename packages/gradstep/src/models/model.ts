@@ -11,6 +11,7 @@
  */
 import type { Param } from '../param.js';
 
+/** A model's mean loss and accuracy over some rows (Model.evaluate). */
 export interface Evaluation {
   /** The mean loss over the rows (the quantity the gradient descends). */
   readonly loss: number;
@@ -18,6 +19,10 @@ export interface Evaluation {
   readonly accuracy: number;
 }
 
+/**
+ * What fit(), the searches and the evaluation helpers need from a model: params to step, a loss
+ * with its gradient, evaluation and prediction. The built-in models implement it; yours can too.
+ */
 export interface Model {
   /** 'classifier': `predict` gives class indices; 'regressor': numbers. */
   readonly kind: 'classifier' | 'regressor';

@@ -3,6 +3,7 @@ import type { BackendName } from '../backend.js';
 import { checkOptionNames } from '../validate.js';
 import { checkLayerSize, DenseNetwork } from './dense-network.js';
 
+/** Options of SoftmaxRegression: its input size, number of classes and the backend of its params. */
 export interface SoftmaxRegressionOptions {
   /** Features per row of X. Required. */
   features: number;

@@ -3,6 +3,7 @@ import { Optimizer, type OptimizerSpec, type ParamGroupInput } from '../optimize
 import type { Param } from '../param.js';
 import { bool, NON_NEGATIVE, num, parseOptions } from './options.js';
 
+/** Adadelta's options (torch.optim.Adadelta's, in camelCase), for the constructor and each parameter group. */
 export interface AdadeltaOptions {
   /** Scales the update; 1.0 is Zeiler's algorithm (Keras and tfjs default to 0.001). Default 1.0. */
   lr: number;

@@ -3,6 +3,7 @@ import { Optimizer, type OptimizerSpec, type ParamGroupInput } from '../optimize
 import type { Param } from '../param.js';
 import { betas, bool, NON_NEGATIVE, num, parseOptions } from './options.js';
 
+/** Adam's and AdamW's options (torch.optim.Adam's, in camelCase), for the constructor and each parameter group. */
 export interface AdamOptions {
   /** Learning rate. Default 1e-3. */
   lr: number;

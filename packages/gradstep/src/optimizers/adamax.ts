@@ -3,6 +3,7 @@ import { Optimizer, type OptimizerSpec, type ParamGroupInput } from '../optimize
 import type { Param } from '../param.js';
 import { betas, bool, NON_NEGATIVE, num, parseOptions } from './options.js';
 
+/** Adamax's options (torch.optim.Adamax's, in camelCase), for the constructor and each parameter group. */
 export interface AdamaxOptions {
   /** Learning rate. Default 2e-3. */
   lr: number;

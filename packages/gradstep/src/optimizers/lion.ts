@@ -3,6 +3,7 @@ import { Optimizer, type OptimizerSpec, type ParamGroupInput } from '../optimize
 import type { Param } from '../param.js';
 import { betas, bool, NON_NEGATIVE, num, parseOptions } from './options.js';
 
+/** Lion's options (its reference implementation's names, in camelCase), for the constructor and each parameter group. */
 export interface LionOptions {
   /** Learning rate; Lion wants 3–10× less than AdamW. Default 1e-4. */
   lr: number;

@@ -3,6 +3,7 @@ import { Optimizer, type OptimizerSpec, type ParamGroupInput } from '../optimize
 import type { Param } from '../param.js';
 import { betas, bool, NON_NEGATIVE, num, parseOptions } from './options.js';
 
+/** NAdam's options (torch.optim.NAdam's, in camelCase), for the constructor and each parameter group. */
 export interface NadamOptions {
   /** Learning rate. Default 2e-3. */
   lr: number;

@@ -3,6 +3,7 @@ import { Optimizer, type OptimizerSpec, type ParamGroupInput } from '../optimize
 import type { Param } from '../param.js';
 import { bool, NON_NEGATIVE, num, parseOptions } from './options.js';
 
+/** RMSprop's options (torch.optim.RMSprop's, in camelCase), for the constructor and each parameter group. */
 export interface RmspropOptions {
   /** Learning rate. Default 1e-2. */
   lr: number;

@@ -3,6 +3,7 @@ import { Optimizer, type OptimizerSpec, type ParamGroupInput } from '../optimize
 import type { Param } from '../param.js';
 import { bool, NON_NEGATIVE, num, parseOptions } from './options.js';
 
+/** SGD's options (torch.optim.SGD's, in camelCase), for the constructor and each parameter group. */
 export interface SgdOptions {
   /** Learning rate. Default 1e-3. */
   lr: number;

@@ -32,13 +32,46 @@ import { checkOptionNames, describe } from '../validate.js';
 
 /** A gradstep model as data: its class name and constructor options (the backend comes from the recipe). */
 export type ModelRecipe =
-  | { type: 'MLP'; layers: readonly number[]; activation?: 'relu' | 'tanh'; output?: 'softmax' | 'linear'; init?: string; seed?: number }
-  | { type: 'LogisticRegression'; features: number }
-  | { type: 'SoftmaxRegression'; features: number; classes: number }
-  | { type: 'LinearRegression'; features: number; outputs?: number };
+  | {
+      /** An MLP (MlpOptions). */
+      type: 'MLP';
+      /** [features, hidden …, outputs] (MlpOptions.layers). Required. */
+      layers: readonly number[];
+      /** The hidden layers' nonlinearity. Default 'relu'. */
+      activation?: 'relu' | 'tanh';
+      /** 'softmax' (a classifier, default) or 'linear' (a regressor). */
+      output?: 'softmax' | 'linear';
+      /** A WeightInit name ('he', 'glorot', 'zeros'). Default: 'he' with ReLU, 'glorot' with tanh. */
+      init?: string;
+      /** Seed of the initial weights. Default 0 (unlike MLP's random seed): every fit starts the same. */
+      seed?: number;
+    }
+  | {
+      /** A LogisticRegression (binary: y is 0 or 1). */
+      type: 'LogisticRegression';
+      /** Features per row of X. Required. */
+      features: number;
+    }
+  | {
+      /** A SoftmaxRegression (y: class indices). */
+      type: 'SoftmaxRegression';
+      /** Features per row of X. Required. */
+      features: number;
+      /** Number of classes K ≥ 2. Required. */
+      classes: number;
+    }
+  | {
+      /** A LinearRegression (least squares). */
+      type: 'LinearRegression';
+      /** Features per row of X. Required. */
+      features: number;
+      /** Targets per row. Default 1. */
+      outputs?: number;
+    };
 
 /** An optimizer as data: its class name and options, e.g. `{ type: 'Adam', lr: 1e-3 }`. */
 export interface OptimizerRecipe {
+  /** The optimizer class; the other keys are its options (e.g. lr, betas, weightDecay). */
   type: 'SGD' | 'Adagrad' | 'Adadelta' | 'RMSprop' | 'Adam' | 'AdamW' | 'Adamax' | 'NAdam' | 'RAdam' | 'Lion';
   [option: string]: unknown;
 }
@@ -56,7 +89,9 @@ export interface OptimizerRecipe {
  * ```
  */
 export interface Recipe {
+  /** The model: its class and constructor options; a fresh one for every fit. */
   model: ModelRecipe;
+  /** The optimizer that trains it: its class and options. */
   optimizer: OptimizerRecipe;
   /** Passes over the training rows (fit's `epochs`). Required. */
   epochs: number;
@@ -77,7 +112,9 @@ export interface Recipe {
 
 /** The data of a recipe: X row-major (rows × features), y one target per row (class indices for classifiers). */
 export interface RecipeData {
+  /** The features, row-major: rows × the model's features. */
   X: Float32Array;
+  /** One target per row (class indices for classifiers; rows × outputs values for multi-output regression). */
   y: ArrayLike<number>;
 }
 

@@ -2,6 +2,7 @@ import { checkInteger, checkNumber, checkOptionNames } from '../validate.js';
 import { LRScheduler } from './lr-scheduler.js';
 import { required } from './scheduler-arguments.js';
 
+/** CosineAnnealingLR's options (PyTorch's T_max and eta_min). */
 export interface CosineAnnealingLROptions {
   /** Half period: the epoch at which the lr reaches etaMin. An integer >= 1. Required. */
   tMax: number;

@@ -2,6 +2,7 @@ import { checkNumber, checkOptionNames } from '../validate.js';
 import { LRScheduler } from './lr-scheduler.js';
 import { required } from './scheduler-arguments.js';
 
+/** ExponentialLR's options. */
 export interface ExponentialLROptions {
   /** Multiplicative factor per epoch, >= 0. Required. */
   gamma: number;

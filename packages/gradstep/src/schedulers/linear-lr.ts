@@ -1,6 +1,7 @@
 import { checkInteger, checkNumber, checkOptionNames } from '../validate.js';
 import { LRScheduler } from './lr-scheduler.js';
 
+/** LinearLR's options (PyTorch's start_factor, end_factor, total_iters). */
 export interface LinearLROptions {
   /** Factor of the base lr at epoch 0, in (0, 1]. Default 1/3. */
   startFactor: number;

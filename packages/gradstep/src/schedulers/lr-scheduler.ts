@@ -34,6 +34,7 @@ export abstract class LRScheduler<Options extends object = object> {
   readonly optimizer: SchedulableOptimizer;
   /** The class name, used in error messages and state dicts. */
   protected readonly name: string;
+  /** The resolved options (defaults filled in); loadStateDict replaces them. */
   protected opts: Options;
   /** Per group: the lr the schedule is relative to (PyTorch's `base_lrs`). */
   protected base: number[];

@@ -2,6 +2,7 @@ import { checkNumber, checkOptionNames } from '../validate.js';
 import { LRScheduler } from './lr-scheduler.js';
 import { bisectRight, checkMilestones, required } from './scheduler-arguments.js';
 
+/** MultiStepLR's options. */
 export interface MultiStepLROptions {
   /** Epoch indices at which the lr is multiplied by gamma: integers >= 0 in non-decreasing order. Required. */
   milestones: number[];

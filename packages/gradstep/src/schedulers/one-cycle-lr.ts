@@ -11,6 +11,7 @@ export interface OneCycleLRInput {
   totalSteps?: number;
   /** With stepsPerEpoch: totalSteps = epochs · stepsPerEpoch. */
   epochs?: number;
+  /** With epochs: the steps (batches) per epoch, an integer >= 1. */
   stepsPerEpoch?: number;
   /** Fraction of the cycle spent raising the lr, in [0, 1]. Default 0.3. */
   pctStart?: number;
@@ -32,15 +33,25 @@ export interface OneCycleLRInput {
 
 /** OneCycleLR's resolved options (what `options` and state dicts hold). */
 export interface OneCycleLROptions {
+  /** The peak lr of each group. */
   maxLr: number[];
+  /** Steps in the cycle (from totalSteps, or epochs · stepsPerEpoch). */
   totalSteps: number;
+  /** Fraction of the cycle spent raising the lr. */
   pctStart: number;
+  /** The interpolation within each phase. */
   annealStrategy: 'cos' | 'linear';
+  /** Whether each group's momentum (or betas[0]) cycles inversely to the lr. */
   cycleMomentum: boolean;
+  /** Momentum at the lr's peak, per group. */
   baseMomentum: number[];
+  /** Momentum at the start and end of the cycle, per group. */
   maxMomentum: number[];
+  /** Initial lr = maxLr / divFactor. */
   divFactor: number;
+  /** Final lr = initial lr / finalDivFactor. */
   finalDivFactor: number;
+  /** Three phases instead of two. */
   threePhase: boolean;
 }
 

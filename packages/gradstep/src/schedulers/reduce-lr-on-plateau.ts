@@ -3,6 +3,7 @@ import { checkNotDisposed, checkOptimizer, currentLrs, type SchedulableOptimizer
 import { checkChoice } from './scheduler-arguments.js';
 import { checkStateDict, decodeExtended, encodeExtended, makeStateDict, type SchedulerStateDict } from './scheduler-state-dict.js';
 
+/** ReduceLROnPlateau's options (PyTorch's names, in camelCase). */
 export interface ReduceLROnPlateauOptions {
   /** 'min': the metric should fall (a loss); 'max': it should rise (an accuracy). Default 'min'. */
   mode: 'min' | 'max';
@@ -80,6 +81,7 @@ export class ReduceLROnPlateau {
     return this.bad;
   }
 
+  /** Whether the scheduler is in the cooldown after a reduction (bad epochs are not counted then). */
   get inCooldown(): boolean {
     return this.cooldownLeft > 0;
   }

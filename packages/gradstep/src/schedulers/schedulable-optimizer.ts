@@ -6,8 +6,11 @@ import { describe } from '../validate.js';
 
 /** One parameter group as a scheduler sees it (PyTorch's `param_group` dict, reduced to the keys schedulers use). */
 export interface SchedulableGroup {
+  /** The group's learning rate, which the scheduler reads and assigns. */
   lr: number;
+  /** The group's momentum, when it has one (SGD, RMSprop): OneCycleLR cycles it. */
   momentum?: number;
+  /** The group's betas, when it has them (Adam and kin): OneCycleLR cycles betas[0]. */
   betas?: [number, number];
 }
 
@@ -19,6 +22,7 @@ export interface SchedulableGroup {
  */
 export interface SchedulableOptimizer {
   // Readonly: schedulers never add or remove groups, and optimizers may expose a readonly array.
+  /** The parameter groups, whose lr (and momentum or betas) the scheduler sets. */
   readonly paramGroups: readonly SchedulableGroup[];
   /** True once the optimizer was disposed (gradstep's optimizers have this getter); schedulers then refuse to write to it. */
   readonly disposed?: boolean;

@@ -6,7 +6,9 @@ import { checkInteger, describe } from '../validate.js';
 
 /** Plain data: survives JSON.stringify/parse and structuredClone. */
 export interface SchedulerStateDict {
+  /** Marks the object as a gradstep scheduler state dict; loading checks it. */
   format: 'gradstep.scheduler';
+  /** The layout's version; loading refuses any other. */
   version: 1;
   /** The scheduler class, e.g. 'StepLR'; loading into another class throws. */
   scheduler: string;

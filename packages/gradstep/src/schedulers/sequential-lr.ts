@@ -4,6 +4,7 @@ import { checkNotDisposed, checkOptimizer, groupsOf, initialLrsOf, type Schedula
 import { bisectRight, checkMilestones, required } from './scheduler-arguments.js';
 import { checkStateDict, makeStateDict, type SchedulerStateDict } from './scheduler-state-dict.js';
 
+/** SequentialLR's options: the schedulers and when each takes over. */
 export interface SequentialLROptions {
   /** The schedulers, in order, created on the same optimizer. Required. */
   schedulers: LRScheduler[];
@@ -77,10 +78,12 @@ export class SequentialLR {
     return this.epoch;
   }
 
+  /** The milestone epochs (a copy). */
   get milestones(): number[] {
     return [...this.milestoneList];
   }
 
+  /** The schedulers, in order (a copy of the list). */
   get schedulers(): LRScheduler[] {
     return [...this.children];
   }

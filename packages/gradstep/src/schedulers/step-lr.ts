@@ -2,6 +2,7 @@ import { checkInteger, checkNumber, checkOptionNames } from '../validate.js';
 import { LRScheduler } from './lr-scheduler.js';
 import { required } from './scheduler-arguments.js';
 
+/** StepLR's options (PyTorch's step_size and gamma). */
 export interface StepLROptions {
   /** Period of the decay, in epochs: an integer >= 1. Required. */
   stepSize: number;

@@ -8,6 +8,7 @@ import { checkInteger, checkNumber, checkOptionNames } from '../validate.js';
 import type { Model } from '../models/model.js';
 import type { TrainingData } from './fit.js';
 
+/** Options of {@link sharpness}: the box's size, how many random corners, and their seed. */
 export interface SharpnessOptions {
   /** Half-width of the box, relative: each weight w may move by ε·(|w| + 1). Default 1e-3 (Keskar's smaller ε is 5e-4). */
   epsilon?: number;
@@ -17,6 +18,7 @@ export interface SharpnessOptions {
   seed?: Seed;
 }
 
+/** What {@link sharpness} gives: Keskar's sharpness and the losses it comes from. */
 export interface SharpnessResult {
   /** 100 · (maxLoss − loss) / (1 + loss): Keskar's sharpness, as a percentage (a lower bound, see `sharpness`). */
   readonly sharpness: number;
