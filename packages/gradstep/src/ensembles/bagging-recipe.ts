@@ -21,14 +21,21 @@ import { resolveSampleCount } from './ensemble-options.js';
  * random_state.
  */
 export interface BaggingRecipeOptions {
+  /** 'regression': the members' predictions are averaged; 'classification': their predictProba are (soft voting). */
   task: 'regression' | 'classification';
+  /** The members' model, optimizer and training as data (see {@link Recipe}); each member is trained on its drawn rows. */
   recipe: Recipe;
   /** X row-major (rows × features), y one target per row (class indices 0 … k − 1 for classifiers). */
   data: RecipeData;
+  /** Number of members: an integer ≥ 1. Default 10. */
   estimators?: number;
+  /** Rows per member: a fraction in (0, 1] of n, truncated as int(fraction·n), or an integer count > 1. Default 1 (n rows). */
   maxSamples?: number;
+  /** Draw rows with replacement (true, default) or without. */
   bootstrap?: boolean;
+  /** Compute out-of-bag predictions and score; default true with bootstrap, and only allowed with it. */
   outOfBag?: boolean;
+  /** Seed of all draws, and so of the members' seeds; a Random is advanced. Default: a fresh random seed. */
   seed?: Seed;
   /** 1 (default: in the calling thread), n threads, 'auto' or a pool. The same ensemble whatever the count. */
   workers?: Workers;

@@ -222,6 +222,7 @@ function labelsOf(owner: string, values: ArrayLike<unknown>, kind: 'number' | 's
  * the recipe on a bootstrap sample of `trainRows` and predicts `testRows`, on `workers` threads.
  */
 export interface BiasVarianceRecipeOptions {
+  /** The model, optimizer and training as data (see {@link Recipe}): trained afresh on each round's sample, then predicting testRows. */
   recipe: Recipe;
   /** X row-major (rows × features), y one target per row (class indices for classifiers). */
   data: RecipeData;

@@ -20,7 +20,9 @@ import { checkOptionNames, describe } from '../validate.js';
 
 /** tfjs's NamedTensor (tfjs-core exports the type only from a deep path). */
 export interface NamedTensor {
+  /** The variable's name (in applyGradients), or the weight's (`iter`, `<variable>/<buffer>`) in getWeights and setWeights. */
   name: string;
+  /** The variable's gradient (in applyGradients), or the weight's value in getWeights and setWeights. */
   tensor: Tensor;
 }
 
@@ -38,7 +40,10 @@ export type OptimizerFactory = (params: ParamGroupsInput) => Optimizer<object>;
 export type TfjsParamGroup = SchedulableGroup & Record<string, unknown>;
 
 /** A parameter group chosen by variable name: the first rule whose `match` matches a name takes it. */
-export type GroupRule = { match: RegExp } & Record<string, unknown>;
+export type GroupRule = {
+  /** Tested against each variable's name (g and y flags ignored); the rule's other keys are the group's optimizer options. */
+  match: RegExp;
+} & Record<string, unknown>;
 
 export interface GradstepOptimizerOptions {
   /**
@@ -69,14 +74,20 @@ export interface TfjsVariableState {
 
 /** Plain data, like gradstep's OptimizerStateDict, but keyed by variable name. */
 export interface TfjsOptimizerStateDict {
+  /** Marks the dict as a GradstepOptimizer's: loadStateDict refuses any other format. */
   format: 'gradstep.tfjs';
+  /** The version of this format: 1. */
   version: 1;
   /** The gradstep optimizer class, e.g. 'AdamW'. */
   optimizer: string;
   /** applyGradients calls so far (tfjs's `iterations`). */
   iterations: number;
   /** Each group's options (paramGroups order). */
-  groups: { options: Record<string, unknown> }[];
+  groups: {
+    /** The group's options by name (lr, betas, weightDecay, …), as paramGroups shows them. */
+    options: Record<string, unknown>;
+  }[];
+  /** Each variable's state, keyed by the tfjs variable's name: every variable seen so far (or loaded). */
   variables: Record<string, TfjsVariableState>;
 }
 
@@ -139,6 +150,7 @@ const disposeSymbol: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for('Symbo
  * Owns wasm memory: call `dispose()` when done.
  */
 export class GradstepOptimizer extends TfOptimizer {
+  /** The name tfjs's serialization registers the class under (registerClass), for saving and loading with a model. */
   static className = 'GradstepOptimizer';
 
   /**
@@ -215,6 +227,7 @@ export class GradstepOptimizer extends TfOptimizer {
     return [...this.tracked.keys()];
   }
 
+  /** Whether dispose() was called (the params and the optimizer state are freed and the optimizer unusable). */
   get disposed(): boolean {
     return this.template === null;
   }
@@ -421,6 +434,7 @@ export class GradstepOptimizer extends TfOptimizer {
     super.dispose();
   }
 
+  /** dispose(), for `using optimizer = new GradstepOptimizer(…)`. */
   [disposeSymbol](): void {
     this.dispose();
   }

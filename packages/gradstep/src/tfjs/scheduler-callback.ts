@@ -6,9 +6,11 @@ import { checkOptionNames, describe } from '../validate.js';
 
 /** Anything with `step()`: gradstep's schedulers (ReduceLROnPlateau's `step(metric)` with `monitor`). */
 export interface SteppableScheduler {
+  /** Advances the schedule: called with the `monitor` log's value when `monitor` is given, else with no argument. */
   step(metric?: number): void;
 }
 
+/** The options of {@link schedulerCallback}: when to step the scheduler, and with which log. */
 export interface SchedulerCallbackOptions {
   /** When to step: after each batch (OneCycleLR, warmups counted in steps) or each epoch (default). */
   every?: 'batch' | 'epoch';
@@ -23,7 +25,9 @@ type Logs = Record<string, number | unknown> | undefined;
 
 /** The shape of tfjs's CustomCallbackArgs that this callback fills in (model.fit's `callbacks` accepts it). */
 export interface SchedulerCallback {
+  /** With `every: 'batch'`: steps the scheduler after each batch; rejects when `monitor` is not in the batch's logs. */
   onBatchEnd?: (batch: number, logs?: Logs) => Promise<void>;
+  /** With `every: 'epoch'` (the default): steps the scheduler after each epoch; rejects when `monitor` is not in the epoch's logs. */
   onEpochEnd?: (epoch: number, logs?: Logs) => Promise<void>;
 }
 

@@ -48,6 +48,7 @@ export interface BatchEndLogs extends BatchBeginLogs {
 export interface FitCallbacks {
   /** Before the first epoch (after a checkpoint given as resumeFrom was loaded). */
   onTrainBegin?: (logs: TrainBeginLogs) => unknown;
+  /** At the start of each epoch, before its first batch, with the epoch's number (from 1). */
   onEpochBegin?: (epoch: number) => unknown;
   /** Before the batch's forward and backward pass. */
   onBatchBegin?: (batch: number, logs: BatchBeginLogs) => unknown;

@@ -27,7 +27,9 @@ export type { FitCallbacks, TrainBeginLogs, BatchBeginLogs, BatchEndLogs } from 
 
 /** Rows and targets: X row-major (rows × model.features), y one target per row; `rows` selects a subset (a fold) without copying. A Dataset fits. */
 export interface TrainingData {
+  /** The features, row-major: rows × model.features values. */
   X: Float32Array;
+  /** One target per row (class indices for classifiers; rows × outputs values for multi-output regression). */
   y: ArrayLike<number>;
   /** Row indices into X and y; default every row. */
   rows?: ArrayLike<number>;
@@ -35,10 +37,13 @@ export interface TrainingData {
 
 /** What fit() needs of an optimizer: gradstep's optimizers, or anything with the same two members. */
 export interface SteppingOptimizer {
+  /** The params it updates: at least one of the model's; clipping acts on these. */
   readonly params: readonly Param[];
+  /** Updates the params from their gradients; called once per batch, after lossAndGradient (and clipping). */
   step(): void;
 }
 
+/** fit's `earlyStopping` option: stop when the validation loss stops improving (needs validation data). */
 export interface EarlyStoppingOptions {
   /** Epochs without an improvement of the validation loss before stopping: an integer ≥ 1. Required. */
   patience: number;
@@ -48,6 +53,7 @@ export interface EarlyStoppingOptions {
   restoreBestWeights?: boolean;
 }
 
+/** One epoch's numbers in fit's history (FitResult.history), as onEpoch and onEpochEnd get them. */
 export interface EpochRecord {
   /** From 1. */
   readonly epoch: number;
@@ -55,8 +61,9 @@ export interface EpochRecord {
   readonly trainLoss: number;
   /** Fraction of training rows classified correctly at the end of the epoch (NaN for regressors and with 'running'). */
   readonly trainAccuracy: number;
-  /** NaN without validation data. */
+  /** Mean loss over the validation rows at the end of the epoch; NaN without validation data. */
   readonly validationLoss: number;
+  /** Fraction of validation rows classified correctly at the end of the epoch (NaN for regressors and without validation data). */
   readonly validationAccuracy: number;
   /** validationLoss − trainLoss: the generalization gap in loss (NaN without validation data). */
   readonly generalizationGap: number;
@@ -71,16 +78,20 @@ export interface EpochRecord {
  * anything with the optimizer it schedules and a step(); stateDict and loadStateDict for checkpoints.
  */
 export interface FitScheduler {
+  /** The optimizer whose learning rate it sets: it must be options.optimizer itself. */
   readonly optimizer: unknown;
   /** Called with no argument per batch, and with the epoch's metric per epoch (which LRScheduler ignores). */
   step(metric?: number): void;
+  /** Its state as plain data, saved in every checkpoint; required with `checkpoint` and `resumeFrom`. */
   stateDict?(): SchedulerStateDict;
+  /** Restores a stateDict() from a checkpoint (resumeFrom); required with `checkpoint` and `resumeFrom`. */
   loadStateDict?(dict: SchedulerStateDict): void;
 }
 
 /** Where fit() hands its checkpoints: the bytes (safetensors) and the record of the epoch they follow. */
 export type CheckpointSave = (bytes: Uint8Array, record: EpochRecord) => unknown;
 
+/** fit's `checkpoint` option in its object form: where to save, and how often. */
 export interface CheckpointOptions {
   /** Required. fitAsync awaits a returned Promise before the next epoch (say, a file write). */
   save: CheckpointSave;
@@ -88,6 +99,7 @@ export interface CheckpointOptions {
   every?: number;
 }
 
+/** fit's `clipGradNorm` option in its object form: clipGradNorm's arguments. */
 export interface ClipGradNormFitOptions {
   /** Required: as clipGradNorm's maxNorm (≥ 0, Infinity allowed). */
   maxNorm: number;
@@ -97,6 +109,7 @@ export interface ClipGradNormFitOptions {
   errorIfNonfinite?: boolean;
 }
 
+/** The options of {@link fit}: the optimizer and the epochs are required, everything else optional. */
 export interface FitOptions {
   /** An optimizer over the model's params (all of them, or some to freeze the others). Required. */
   optimizer: SteppingOptimizer;
@@ -171,6 +184,7 @@ export interface FitOptions {
   resumeFrom?: Uint8Array | ArrayBuffer;
 }
 
+/** The options of {@link fitAsync}: fit's, plus how often to give the event loop a turn. */
 export interface FitAsyncOptions extends FitOptions {
   /**
    * Give the event loop a turn (a macrotask: setImmediate, else a MessageChannel message, else
@@ -181,6 +195,7 @@ export interface FitAsyncOptions extends FitOptions {
   yieldEveryMs?: number;
 }
 
+/** What fit and fitAsync return (and onTrainEnd gets): the history, why and where training ended, and the time spent. */
 export interface FitResult {
   /** One record per epoch run. */
   readonly history: readonly EpochRecord[];
@@ -192,9 +207,17 @@ export interface FitResult {
   readonly restoredBestWeights: boolean;
   /** The seed of the batch order, or undefined when a Random was given. */
   readonly seed: number | undefined;
+  /** Optimizer steps taken in all, one per batch (a resumed run counts the checkpoint's too). */
   readonly steps: number;
   /** Time in lossAndGradient (forward and backward passes), in clipping and optimizer.step(), and in evaluation, in milliseconds. */
-  readonly timing: { readonly gradientMs: number; readonly stepMs: number; readonly evaluationMs: number };
+  readonly timing: {
+    /** Milliseconds (performance.now()) in model.lossAndGradient, summed over this call's batches. */
+    readonly gradientMs: number;
+    /** Milliseconds in gradient clipping and optimizer.step(), summed over this call's batches (scheduler steps not included). */
+    readonly stepMs: number;
+    /** Milliseconds in the end-of-epoch scoring (train rows with 'evaluate', and validation rows), summed over this call's epochs. */
+    readonly evaluationMs: number;
+  };
 }
 
 /**
