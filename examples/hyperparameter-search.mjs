@@ -4,7 +4,7 @@
 // cross-validation estimates how well the whole procedure does, since the search's bestScore (the
 // best of several noisy CV means) is optimistic.
 import { readFileSync } from 'node:fs';
-import { Adam, fit, fitStandardizer, getScorer, gridSearch, init, MLP, nestedCrossValidate, parseCsv, stratifiedKFold, trainTestSplit } from 'gradstep';
+import { Adam, createWorkerPool, crossValidate, fit, fitStandardizer, getScorer, gridSearch, init, MLP, nestedCrossValidate, parseCsv, stratifiedKFold, trainTestSplit } from 'gradstep';
 
 await init();
 const data = parseCsv(readFileSync(new URL('../datasets/digits.csv', import.meta.url), 'utf8'));
@@ -41,3 +41,29 @@ const nested = await nestedCrossValidate({
   score: search.score,
 });
 console.log(`nested CV estimate of the whole procedure: ${nested.meanTestScore.toFixed(4)} (the searches' best CV scores averaged ${nested.meanInnerBestScore.toFixed(4)})`);
+
+// The same search on every core: the model as a recipe (plain data, so it can go to worker threads),
+// the candidates' params as paths into it, on a pool kept for the search and a cross-validation of
+// the winner. The same bits as the search above, whatever the number of workers.
+const pool = createWorkerPool('auto');
+try {
+  const recipe = { model: { type: 'MLP', layers: [data.features, 16, 10], seed: 1 }, optimizer: { type: 'Adam', lr: 3e-3 }, epochs: 5, batchSize: 32, seed: 3 };
+  const onPool = await gridSearch({
+    folds: foldsOver(train, 2),
+    rows: train,
+    recipe,
+    data: { X, y: data.y },
+    params: { 'optimizer.lr': [3e-3, 3e-2], 'model.layers': [16, 32].map((hidden) => [data.features, hidden, 10]) },
+    workers: pool,
+  });
+  const same = onPool.results.meanTestScore.score.every((score, c) => {
+    const { 'optimizer.lr': lr, 'model.layers': layers } = onPool.results.params[c];
+    const twin = result.results.params.findIndex((p) => p.lr === lr && p.hidden === layers[1]);
+    return score === result.results.meanTestScore.score[twin];
+  });
+  console.log(`on a pool of ${pool.size} worker(s): best CV accuracy ${onPool.bestScore.toFixed(4)}; the same scores as the callback search: ${same ? 'yes' : 'NO'}`);
+  const cv = await crossValidate({ folds: foldsOver(train, 2), recipe: { ...recipe, optimizer: { type: 'Adam', lr: onPool.bestParams['optimizer.lr'] }, model: { ...recipe.model, layers: onPool.bestParams['model.layers'] } }, data: { X, y: data.y }, workers: pool });
+  console.log(`crossValidate of the winner on the pool: ${cv.meanTestScore.toFixed(4)} ± ${cv.stdTestScore.toFixed(4)}`);
+} finally {
+  await pool.close();
+}

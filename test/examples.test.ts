@@ -75,5 +75,8 @@ describe('examples', () => {
     expect(best.slice(1)).toEqual(rankOne.slice(1));
     expect(Number(out.match(/test accuracy \(one look\) ([\d.]+)/)![1])).toBeGreaterThan(0.9);
     expect(Number(out.match(/nested CV estimate of the whole procedure: ([\d.]+)/)![1])).toBeGreaterThan(0.9);
+    // The recipe search on a kept pool scores every candidate as the callback search did.
+    expect(out).toMatch(/on a pool of \d+ worker\(s\): best CV accuracy ([\d.]+); the same scores as the callback search: yes/);
+    expect(out.match(/on a pool .*best CV accuracy ([\d.]+)/)![1]).toBe(best[3]);
   });
 });
