@@ -7,7 +7,8 @@
 import type { DenseNetwork } from '../models/dense-network.js';
 import { Random, randomFrom, type Seed } from '../model-selection/random.js';
 import { fromRowArrays, toRowArrays } from '../data/feature-rows.js';
-import { messageOf, resolveWorkers, runJobs, type Workers } from '../parallel/pool.js';
+import { resolveWorkers, type Workers } from '../parallel/pool.js';
+import { runOutputJobs } from '../evaluation/task-jobs.js';
 import { applyParams, buildModel, type Recipe, type RecipeData, type RecipeTaskData } from '../recipes/recipe.js';
 import { loadRecipeTask } from '../recipes/recipe-task.js';
 import { checkBoolean, checkInteger, checkOptionNames, describe } from '../validate.js';
@@ -65,23 +66,9 @@ export async function baggingOfRecipe(owner: string, options: unknown): Promise<
     if (recipe.seed === undefined) params.seed = seed;
     return params;
   });
-  const weights: Float32Array[] = new Array(estimators);
   const noRows = new Uint32Array(0);
-  await runJobs({
-    owner,
-    task: loaded,
-    folds: samples.map((train) => ({ train, test: noRows })),
-    raise: true,
-    workers,
-    jobs: memberParams.map((params, member) => ({ params, fold: member, scoreTrain: false })),
-    describeJob: (member) => `member ${member}`,
-    onOutcome(member, outcome) {
-      if ('fitError' in outcome) throw new Error(`${owner}: the recipe's fit threw for member ${member}: ${messageOf(outcome.fitError)}`, { cause: outcome.fitError });
-      const entry = outcome.test[0];
-      if ('e' in entry) throw new Error(`${owner}: reading the weights of member ${member} threw: ${messageOf(entry.e)}`, { cause: entry.e });
-      weights[member] = entry.v as Float32Array;
-    },
-  });
+  const folds = samples.map((train) => ({ train, test: noRows }));
+  const weights = (await runOutputJobs(owner, loaded, workers, folds, memberParams, (member) => `member ${member}`)) as Float32Array[];
   const members = memberParams.map((params, member) => {
     const model = buildModel(applyParams(owner, recipe, params));
     let at = 0;

@@ -6,7 +6,8 @@ import { compareCodePoints, encodeLabels, type Label } from '../model-selection/
 import { randomFrom, type Seed } from '../model-selection/random.js';
 import { checkInteger, checkOptionNames, describe } from '../validate.js';
 import { checkFunction, checkPredictions, checkRegressionTargets, checkSameLength } from '../ensembles/training-data.js';
-import { messageOf, resolveWorkers, runJobs, type Workers } from '../parallel/pool.js';
+import { resolveWorkers, type Workers } from '../parallel/pool.js';
+import { runOutputJobs } from './task-jobs.js';
 import type { Recipe, RecipeData } from '../recipes/recipe.js';
 import { loadRecipeTask } from '../recipes/recipe-task.js';
 
@@ -260,22 +261,10 @@ async function biasVarianceOfRecipe(owner: string, options: unknown): Promise<Bi
   const folds = Array.from({ length: rounds }, () => ({ train: trainRows.map(() => trainRows[rng.integer(nTrain)]), test: testRows }));
   const yTest = Array.from(testRows, (row) => y[row]);
   if (loss === 'mse') checkRegressionTargets(owner, 'data.y (test rows)', yTest, testRows.length, 'testRows');
-  const predictions: (Float64Array | Label[])[] = new Array(rounds);
-  await runJobs({
-    owner,
-    task,
-    folds,
-    raise: true,
-    workers,
-    jobs: folds.map((_, r) => ({ params: {}, fold: r, scoreTrain: false })),
-    describeJob: (r) => `round ${r}`,
-    onOutcome(r, outcome) {
-      if ('fitError' in outcome) throw new Error(`${owner}: the recipe's fit threw in round ${r}: ${messageOf(outcome.fitError)}`, { cause: outcome.fitError });
-      const entry = outcome.test[0];
-      if ('e' in entry) throw new Error(`${owner}: predict threw in round ${r}: ${messageOf(entry.e)}`, { cause: entry.e });
-      const predicted = checkPredictions(owner, 'predict', entry.v as ArrayLike<unknown>, testRows.length);
-      predictions[r] = loss === 'mse' ? numbersOf(owner, predicted) : labelsOf(owner, predicted, 'number');
-    },
+  const outputs = await runOutputJobs(owner, task, workers, folds, folds.map(() => ({})), (r) => `round ${r}`);
+  const predictions = outputs.map((output) => {
+    const predicted = checkPredictions(owner, 'predict', output as ArrayLike<unknown>, testRows.length);
+    return loss === 'mse' ? numbersOf(owner, predicted) : labelsOf(owner, predicted, 'number');
   });
   return decompose(loss, predictions, yTest, 'number');
 }

@@ -134,3 +134,35 @@ export async function runScoredJobs(
   });
   return scores;
 }
+
+/**
+ * Runs one fit per fold, fold j with `params[j]`, and returns each job's first output by job index:
+ * not a score but what the task's single output gives (a recipe's 'predict' or 'weights'). A fit or
+ * an output that throws rejects naming the job (`describeJob(j)`, e.g. "round 3").
+ */
+export async function runOutputJobs(
+  owner: string,
+  task: LoadedTask,
+  workers: number | WorkerPool,
+  folds: readonly Fold[],
+  params: readonly Record<string, unknown>[],
+  describeJob: (j: number) => string,
+): Promise<unknown[]> {
+  const outputs: unknown[] = new Array(folds.length);
+  await runJobs({
+    owner,
+    task,
+    folds,
+    raise: true,
+    workers,
+    jobs: folds.map((_, j) => ({ params: params[j], fold: j, scoreTrain: false })),
+    describeJob,
+    onOutcome(j, outcome) {
+      if ('fitError' in outcome) throw new Error(`${owner}: the fit of ${describeJob(j)} threw: ${messageOf(outcome.fitError)}`, { cause: outcome.fitError });
+      const entry = outcome.test[0];
+      if ('e' in entry) throw new Error(`${owner}: ${task.scorerNames[0]} of ${describeJob(j)} threw: ${messageOf(entry.e)}`, { cause: entry.e });
+      outputs[j] = entry.v;
+    },
+  });
+  return outputs;
+}

@@ -235,6 +235,9 @@ describe('biasVariance of a recipe', () => {
     await expect(biasVariance({ recipe: small, data, trainRows, testRows: Uint32Array.of(5, 90) })).rejects.toThrow(/testRows\[1\] is row 90, but data has 90 rows/);
     await expect(biasVariance({ recipe: small, data, trainRows, testRows, loss: 'l1' as never })).rejects.toThrow(/loss must be 'mse' or '0-1'/);
     await expect(biasVariance({ recipe: small, data, trainRows, testRows, rounds: 0 })).rejects.toThrow(RangeError);
+    const broken: Recipe = { ...small, model: { type: 'SoftmaxRegression', features, classes: 1 } };
+    await expect(biasVariance({ recipe: broken, data, trainRows, testRows, rounds: 2 })).rejects.toThrow(/^biasVariance: the fit of round 0 threw: SoftmaxRegression: classes/);
+    await expect(bagging({ task: 'classification', recipe: broken, data, estimators: 2, seed: 1 })).rejects.toThrow(/^bagging: the fit of member 0 threw: SoftmaxRegression: classes/);
   });
 });
 
