@@ -10,6 +10,7 @@
  * worker count.
  */
 import type { BackendName } from '../backend.js';
+import type { WeightInit } from '../models/weight-init.js';
 import type { Optimizer } from '../optimizer.js';
 import type { Param } from '../param.js';
 import { Adadelta } from '../optimizers/adadelta.js';
@@ -42,7 +43,7 @@ export type ModelRecipe =
       /** 'softmax' (a classifier, default) or 'linear' (a regressor). */
       output?: 'softmax' | 'linear';
       /** A WeightInit name ('he', 'glorot', 'zeros'). Default: 'he' with ReLU, 'glorot' with tanh. */
-      init?: string;
+      init?: WeightInit;
       /** Seed of the initial weights. Default 0 (unlike MLP's random seed): every fit starts the same. */
       seed?: number;
     }
