@@ -56,6 +56,10 @@ export async function baggingOfRecipe(owner: string, options: unknown): Promise<
   const estimators = checkInteger(owner, 'estimators', given.estimators ?? 10, 1);
   const maxSamples = resolveSampleCount(owner, 'maxSamples', given.maxSamples ?? 1, n);
   const useBootstrap = given.bootstrap === undefined ? true : checkBoolean(owner, 'bootstrap', given.bootstrap);
+  // Checked before any member trains (bagging checks it again, after).
+  if (given.outOfBag !== undefined && checkBoolean(owner, 'outOfBag', given.outOfBag) && !useBootstrap) {
+    throw new RangeError(`${owner}: out-of-bag estimation is only available with bootstrap: true (got outOfBag: true, bootstrap: false)`);
+  }
   // Draw here (to train the members), and let bagging draw the same again from a copy of the generator.
   const rng = randomFrom(given.seed as Seed | undefined, `${owner}: seed`);
   const before = rng.getState();
@@ -89,8 +93,9 @@ export async function baggingOfRecipe(owner: string, options: unknown): Promise<
     fit: (_X: unknown, _y: unknown, info: { member: number }) => members[info.member],
     predict: (model: DenseNetwork, part: Float32Array[]) => model.predict(fromRowArrays(part)),
   };
-  if (task === 'regression') return bagging({ ...common, task, y: Float64Array.from(y) });
-  return bagging({
+  try {
+    if (task === 'regression') return bagging({ ...common, task, y: Float64Array.from(y) });
+    return bagging({
     ...common,
     task,
     y: Array.from(y),
@@ -100,6 +105,11 @@ export async function baggingOfRecipe(owner: string, options: unknown): Promise<
       const k = model.outputs;
       // A logistic model gives P(y = 1) alone; the ensemble wants a column per class.
       return part.map((_, i) => (k === 1 ? [1 - proba[i], proba[i]] : Array.from(proba.subarray(i * k, (i + 1) * k))));
-    },
-  });
+      },
+    });
+  } catch (error) {
+    // The members hold wasm memory: a refused ensemble must not keep it.
+    for (const member of members) member.dispose();
+    throw error;
+  }
 }

@@ -2,4 +2,4 @@
 import { recipeTaskFunctions } from '../recipes/recipe.js';
 import { init } from './node.js';
 
-export const { setup, fit, score } = recipeTaskFunctions(() => init());
+export const { setup, fit, score, dispose } = recipeTaskFunctions(() => init());

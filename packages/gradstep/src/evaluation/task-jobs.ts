@@ -69,7 +69,10 @@ export async function loadSingleScoreTask(owner: string, given: Record<string, u
     throw new TypeError(`${owner}: params must be an object of hyperparameters for the task's fit, got ${describe(params)}`);
   }
   const task = await loadTaskOrRecipe(owner, given, workers);
-  if (task.multimetric) throw new TypeError(`${owner}: the task module ${task.href} must export score as one function (${owner} has one score)`);
+  if (task.recipe === true && task.multimetric && task.scorerNames.length > 1) {
+    throw new TypeError(`${owner}: recipe.scoring must name one scorer (${owner} has one score), got ${task.scorerNames.length}: ${task.scorerNames.join(', ')}`);
+  }
+  if (task.multimetric && task.recipe !== true) throw new TypeError(`${owner}: the task module ${task.href} must export score as one function (${owner} has one score)`);
   return { task, params: params as Record<string, unknown> };
 }
 

@@ -4,7 +4,8 @@
  * Closures cannot cross threads, so the work is a **task module** (a URL or path): it exports
  * `fit(params, trainRows, data)`, `score(model, rows, data)` (a function, or an object of named score
  * functions for several scorers) and optionally `setup(data)`, called once per thread; fit and score
- * then get what setup resolved to (or `data` when it resolves to undefined or there is no setup).
+ * then get what setup resolved to (or `data` when it resolves to undefined or there is no setup); and
+ * optionally `dispose(model, data)`, called after each job's scoring (free what a model holds).
  * `data` is posted to each worker once, with the folds; a job is then only `(params, fold index)`.
  *
  * Every (candidate, fold) job is independent and its outcome is placed by its index, so results are
@@ -114,6 +115,13 @@ const webWorkers: ThreadHost = {
 
 /** A Web Worker (or anything with its members) as a pool worker reporting to `listener`. */
 function wrapWebWorker(worker: Worker, listener: Listener): PoolWorker {
+  const candidate = worker as unknown as { postMessage?: unknown; addEventListener?: unknown; terminate?: unknown };
+  if (candidate === null || typeof candidate !== 'object' || typeof candidate.postMessage !== 'function' || typeof candidate.addEventListener !== 'function' || typeof candidate.terminate !== 'function') {
+    // Node's worker_threads Worker has postMessage and terminate but reports through events, not onmessage.
+    throw new TypeError(
+      `createWorkerPool: worker() must return a Web Worker (new Worker(url, { type: 'module' })), got ${describe(worker)}; in Node, omit the worker option: the pool makes worker_threads itself`,
+    );
+  }
   workerCount.started();
   let ended = false;
   worker.onmessage = (event) => listener.message(event.data);
@@ -203,6 +211,8 @@ export interface LoadedTask {
   readonly scorers: TaskFunction[];
   /** True when `score` is an object of named functions. */
   readonly multimetric: boolean;
+  /** The module's optional dispose(model, data): called once a job has scored its model (never on a refit). */
+  readonly dispose?: TaskFunction;
   /** What fit and score get as their third argument here: setup(data) (once, lazily) or data. */
   context(): Promise<unknown>;
 }
@@ -237,6 +247,7 @@ export async function loadTask(owner: string, task: unknown, data: unknown): Pro
     throw new TypeError(`${owner}: the task module ${href} must export score(model, rows, data), or an object of named score functions, got ${describe(score)}`);
   }
   if (mod.setup !== undefined && typeof mod.setup !== 'function') throw new TypeError(`${owner}: setup of the task module ${href} must be a function, got ${describe(mod.setup)}`);
+  if (mod.dispose !== undefined && typeof mod.dispose !== 'function') throw new TypeError(`${owner}: dispose of the task module ${href} must be a function, got ${describe(mod.dispose)}`);
   const setup = mod.setup as TaskFunction | undefined;
   let context: Promise<unknown> | undefined;
   return {
@@ -246,6 +257,7 @@ export async function loadTask(owner: string, task: unknown, data: unknown): Pro
     scorerNames,
     scorers,
     multimetric,
+    dispose: mod.dispose as TaskFunction | undefined,
     context: () => (context ??= (async () => (setup === undefined ? data : ((await setup(data)) ?? data)))()),
   };
 }
@@ -264,6 +276,7 @@ export async function runJobHere(
   test: Uint32Array,
   train: Uint32Array | undefined,
   raise: boolean,
+  dispose?: (model: unknown) => unknown,
 ): Promise<JobOutcome> {
   const started = performance.now();
   let model: unknown;
@@ -289,13 +302,18 @@ export async function runJobHere(
     return true;
   };
   const testEntries: ScoreEntry[] = [];
-  const go = await scoreSide(test, testEntries);
-  const outcome: JobOutcome = { fitTime: fitted - started, scoreTime: performance.now() - fitted, test: testEntries };
-  if (train !== undefined && go) {
-    outcome.train = [];
-    await scoreSide(train, outcome.train);
+  try {
+    const go = await scoreSide(test, testEntries);
+    const outcome: JobOutcome = { fitTime: fitted - started, scoreTime: performance.now() - fitted, test: testEntries };
+    if (train !== undefined && go) {
+      outcome.train = [];
+      await scoreSide(train, outcome.train);
+    }
+    return outcome;
+  } finally {
+    // The task's dispose frees what the model holds (a recipe's wasm params), which no GC would.
+    await dispose?.(model);
   }
-  return outcome;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -338,7 +356,8 @@ export async function runJobs(run: TaskRun): Promise<void> {
     for (let j = 0; j < jobs.length; j++) {
       const { params, fold, scoreTrain } = jobs[j];
       const { train, test } = folds[fold];
-      run.onOutcome(j, await runJobHere(() => task.fit({ ...params }, train, context), scorers, test, scoreTrain ? train : undefined, run.raise));
+      const dispose = task.dispose && ((model: unknown) => task.dispose!(model, context));
+      run.onOutcome(j, await runJobHere(() => task.fit({ ...params }, train, context), scorers, test, scoreTrain ? train : undefined, run.raise, dispose));
     }
     return;
   }
@@ -450,6 +469,7 @@ async function runOnThreads(run: TaskRun, threads: readonly PoolThread[]): Promi
         },
       });
       running[w] = LOADING;
+      threads[w].start();
       try {
         threads[w].post({ type: 'init', task: run.task.href, recipe: run.task.recipe === true, scorers: run.task.scorerNames, data: run.task.data, folds: run.folds, raise: run.raise });
       } catch (error) {
@@ -484,31 +504,41 @@ class PoolThread {
     this.worker?.busy?.(listener !== undefined);
   }
 
-  post(message: unknown): void {
-    if (this.worker === undefined) {
-      // Each worker reports through its own closure, so a discarded worker's last words (its exit) reach no one.
-      const worker: PoolWorker = this.spawn({
-        message: (data) => {
-          if (this.worker === worker) this.listener?.message(data);
-        },
-        crash: (error) => {
-          if (this.worker !== worker) return;
-          const listener = this.listener;
-          void this.discard();
-          listener?.crash(error);
-        },
-      });
-      this.worker = worker;
-      worker.busy?.(this.listener !== undefined);
-    }
-    this.worker.post(message);
+  /** Starts the worker if there is none (spawning errors are thrown as they are). */
+  start(): void {
+    if (this.worker !== undefined) return;
+    // Each worker reports through its own closure, so a discarded worker's last words (its exit) reach no one.
+    const worker: PoolWorker = this.spawn({
+      message: (data) => {
+        if (this.worker === worker) this.listener?.message(data);
+      },
+      crash: (error) => {
+        if (this.worker !== worker) return;
+        const listener = this.listener;
+        this.listener = undefined;
+        void this.discard();
+        listener?.crash(error);
+      },
+    });
+    this.worker = worker;
+    worker.busy?.(this.listener !== undefined);
   }
 
-  /** Terminates the worker (a later post spawns a new one). */
-  async discard(): Promise<void> {
+  post(message: unknown): void {
+    this.start();
+    this.worker!.post(message);
+  }
+
+  /**
+   * Terminates the worker (a later post spawns a new one). A call still listening is told why
+   * (`reason`, e.g. the pool was closed under it), so that it rejects instead of waiting forever.
+   */
+  async discard(reason?: Error): Promise<void> {
     const worker = this.worker;
+    const listener = this.listener;
     this.worker = undefined;
     this.listener = undefined;
+    if (reason !== undefined) listener?.crash(reason);
     if (worker !== undefined) {
       const ending = this.ending;
       this.ending = Promise.all([ending, worker.terminate().catch(() => undefined)]).then(() => undefined);
@@ -566,7 +596,7 @@ class WorkerPoolImpl implements WorkerPool {
 
   async close(): Promise<void> {
     this.isClosed = true;
-    await Promise.all(this.threads.map((thread) => thread.discard()));
+    await Promise.all(this.threads.map((thread) => thread.discard(new Error('the worker pool was closed during the call'))));
   }
 }
 

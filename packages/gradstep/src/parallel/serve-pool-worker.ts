@@ -38,6 +38,7 @@ function packOutcome(outcome: JobOutcome): JobOutcome {
 interface Served {
   fit: TaskFunction;
   scorers: TaskFunction[];
+  dispose: TaskFunction | undefined;
   context: unknown;
   folds: { train: Uint32Array; test: Uint32Array }[];
   raise: boolean;
@@ -83,7 +84,8 @@ export function servePoolWorker(): void {
           });
     const setup = mod.setup as TaskFunction | undefined;
     const context = typeof setup === 'function' ? ((await setup(m.data)) ?? m.data) : m.data;
-    served = { fit: mod.fit as TaskFunction, scorers, context, folds: m.folds, raise: m.raise };
+    const dispose = typeof mod.dispose === 'function' ? (mod.dispose as TaskFunction) : undefined;
+    served = { fit: mod.fit as TaskFunction, scorers, dispose, context, folds: m.folds, raise: m.raise };
   }
 
   async function handle(m: { type: string } & Record<string, unknown>): Promise<void> {
@@ -97,7 +99,7 @@ export function servePoolWorker(): void {
       return;
     }
     if (m.type === 'job' && served !== undefined) {
-      const { fit, scorers, context, folds, raise } = served;
+      const { fit, scorers, dispose, context, folds, raise } = served;
       const fold = folds[m.fold as number];
       const params = m.params as Record<string, unknown>;
       const outcome = await runJobHere(
@@ -106,6 +108,7 @@ export function servePoolWorker(): void {
         fold.test,
         m.scoreTrain === true ? fold.train : undefined,
         raise,
+        dispose && ((model: unknown) => dispose(model, context)),
       );
       try {
         post({ type: 'result', id: m.id, outcome: packOutcome(outcome) });

@@ -15,7 +15,7 @@
  */
 
 export const BODY = String.raw`
-let fit, scorers, context, folds, raise;
+let fit, scorers, dispose, context, folds, raise;
 const now = () => performance.now();
 const pack = (e) => {
   if (e !== null && typeof e === 'object' && typeof e.message === 'string') {
@@ -49,13 +49,17 @@ async function runJob(params, fold, scoreTrain) {
   }
   const fitted = now();
   const test = [];
-  const go = await scoreSide(model, fold.test, test);
-  const outcome = { fitTime: fitted - started, scoreTime: now() - fitted, test };
-  if (scoreTrain && go) {
-    outcome.train = [];
-    await scoreSide(model, fold.train, outcome.train);
+  try {
+    const go = await scoreSide(model, fold.test, test);
+    const outcome = { fitTime: fitted - started, scoreTime: now() - fitted, test };
+    if (scoreTrain && go) {
+      outcome.train = [];
+      await scoreSide(model, fold.train, outcome.train);
+    }
+    return outcome;
+  } finally {
+    if (dispose) await dispose(model, context);
   }
-  return outcome;
 }
 async function handle(m) {
   if (m.type === 'init') {
@@ -69,6 +73,7 @@ async function handle(m) {
         if (typeof s !== 'function') throw new TypeError('the task module ' + m.task + ' exports no score function ' + name + ' in this worker');
         return s;
       });
+      dispose = typeof mod.dispose === 'function' ? mod.dispose : undefined;
       folds = m.folds;
       raise = m.raise;
       context = typeof mod.setup === 'function' ? (await mod.setup(m.data)) ?? m.data : m.data;

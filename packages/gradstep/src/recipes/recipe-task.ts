@@ -62,6 +62,7 @@ export function loadRecipeTask(owner: string, recipe: unknown, data: unknown, wo
     scorerNames,
     scorers: scorerNames.map((name) => functions.score[name] as LoadedTask['fit']),
     multimetric: outputs === undefined && scorerNames[0] !== 'score',
+    dispose: functions.dispose as LoadedTask['fit'],
     context: () => (context ??= functions.setup(taskData)),
   };
 }

@@ -197,13 +197,14 @@ export function applyParams(owner: string, recipe: Recipe, params: Record<string
   const result: Recipe = { ...recipe, model: { ...recipe.model }, optimizer: { ...recipe.optimizer } };
   for (const [path, value] of Object.entries(params)) {
     const parts = path.split('.');
-    if (parts.length === 1 && (RECIPE_KEYS as readonly string[]).includes(path) && path !== 'model' && path !== 'optimizer') {
+    // scoring chooses what the search reports, the same for every candidate: not a parameter.
+    if (parts.length === 1 && (RECIPE_KEYS as readonly string[]).includes(path) && path !== 'model' && path !== 'optimizer' && path !== 'scoring') {
       (result as unknown as Record<string, unknown>)[path] = value;
     } else if (parts.length === 2 && (parts[0] === 'model' || parts[0] === 'optimizer') && parts[1] !== 'type' && parts[1].length > 0) {
       (result[parts[0]] as Record<string, unknown>)[parts[1]] = value;
     } else {
       throw new RangeError(
-        `${owner}: the parameter ${JSON.stringify(path)} names no part of the recipe: use a field (epochs, batchSize, seed, trainMetrics) or 'model.<option>' / 'optimizer.<option>'`,
+        `${owner}: the parameter ${JSON.stringify(path)} names no part of the recipe: use a field (epochs, batchSize, seed, trainMetrics, backend) or 'model.<option>' / 'optimizer.<option>'`,
       );
     }
   }
@@ -228,6 +229,11 @@ export function buildModel(recipe: Recipe): DenseNetwork {
 
 /** Builds the recipe's model and trains it on `rows` of the data; frees what it made if training throws. */
 export function trainRecipe(recipe: Recipe, data: RecipeData, rows: ArrayLike<number>): DenseNetwork {
+  return trainCheckedRecipe(checkRecipe('trainRecipe', recipe), data, rows);
+}
+
+/** trainRecipe of a recipe already checked (the pool's jobs check it once per call). */
+function trainCheckedRecipe(recipe: Recipe, data: RecipeData, rows: ArrayLike<number>): DenseNetwork {
   const model = buildModel(recipe);
   let optimizer: Optimizer<object> | undefined;
   try {
@@ -297,9 +303,13 @@ export function recipeTaskFunctions(init: () => Promise<void>) {
       return data;
     },
     fit(params: Record<string, unknown>, rows: Uint32Array, data: RecipeTaskData): DenseNetwork {
-      return trainRecipe(applyParams('recipe', data.recipe, params), data, rows);
+      return trainCheckedRecipe(applyParams('recipe', data.recipe, params), data, rows);
     },
     score,
+    /** Frees a job's model (its params live in wasm memory, which no GC sees). */
+    dispose(model: DenseNetwork): void {
+      model.dispose();
+    },
   };
 }
 

@@ -351,6 +351,9 @@ export class GradstepOptimizer extends TfOptimizer {
     const weights: NamedTensor[] = [await this.saveIterations()];
     for (const [name, state] of Object.entries(dict.variables)) {
       weights.push({ name: `${name}/step`, tensor: scalar(state.step, 'int32') });
+      // The variable's shape on its own: an optimizer without buffers (SGD without momentum) has no
+      // buffer tensor to carry it, and setWeights needs it to match the variable again.
+      weights.push({ name: `${name}/shape`, tensor: tensor(state.shape, [state.shape.length], 'int32') });
       if (state.groupState !== undefined) weights.push({ name: `${name}/groupState`, tensor: tensor(state.groupState, [state.groupState.length], 'float32') });
       for (const [buffer, values] of Object.entries(state.buffers)) weights.push({ name: `${name}/${buffer}`, tensor: tensor(values as Float32Array, state.shape, 'float32') });
     }
@@ -379,6 +382,7 @@ export class GradstepOptimizer extends TfOptimizer {
       const state = variables[name];
       const data = (await values.data()) as Float32Array;
       if (part === 'step') state.step = data[0];
+      else if (part === 'shape') state.shape = Array.from(data);
       else if (part === 'groupState') state.groupState = Array.from(data);
       else {
         state.shape = [...values.shape];

@@ -600,6 +600,16 @@ function checkData(owner: string, name: string, data: unknown): TrainingData {
   const { X, y, rows } = data as Partial<TrainingData>;
   if (!(X instanceof Float32Array)) throw new TypeError(`${owner}: ${name}.X must be a Float32Array (row-major rows × features), got ${describe(X)}`);
   if (y === null || typeof y !== 'object' || typeof y.length !== 'number') throw new TypeError(`${owner}: ${name}.y must be an array or typed array of targets, got ${describe(y)}`);
+  if (rows !== undefined) {
+    if (rows === null || typeof rows !== 'object' || typeof rows.length !== 'number') throw new TypeError(`${owner}: ${name}.rows must be an array of row indices, got ${describe(rows)}`);
+    // Checked here, once: the batches copy rows into a Uint32Array, which would turn 2.5 into 2 and NaN into 0.
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
+      if (!Number.isInteger(row) || row < 0 || row >= y.length) {
+        throw new RangeError(`${owner}: ${name}.rows[${i}] must be a row index, an integer in [0, ${y.length}), got ${describe(row)}`);
+      }
+    }
+  }
   return { X, y, rows };
 }
 

@@ -13,6 +13,7 @@ const RIDGE = new URL('./fixtures/ridge-task.mjs', import.meta.url);
 const RIDGE_MULTI = new URL('./fixtures/ridge-multi-task.mjs', import.meta.url);
 const CRASH = new URL('./fixtures/crash-task.mjs', import.meta.url);
 const TOP_LEVEL_THROW = new URL('./fixtures/top-level-throw-task.mjs', import.meta.url);
+const COUNTING = new URL('./fixtures/counting-task.mjs', import.meta.url);
 
 let warnings: string[] = [];
 let previous: WarningHandler;
@@ -322,6 +323,36 @@ describe('a kept pool (createWorkerPool)', () => {
     `;
     const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { timeout: 20_000, cwd: new URL('.', import.meta.url) });
     expect(stdout.trim()).toMatch(/^[01]$/);
+  });
+
+  it('a call running when the pool closes rejects, and so does one queued behind it', async () => {
+    const pool = createWorkerPool(2);
+    const running = crossValidate({ folds, task: COUNTING, params: { sleepMs: 300 }, workers: pool });
+    const queued = crossValidate({ folds, task: COUNTING, workers: pool });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await pool.close();
+    await expect(running).rejects.toThrow(/^crossValidate: worker \d crashed while (running fold \d|loading the task module): the worker pool was closed during the call$/);
+    await expect(queued).rejects.toThrow(/^crossValidate: the worker pool is closed$/);
+  });
+
+  it('calls the task\'s dispose after each job, in workers and in the calling thread', async () => {
+    // Each job scores 1 when the model before it (in its thread) was disposed by then.
+    for (const workers of [1, 2]) {
+      const cv = await crossValidate({ folds, task: COUNTING, workers });
+      expect(Array.from(cv.testScores)).toEqual([1, 1, 1, 1, 1]);
+    }
+  });
+
+  it('refuses a worker() that makes a Node worker_threads Worker (the pool makes those itself)', async () => {
+    const { Worker } = await import('node:worker_threads');
+    let made: InstanceType<typeof Worker> | undefined;
+    const pool = createWorkerPool(1, { worker: () => (made = new Worker('setTimeout(() => {}, 10)', { eval: true })) as never });
+    try {
+      await expect(crossValidate({ folds, task: RIDGE, data, workers: pool })).rejects.toThrow(/worker\(\) must return a Web Worker .*in Node, omit the worker option/);
+    } finally {
+      await made?.terminate();
+      await pool.close();
+    }
   });
 
   it('refuses a bad size and a pool-like object', async () => {

@@ -19,6 +19,7 @@ import {
   LinearRegression,
   liveWorkerCount,
   LogisticRegression,
+  memoryStats,
   MLP,
   nestedCrossValidate,
   Random,
@@ -165,6 +166,12 @@ describe('bad recipes', () => {
     await expect(run({ ...recipe, epochs: undefined })).rejects.toThrow(/recipe\.epochs is required/);
     await expect(run({ ...recipe, model: { type: 'MLP', layers: [features, 0, 3] } })).rejects.toThrow(/fit threw for candidate 0/);
     await expect(gridSearch({ folds, params: { 'optimizer.nope.x': [1] }, recipe, data })).rejects.toThrow(/"optimizer\.nope\.x" names no part of the recipe/);
+    await expect(gridSearch({ folds, params: { scoring: [['r2']] }, recipe, data })).rejects.toThrow(/"scoring" names no part of the recipe/);
+    await expect(crossValidate({ folds, recipe: { ...recipe, scoring: ['accuracy', 'f1Macro'] }, data })).rejects.toThrow(/recipe\.scoring must name one scorer \(crossValidate has one score\), got 2/);
+    const one = await crossValidate({ folds, recipe: { ...recipe, scoring: ['f1Macro'] }, data });
+    expect(bits(one.testScores)).toEqual(bits((await crossValidate({ folds, recipe: { ...recipe, scoring: 'f1Macro' }, data })).testScores));
+    expect(() => trainRecipe({ ...recipe, model: { type: 'Foo' } } as never, data, folds[0].train)).toThrow(/^trainRecipe: recipe\.model\.type must be/);
+    expect(() => trainRecipe(null as never, data, folds[0].train)).toThrow(TypeError);
     await expect(gridSearch({ folds, params: { epochs: [1] }, recipe, data: { X: Array.from(X), y } })).rejects.toThrow(/data must be \{ X, y \} with X a row-major Float32Array/);
     await expect(gridSearch({ folds, params: { epochs: [1] }, recipe, task: 'x.mjs', data } as never)).rejects.toThrow(/either task \(a module\) or recipe/);
   });
@@ -241,6 +248,23 @@ describe('biasVariance of a recipe', () => {
   });
 });
 
+describe('wasm memory of the models a search trains', () => {
+  it('frees each job\'s model once scored: a search leaves only its refitted model', async () => {
+    const count = () => memoryStats().wasmBlocks;
+    const before = count();
+    const result = await gridSearch({ folds, params, recipe, data });
+    const after = count();
+    (result.bestModel as MLP).dispose();
+    expect(count()).toBe(before);
+    // The refitted MLP's blocks only, not the 12 fitted models' (each holds the same number).
+    const perModel = after - before;
+    expect(perModel).toBeGreaterThan(0);
+    const single = trainRecipe(recipe, data, folds[0].train);
+    expect(count() - before).toBe(perModel);
+    single.dispose();
+  });
+});
+
 describe('bagging of a recipe', () => {
   const mlp: Recipe = { model: { type: 'MLP', layers: [features, 6, 3] }, optimizer: { type: 'Adam', lr: 0.02 }, epochs: 3, batchSize: 16 };
 
@@ -282,5 +306,9 @@ describe('bagging of a recipe', () => {
     expect(bits(two.predict(toRowArrays(X, features)))).toEqual(bits(one.predict(toRowArrays(X, features))));
     expect(one.oobScore).toBeGreaterThan(0.5);
     await expect(bagging({ task: 'ranking' as never, recipe: recipeLinear, data })).rejects.toThrow(/task must be 'regression' or 'classification'/);
+    // Refused before any member trains.
+    const before = memoryStats().wasmBlocks;
+    await expect(bagging({ task: 'regression', recipe: recipeLinear, data: { X, y: yValue }, bootstrap: false, outOfBag: true })).rejects.toThrow(/only available with bootstrap: true/);
+    expect(memoryStats().wasmBlocks).toBe(before);
   });
 });

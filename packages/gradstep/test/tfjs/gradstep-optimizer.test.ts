@@ -202,6 +202,25 @@ describe('gradstep/tfjs variables, state and serialization', () => {
     tf.dispose(v);
   });
 
+  it('getWeights / setWeights carry the shape of an optimizer without buffers (SGD without momentum)', async () => {
+    const v = tf.variable(tf.tensor(seeded(11, 6), [2, 3]), true, 'plain-sgd');
+    const make = () => new GradstepOptimizer((params) => new SGD(params, { lr: 0.1 }));
+    const original = make();
+    applyAndDispose(original, [[v, seeded(400, 6)]]);
+    const weights = await original.getWeights();
+    expect(weights.map((w) => w.name)).toEqual(['iter', 'plain-sgd/step', 'plain-sgd/shape']);
+    const restored = make();
+    await restored.setWeights(weights);
+    const before = Float32Array.from(v.dataSync());
+    applyAndDispose(restored, [[v, seeded(401, 6)]]);
+    const expected = replay(new Map([['plain-sgd', before]]), [[['plain-sgd', seeded(401, 6)]]], (params) => new SGD([...params.values()], { lr: 0.1 }));
+    expectSameBits(variableValues(['plain-sgd']), expected);
+    expect(restored.stateDict().variables['plain-sgd'].shape).toEqual([2, 3]);
+    tf.dispose(weights.map((w) => w.tensor));
+    [original, restored].forEach((o) => o.dispose());
+    v.dispose();
+  });
+
   it('a model saved with includeOptimizer loads with its GradstepOptimizer (getConfig, fromConfig, weights) and trains on identically', async () => {
     const { model, x, y, dispose } = smallModel();
     model.compile({ optimizer: new GradstepOptimizer((params) => new AdamW(params, { lr: 0.01 }), { groups: [{ match: /dense_Dense\d+_?\/bias/, weightDecay: 0 }], clipGradNorm: 2 }), loss: 'meanSquaredError' });

@@ -132,6 +132,15 @@ describe('fit', () => {
     expect(() => fit(model, { X, y }, { optimizer, epochs: 1, earlyStopping: { patience: 2 } })).toThrow(/pass validation data/);
     expect(() => fit(model, { X, y }, { optimizer, epochs: 1, lr: 1 } as never)).toThrow(/unknown option "lr"/);
     expect(() => fit(model, { X: Array.from(X), y } as never, { optimizer, epochs: 1 })).toThrow(/data.X must be a Float32Array/);
+    // Row indices are checked before any step: a Uint32Array copy would train 2.5 as 2 and NaN as 0.
+    const before = Float32Array.from(model.params[0].value);
+    for (const [rows, bad] of [[[0, 1, Number.NaN, 3], 'NaN'], [[0, 2.5], '2.5'], [[0, 20], '20'], [[-1], '-1']] as const) {
+      expect(() => fit(model, { X, y, rows }, { optimizer, epochs: 1, trainMetrics: 'running' })).toThrow(
+        new RegExp(`^fit: data\\.rows\\[\\d\\] must be a row index, an integer in \\[0, 20\\), got ${bad.replace('.', '\\.')}$`),
+      );
+      expect(() => fit(model, { X, y }, { optimizer, epochs: 1, validation: { X, y, rows } })).toThrow(/^fit: validation\.rows\[\d\] must be a row index/);
+    }
+    expect(model.params[0].value).toEqual(before);
   });
 });
 
