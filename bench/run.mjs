@@ -1,7 +1,8 @@
 // gradstep benchmarks: every optimizer × sizes × modes (wasm resident, wasm with a copy in and out
 // per step, js backend) against TensorFlow.js (cpu, wasm), realistic many-tensor models, a STREAM
 // bandwidth roofline, allocation per step, the model-selection splitters, checkpoint encoding and the
-// speedup of a grid search on the worker pool, and model.fit epochs through gradstep/tfjs
+// speedup of a grid search on the worker pool, a FLOP roofline with the dense layers' GEMMs and
+// end-to-end MLP training steps against tfjs-layers (bench/training.mjs), and model.fit epochs through gradstep/tfjs
 // (bench/tfjs-adapter.mjs; skipped with --no-peers).
 //
 //   pnpm bench [--quick] [--optimizers Adam,SGD] [--sizes 1e3,1e6] [--no-peers] [--time ms] [--out dir]
@@ -18,6 +19,7 @@ import { BENCH_OPTIMIZERS } from './optimizers.mjs';
 import { loadTfjs, tfjsModel, tfjsOptimizer } from './peers.mjs';
 import { printWorkersBench, runWorkersBench } from './workers.mjs';
 import { benchTfjsAdapter } from './tfjs-adapter.mjs';
+import { benchKernels, benchTraining } from './training.mjs';
 
 const { init, param, wasmSimd, bandwidthProbe, Adam } = gradstep;
 
@@ -180,6 +182,12 @@ for (const config of chosen) {
   await benchShapes(config, '10x100', TEN_SMALL);
 }
 
+// ---------------------------------------------------------------- dense layers and training
+// The FLOP roofline (flopProbe) with the dense layers' GEMMs at the models' shapes, and end-to-end
+// training steps against tfjs-layers (bench/training.mjs).
+const kernels = await benchKernels({ quick, progress });
+const training = await benchTraining({ tf: tfjs?.tf ?? null, quick, progress });
+
 // ---------------------------------------------------------------- allocation per step
 const newSpace = () => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_used_size;
 const allocation = {};
@@ -290,7 +298,7 @@ const outArg = option('out', null);
 const outDir = outArg ? pathToFileURL(resolve(outArg) + '/') : new URL('./results/', import.meta.url);
 mkdirSync(outDir, { recursive: true });
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-const result = { date: new Date().toISOString(), machine, quick, timeMs, tfjs: tfjs?.versions ?? null, roofline: { probeGBs: roofline, boundGBs }, rows, allocation, splitters, checkpoints, search, tfjsAdapter };
+const result = { date: new Date().toISOString(), machine, quick, timeMs, tfjs: tfjs?.versions ?? null, roofline: { probeGBs: roofline, boundGBs }, rows, kernels, training, allocation, splitters, checkpoints, search, tfjsAdapter };
 const jsonPath = new URL(`${quick ? 'quick-' : ''}${stamp}.json`, outDir);
 writeFileSync(jsonPath, JSON.stringify(result, null, 2));
 const md = [

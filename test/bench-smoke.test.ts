@@ -24,6 +24,15 @@ describe('pnpm bench (smoke)', () => {
       expect(Object.keys(row.nsPerParam)).toEqual(expect.arrayContaining(['wasm', 'wasm+copy', 'tfjs-wasm']));
       expect(row.nsPerParam.wasm).toBeGreaterThan(0);
     }
+    // The FLOP roofline and the dense-layer GEMMs, twice each; the training suite's models and peers.
+    expect(json.kernels.runs).toHaveLength(2);
+    for (const run of json.kernels.runs) {
+      expect(run.peakGFs).toBeGreaterThan(0);
+      expect(run.gemm.map((g: { rows: number; inputs: number; outputs: number }) => `${g.rows}x${g.inputs}x${g.outputs}`)).toContain('64x784x256');
+    }
+    expect(json.training.map((r: { model: string }) => r.model)).toEqual(['MLP 64-64-10', 'MLP 784-256-128-10', 'MLP 784-512-512-10']);
+    expect(Object.keys(json.training[1].msPerStep)).toEqual(['gradstep wasm', 'gradstep js', 'tfjs-wasm', 'tfjs-cpu']);
+    for (const times of Object.values(json.training[1].msPerStep) as number[][]) expect(times).toHaveLength(2);
     expect(json.allocation['Adam wasm'].wasmBytesGrown).toBe(0);
     expect(readFileSync(join(out, 'quick.md'), 'utf8')).toContain('| optimizer | shape | wasm |');
     // The pool benchmark ran every configuration, each with the result bits of 1 worker.

@@ -2,14 +2,22 @@
 //! TypeScript twin): `output = input·W + b` and its gradients, on row-major float32 matrices.
 //!
 //! Every result is the same float32 operation sequence as the TypeScript code (each product and
-//! sum rounded to float32, no FMA), whatever the lane type, so both backends train the same bits:
+//! sum rounded to float32, no FMA), whatever the lane type and the blocking, so both backends train
+//! the same bits:
 //! - rows go in blocks of four; an input column whose four values are all zero is skipped (after a
 //!   ReLU many are), a single remaining row skips its zeros;
-//! - each output element adds its terms in order of the input feature p;
-//! - `dInput[r, p]` sums its terms in order of the output feature j.
+//! - each output element starts from its bias and adds its terms in order of the input feature p;
+//! - `grad_weights[p, j]` adds, block after block of four rows, `((t0 + t1) + t2) + t3` (`t_r` the
+//!   product of row r), skipping blocks whose four inputs at p are zero, then the remaining rows'
+//!   nonzero products one by one;
+//! - `d_input[r, p]` starts from +0 and adds its terms in order of the output feature j.
 //!
-//! Lanes run across output features (forward, weight and bias gradients) or across the four rows
-//! of a block (`dInput`).
+//! The products are register-blocked GEMMs: a micro-kernel keeps a tile of outputs (four rows ×
+//! eight columns, say) in lanes while it walks the reduction, so each element still sees its terms in
+//! the order above. Blocking splits rows and columns, and the reduction only into consecutive chunks
+//! whose partial results go through memory (exact), never into partial sums. Operands are packed
+//! into small stack buffers: the nonzero columns of each block of input rows (forward), the
+//! transpose of a chunk of the weights (`d_input`), blocks of input columns (`grad_weights`).
 
 use crate::lane::Lane;
 
@@ -21,36 +29,251 @@ pub struct DenseShape {
     pub outputs: usize,
 }
 
+/// Reduction indices per packed chunk.
+const KC: usize = 128;
+/// Rows per packed chunk of the left operand (a multiple of 4).
+const MC: usize = 64;
+/// Columns per packed chunk of a transposed right operand.
+const NC: usize = 128;
+/// Row groups of a chunk: MC / 4 blocks, and up to three single rows after the last block.
+const GROUPS: usize = MC / 4 + 3;
+
 /// `output[i, j] = bias[j] + Σ_p input[i, p]·weights[p, j]`.
 pub fn dense_forward<L: Lane>(shape: DenseShape, input: &[f32], weights: &[f32], bias: &[f32], output: &mut [f32]) {
     let DenseShape { rows, inputs: n_in, outputs: n_out } = shape;
-    let (input, weights, bias, output) = (&input[..rows * n_in], &weights[..n_in * n_out], &bias[..n_out], &mut output[..rows * n_out]);
-    let mut i = 0;
-    while i + 4 <= rows {
-        for r in 0..4 {
-            output[(i + r) * n_out..(i + r + 1) * n_out].copy_from_slice(bias);
-        }
-        for p in 0..n_in {
-            let a = [input[i * n_in + p], input[(i + 1) * n_in + p], input[(i + 2) * n_in + p], input[(i + 3) * n_in + p]];
-            if a.iter().all(|&x| x == 0.0) {
-                continue;
-            }
-            let w = &weights[p * n_out..(p + 1) * n_out];
-            for r in 0..4 {
-                axpy::<L>(&mut output[(i + r) * n_out..(i + r + 1) * n_out], a[r], w);
-            }
-        }
-        i += 4;
+    let product = Product { m: rows, k: n_in, n: n_out };
+    gemm::<L, true>(
+        product,
+        &input[..rows * n_in],
+        Right::RowMajor(&weights[..n_in * n_out]),
+        Some(&bias[..n_out]),
+        &mut output[..rows * n_out],
+    );
+}
+
+/// Sizes of `c (m × n) = a (m × k) · b (k × n)`.
+#[derive(Clone, Copy)]
+struct Product {
+    m: usize,
+    k: usize,
+    n: usize,
+}
+
+/// The right operand `b` (k × n) of a product.
+#[derive(Clone, Copy)]
+enum Right<'a> {
+    /// `b[kk, j] = s[kk·n + j]`.
+    RowMajor(&'a [f32]),
+    /// `b[kk, j] = s[j·k + kk]` (a row-major n × k matrix, transposed).
+    Transposed(&'a [f32]),
+}
+
+/// The rows of `a` packed for one chunk of the reduction: for each row group (a block of four rows,
+/// or a single row), the reduction indices it keeps and their values, `width` per index.
+struct PackedRows {
+    values: [f32; MC * KC],
+    indices: [u16; GROUPS * KC],
+    /// Per group: first row, rows (4 or 1), count of kept indices.
+    groups: [(usize, usize, usize); GROUPS],
+    len: usize,
+}
+
+impl PackedRows {
+    fn new() -> Self {
+        PackedRows { values: [0.0; MC * KC], indices: [0; GROUPS * KC], groups: [(0, 0, 0); GROUPS], len: 0 }
     }
-    while i < rows {
-        output[i * n_out..(i + 1) * n_out].copy_from_slice(bias);
-        for p in 0..n_in {
-            let a = input[i * n_in + p];
-            if a != 0.0 {
-                axpy::<L>(&mut output[i * n_out..(i + 1) * n_out], a, &weights[p * n_out..(p + 1) * n_out]);
+
+    /// Packs rows `i0 .. i0 + mc` of `a` (row length `k`) over reduction indices `k0 .. k0 + kc`.
+    /// With `SKIP`, an index whose values in a group are all zero is left out.
+    fn pack<const SKIP: bool>(&mut self, a: &[f32], k: usize, i0: usize, mc: usize, k0: usize, kc: usize) {
+        self.len = 0;
+        let mut offset = 0;
+        let mut i = i0;
+        while i < i0 + mc {
+            let rows = if i + 4 <= i0 + mc { 4 } else { 1 };
+            let base = offset;
+            let first = self.len * KC;
+            let mut count = 0;
+            for kk in 0..kc {
+                let at = |r: usize| a[(i + r) * k + k0 + kk];
+                if rows == 4 {
+                    let v = [at(0), at(1), at(2), at(3)];
+                    if SKIP && v.iter().all(|&x| x == 0.0) {
+                        continue;
+                    }
+                    self.values[base + 4 * count..base + 4 * count + 4].copy_from_slice(&v);
+                } else {
+                    let v = at(0);
+                    if SKIP && v == 0.0 {
+                        continue;
+                    }
+                    self.values[base + count] = v;
+                }
+                self.indices[first + count] = kk as u16;
+                count += 1;
+            }
+            self.groups[self.len] = (i, rows, count);
+            self.len += 1;
+            offset += rows * count;
+            i += rows;
+        }
+    }
+}
+
+/// `c = init + a·b` (`init` a row broadcast to every row, or +0), each element adding its terms in
+/// order of the reduction index; with `SKIP`, terms are left out where the row group's `a` values are
+/// all zero (see the module doc).
+fn gemm<L: Lane, const SKIP: bool>(p: Product, a: &[f32], b: Right, init: Option<&[f32]>, c: &mut [f32]) {
+    let Product { m, k, n } = p;
+    if m == 0 || n == 0 {
+        return;
+    }
+    if k == 0 {
+        for row in c.chunks_exact_mut(n) {
+            match init {
+                Some(init) => row.copy_from_slice(init),
+                None => row.fill(0.0),
             }
         }
-        i += 1;
+        return;
+    }
+    // On the stack (a few dozen KiB), so that a call allocates nothing.
+    let mut packed = PackedRows::new();
+    let mut transposed_buffer = [0.0f32; KC * NC];
+    let mut transposed = match b {
+        Right::Transposed(_) => Some(&mut transposed_buffer),
+        Right::RowMajor(_) => None,
+    };
+    let nc_max = if transposed.is_some() { NC } else { n };
+    let mut k0 = 0;
+    while k0 < k {
+        let kc = KC.min(k - k0);
+        let mut j0 = 0;
+        while j0 < n {
+            let nc = nc_max.min(n - j0);
+            // The right operand's rows kk = 0 … kc − 1 over columns j0 … j0 + nc − 1, each `ldb` apart.
+            let (right, ldb): (&[f32], usize) = match (b, transposed.as_deref_mut()) {
+                (Right::RowMajor(s), _) => (&s[k0 * n + j0..], n),
+                (Right::Transposed(s), Some(t)) => {
+                    for jj in 0..nc {
+                        let src = &s[(j0 + jj) * k + k0..(j0 + jj) * k + k0 + kc];
+                        for (kk, &x) in src.iter().enumerate() {
+                            t[kk * nc + jj] = x;
+                        }
+                    }
+                    (&t[..], nc)
+                }
+                (Right::Transposed(_), None) => unreachable!(),
+            };
+            let mut i0 = 0;
+            while i0 < m {
+                let mc = MC.min(m - i0);
+                packed.pack::<SKIP>(a, k, i0, mc, k0, kc);
+                let from = if k0 == 0 { Start::Init(init.map(|s| &s[j0..j0 + nc])) } else { Start::Output };
+                tiles::<L>(&packed, right, ldb, from, &mut c[i0 * n..(i0 + mc) * n], n, j0, nc);
+                i0 += mc;
+            }
+            j0 += nc;
+        }
+        k0 += kc;
+    }
+}
+
+/// What a tile's accumulators start from: the bias row (or +0) in the first chunk of the reduction,
+/// else the partial results in the output.
+#[derive(Clone, Copy)]
+enum Start<'a> {
+    Init(Option<&'a [f32]>),
+    Output,
+}
+
+/// Runs the micro-kernels over the packed row groups × columns `j0 … j0 + nc − 1` of `c` (rows of `c`
+/// from the packed chunk's first row; row length `n`).
+#[allow(clippy::too_many_arguments)]
+fn tiles<L: Lane>(packed: &PackedRows, right: &[f32], ldb: usize, from: Start, c: &mut [f32], n: usize, j0: usize, nc: usize) {
+    let i0 = packed.groups[0].0;
+    let mut jj = 0;
+    while jj + 2 * L::WIDTH <= nc {
+        groups::<L, 2>(packed, right, ldb, from, c, n, i0, j0, jj);
+        jj += 2 * L::WIDTH;
+    }
+    while jj + L::WIDTH <= nc {
+        groups::<L, 1>(packed, right, ldb, from, c, n, i0, j0, jj);
+        jj += L::WIDTH;
+    }
+    while jj < nc {
+        groups::<f32, 1>(packed, right, ldb, from, c, n, i0, j0, jj);
+        jj += 1;
+    }
+}
+
+/// One column tile (`NV` lanes from chunk column `jj`) over every row group of the chunk.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn groups<L: Lane, const NV: usize>(
+    packed: &PackedRows,
+    right: &[f32],
+    ldb: usize,
+    from: Start,
+    c: &mut [f32],
+    n: usize,
+    i0: usize,
+    j0: usize,
+    jj: usize,
+) {
+    let mut offset = 0;
+    for g in 0..packed.len {
+        let (i, rows, count) = packed.groups[g];
+        let values = &packed.values[offset..offset + rows * count];
+        let indices = &packed.indices[g * KC..g * KC + count];
+        let out = &mut c[(i - i0) * n + j0 + jj..];
+        if rows == 4 {
+            micro_kernel::<L, 4, NV>(values, indices, &right[jj..], ldb, from, jj, out, n);
+        } else {
+            micro_kernel::<L, 1, NV>(values, indices, &right[jj..], ldb, from, jj, out, n);
+        }
+        offset += rows * count;
+    }
+}
+
+/// The register tile: `MR` rows × `NV` lanes of `c`, from `from`, plus the packed terms in order.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn micro_kernel<L: Lane, const MR: usize, const NV: usize>(
+    values: &[f32],
+    indices: &[u16],
+    right: &[f32],
+    ldb: usize,
+    from: Start,
+    jj: usize,
+    out: &mut [f32],
+    n: usize,
+) {
+    let w = L::WIDTH;
+    let mut acc = [[L::splat(0.0); NV]; MR];
+    for (r, row) in acc.iter_mut().enumerate() {
+        for (v, lane) in row.iter_mut().enumerate() {
+            *lane = match from {
+                Start::Init(Some(init)) => L::load(&init[jj + v * w..]),
+                Start::Init(None) => L::splat(0.0),
+                Start::Output => L::load(&out[r * n + v * w..]),
+            };
+        }
+    }
+    for (a, &kk) in values.chunks_exact(MR).zip(indices) {
+        let b = &right[kk as usize * ldb..kk as usize * ldb + NV * w];
+        let bv: [L; NV] = core::array::from_fn(|v| L::load(&b[v * w..]));
+        for r in 0..MR {
+            let s = L::splat(a[r]);
+            for v in 0..NV {
+                acc[r][v] = acc[r][v] + s * bv[v];
+            }
+        }
+    }
+    for (r, row) in acc.iter().enumerate() {
+        for (v, lane) in row.iter().enumerate() {
+            lane.store(&mut out[r * n + v * w..]);
+        }
     }
 }
 
@@ -86,7 +309,16 @@ pub fn dense_backward<L: Lane>(
     let DenseShape { rows, inputs: n_in, outputs: n_out } = shape;
     let (input, weights, d_output) = (&input[..rows * n_in], &weights[..n_in * n_out], &d_output[..rows * n_out]);
     let (grad_weights, grad_bias) = (&mut grad_weights[..n_in * n_out], &mut grad_bias[..n_out]);
-    grad_weights.fill(0.0);
+    bias_gradient::<L>(rows, n_out, d_output, grad_bias);
+    weight_gradient::<L>(shape, input, d_output, grad_weights);
+    if let Some(d_input) = d_input {
+        let product = Product { m: rows, k: n_out, n: n_in };
+        gemm::<L, false>(product, d_output, Right::Transposed(weights), None, &mut d_input[..rows * n_in]);
+    }
+}
+
+/// `grad_bias[j]` = +0, then `((d0 + d1) + d2) + d3` per block of four rows, then the remaining rows.
+fn bias_gradient<L: Lane>(rows: usize, n_out: usize, d_output: &[f32], grad_bias: &mut [f32]) {
     grad_bias.fill(0.0);
     let mut i = 0;
     while i + 4 <= rows {
@@ -101,24 +333,6 @@ pub fn dense_backward<L: Lane>(
         for k in j..n_out {
             grad_bias[k] += ((d0[k] + d1[k]) + d2[k]) + d3[k];
         }
-        for p in 0..n_in {
-            let a = [input[i * n_in + p], input[(i + 1) * n_in + p], input[(i + 2) * n_in + p], input[(i + 3) * n_in + p]];
-            if a.iter().all(|&x| x == 0.0) {
-                continue;
-            }
-            let gw = &mut grad_weights[p * n_out..(p + 1) * n_out];
-            let mut j = 0;
-            while j + L::WIDTH <= n_out {
-                let terms = ((L::splat(a[0]) * L::load(&d0[j..]) + L::splat(a[1]) * L::load(&d1[j..]))
-                    + L::splat(a[2]) * L::load(&d2[j..]))
-                    + L::splat(a[3]) * L::load(&d3[j..]);
-                (L::load(&gw[j..]) + terms).store(&mut gw[j..]);
-                j += L::WIDTH;
-            }
-            for k in j..n_out {
-                gw[k] += ((a[0] * d0[k] + a[1] * d1[k]) + a[2] * d2[k]) + a[3] * d3[k];
-            }
-        }
         i += 4;
     }
     while i < rows {
@@ -126,47 +340,103 @@ pub fn dense_backward<L: Lane>(
         for k in 0..n_out {
             grad_bias[k] += d[k];
         }
+        i += 1;
+    }
+}
+
+/// Input features per packed chunk of [`weight_gradient`].
+const PC: usize = 64;
+/// Blocks of four rows per packed chunk of [`weight_gradient`].
+const BC: usize = 32;
+
+/// Blocks of four rows × input features, transposed: `values[(b·PC + q)·4 + r] = input[4b + r, p0 + q]`,
+/// and whether any of the four is nonzero.
+struct PackedColumns {
+    values: [f32; BC * PC * 4],
+    nonzero: [bool; BC * PC],
+}
+
+/// `grad_weights = inputᵀ·d_output` in the order of the module doc, register-blocked over
+/// (input features × output columns) tiles that walk the row blocks.
+fn weight_gradient<L: Lane>(shape: DenseShape, input: &[f32], d_output: &[f32], grad_weights: &mut [f32]) {
+    let DenseShape { rows, inputs: n_in, outputs: n_out } = shape;
+    grad_weights.fill(0.0);
+    let blocks = rows / 4;
+    if blocks > 0 && n_out > 0 {
+        let mut packed = PackedColumns { values: [0.0; BC * PC * 4], nonzero: [false; BC * PC] };
+        let mut b0 = 0;
+        while b0 < blocks {
+            let bc = BC.min(blocks - b0);
+            let mut p0 = 0;
+            while p0 < n_in {
+                let pc = PC.min(n_in - p0);
+                for b in 0..bc {
+                    for q in 0..pc {
+                        let v: [f32; 4] = core::array::from_fn(|r| input[(4 * (b0 + b) + r) * n_in + p0 + q]);
+                        packed.values[(b * PC + q) * 4..(b * PC + q) * 4 + 4].copy_from_slice(&v);
+                        packed.nonzero[b * PC + q] = v.iter().any(|&x| x != 0.0);
+                    }
+                }
+                // Column tiles outer: a tile's rows of d_output stay in L1 while every feature of the
+                // chunk passes over them.
+                let d = &d_output[4 * b0 * n_out..4 * (b0 + bc) * n_out];
+                let gw = &mut grad_weights[p0 * n_out..(p0 + pc) * n_out];
+                let mut j = 0;
+                while j + L::WIDTH <= n_out {
+                    weight_tiles::<L>(&packed, bc, pc, &d[j..], n_out, &mut gw[j..]);
+                    j += L::WIDTH;
+                }
+                while j < n_out {
+                    weight_tiles::<f32>(&packed, bc, pc, &d[j..], n_out, &mut gw[j..]);
+                    j += 1;
+                }
+                p0 += pc;
+            }
+            b0 += bc;
+        }
+    }
+    for i in 4 * blocks..rows {
+        let d = &d_output[i * n_out..(i + 1) * n_out];
         for p in 0..n_in {
             let a = input[i * n_in + p];
             if a != 0.0 {
                 axpy::<L>(&mut grad_weights[p * n_out..(p + 1) * n_out], a, d);
             }
         }
-        i += 1;
-    }
-    if let Some(d_input) = d_input {
-        input_gradient::<L>(shape, weights, d_output, &mut d_input[..rows * n_in]);
     }
 }
 
-/// `d_input[r, p] = Σ_j d_output[r, j]·weights[p, j]`, summed in order of j. With four lanes, the
-/// lanes are the four rows of a block; otherwise (and for the remaining rows) one row at a time.
-fn input_gradient<L: Lane>(shape: DenseShape, weights: &[f32], d_output: &[f32], d_input: &mut [f32]) {
-    let DenseShape { rows, inputs: n_in, outputs: n_out } = shape;
-    let mut i = 0;
-    if L::WIDTH == 4 {
-        while i + 4 <= rows {
-            for p in 0..n_in {
-                let w = &weights[p * n_out..(p + 1) * n_out];
-                let mut sum = L::splat(0.0);
-                for (j, &wj) in w.iter().enumerate() {
-                    sum = sum + L::load_strided(&d_output[i * n_out + j..], n_out) * L::splat(wj);
-                }
-                sum.store_strided(&mut d_input[i * n_in + p..], n_in);
+/// One column tile (a lane from `d[0]`, `gw[0]`) × every feature of the packed chunk.
+#[inline(always)]
+fn weight_tiles<L: Lane>(packed: &PackedColumns, bc: usize, pc: usize, d: &[f32], n_out: usize, gw: &mut [f32]) {
+    let mut q = 0;
+    while q + 4 <= pc {
+        weight_kernel::<L, 4>(packed, bc, q, d, n_out, &mut gw[q * n_out..]);
+        q += 4;
+    }
+    while q < pc {
+        weight_kernel::<L, 1>(packed, bc, q, d, n_out, &mut gw[q * n_out..]);
+        q += 1;
+    }
+}
+
+/// The register tile of `grad_weights`: `MP` features × one lane, over `bc` blocks of four rows.
+#[inline(always)]
+fn weight_kernel<L: Lane, const MP: usize>(packed: &PackedColumns, bc: usize, q: usize, d: &[f32], n_out: usize, gw: &mut [f32]) {
+    let mut acc: [L; MP] = core::array::from_fn(|t| L::load(&gw[t * n_out..]));
+    for b in 0..bc {
+        let rows = &d[4 * b * n_out..];
+        let dv: [L; 4] = core::array::from_fn(|r| L::load(&rows[r * n_out..]));
+        for (t, acc_t) in acc.iter_mut().enumerate() {
+            if !packed.nonzero[b * PC + q + t] {
+                continue;
             }
-            i += 4;
+            let a = &packed.values[(b * PC + q + t) * 4..(b * PC + q + t) * 4 + 4];
+            let terms = ((L::splat(a[0]) * dv[0] + L::splat(a[1]) * dv[1]) + L::splat(a[2]) * dv[2]) + L::splat(a[3]) * dv[3];
+            *acc_t = *acc_t + terms;
         }
     }
-    while i < rows {
-        for p in 0..n_in {
-            let w = &weights[p * n_out..(p + 1) * n_out];
-            let d = &d_output[i * n_out..(i + 1) * n_out];
-            let mut sum = 0.0f32;
-            for j in 0..n_out {
-                sum += d[j] * w[j];
-            }
-            d_input[i * n_in + p] = sum;
-        }
-        i += 1;
+    for (t, lane) in acc.iter().enumerate() {
+        lane.store(&mut gw[t * n_out..]);
     }
 }

@@ -196,6 +196,49 @@ pub fn bandwidth_probe_lanes<L: lane::Lane>(a: &mut [f32], b: &[f32], scalar: f3
     dense::axpy::<L>(a, scalar, b);
 }
 
+/// Independent chains of [`flop_probe`]: enough to keep both of a core's vector multiply and add
+/// units busy (a chain's multiply waits for its previous add).
+pub const FLOP_PROBE_CHAINS: usize = 12;
+
+/// The benchmarks' arithmetic probe: `iterations` rounds of `acc = acc·0.5 + x` (a multiply and an
+/// add, no FMA, as in the dense kernels) on [`FLOP_PROBE_CHAINS`] independent lanes of the platform's
+/// width, from registers only: `2 × FLOP_PROBE_CHAINS × width × iterations` float operations (see
+/// [`flop_probe_width`]), whose rate is the FLOP roofline the dense layers are compared with. Returns
+/// the sum of the lanes (so the work cannot be optimised away).
+pub fn flop_probe(iterations: u32, x: f32) -> f32 {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    return flop_probe_lanes::<simd128::F32x4>(iterations, x);
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    flop_probe_lanes::<f32>(iterations, x)
+}
+
+/// Lanes per chain of [`flop_probe`] on this platform (4 with simd128, else 1).
+pub const fn flop_probe_width() -> usize {
+    if simd_enabled() {
+        4
+    } else {
+        1
+    }
+}
+
+/// [`flop_probe`] with lane type `L`.
+pub fn flop_probe_lanes<L: lane::Lane>(iterations: u32, x: f32) -> f32 {
+    let (half, x) = (L::splat(0.5), L::splat(x));
+    let mut acc: [L; FLOP_PROBE_CHAINS] = core::array::from_fn(|i| L::splat(i as f32));
+    for _ in 0..iterations {
+        for a in acc.iter_mut() {
+            *a = *a * half + x;
+        }
+    }
+    let mut lanes = [0.0f32; 4];
+    let mut sum = 0.0f32;
+    for a in acc {
+        a.store(&mut lanes);
+        sum += lanes[..L::WIDTH].iter().sum::<f32>();
+    }
+    sum
+}
+
 /// [`dense::dense_forward`] with the platform's lanes (f32x4 on wasm32 with simd128).
 pub fn dense_forward(shape: dense::DenseShape, input: &[f32], weights: &[f32], bias: &[f32], output: &mut [f32]) {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]

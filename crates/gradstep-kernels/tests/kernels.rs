@@ -384,3 +384,129 @@ fn dense_layers_same_bits_on_every_lane_type_and_correct_values() {
         }
     }
 }
+
+/// The dense layers' documented operation order, written as plainly as possible (the order of
+/// `packages/gradstep/src/js-kernels/dense.ts`): the blocked kernels must give these bits.
+mod dense_reference {
+    pub fn forward(rows: usize, n_in: usize, n_out: usize, input: &[f32], weights: &[f32], bias: &[f32]) -> Vec<f32> {
+        let mut out = vec![0.0f32; rows * n_out];
+        let blocked = rows - rows % 4;
+        for i in 0..rows {
+            for j in 0..n_out {
+                let mut acc = bias[j];
+                for p in 0..n_in {
+                    let skip = if i < blocked {
+                        let b = i - i % 4;
+                        (0..4).all(|r| input[(b + r) * n_in + p] == 0.0)
+                    } else {
+                        input[i * n_in + p] == 0.0
+                    };
+                    if !skip {
+                        acc += input[i * n_in + p] * weights[p * n_out + j];
+                    }
+                }
+                out[i * n_out + j] = acc;
+            }
+        }
+        out
+    }
+
+    pub fn backward(rows: usize, n_in: usize, n_out: usize, input: &[f32], weights: &[f32], d: &[f32]) -> (Vec<f32>, Vec<f32>, Vec<f32>) {
+        let (mut gw, mut gb, mut di) = (vec![0.0f32; n_in * n_out], vec![0.0f32; n_out], vec![0.0f32; rows * n_in]);
+        let blocked = rows - rows % 4;
+        for j in 0..n_out {
+            let mut acc = 0.0f32;
+            for b in (0..blocked).step_by(4) {
+                acc += ((d[b * n_out + j] + d[(b + 1) * n_out + j]) + d[(b + 2) * n_out + j]) + d[(b + 3) * n_out + j];
+            }
+            for i in blocked..rows {
+                acc += d[i * n_out + j];
+            }
+            gb[j] = acc;
+            for p in 0..n_in {
+                let x = |i: usize| input[i * n_in + p];
+                let mut acc = 0.0f32;
+                for b in (0..blocked).step_by(4) {
+                    if (0..4).all(|r| x(b + r) == 0.0) {
+                        continue;
+                    }
+                    let t = |r: usize| x(b + r) * d[(b + r) * n_out + j];
+                    acc += ((t(0) + t(1)) + t(2)) + t(3);
+                }
+                for i in blocked..rows {
+                    if x(i) != 0.0 {
+                        acc += x(i) * d[i * n_out + j];
+                    }
+                }
+                gw[p * n_out + j] = acc;
+            }
+        }
+        for i in 0..rows {
+            for p in 0..n_in {
+                let mut acc = 0.0f32;
+                for j in 0..n_out {
+                    acc += d[i * n_out + j] * weights[p * n_out + j];
+                }
+                di[i * n_in + p] = acc;
+            }
+        }
+        (gw, gb, di)
+    }
+}
+
+#[test]
+fn blocked_dense_kernels_follow_the_documented_order_at_every_tail_of_the_blocking() {
+    use gradstep_kernels::dense::{dense_backward, dense_forward, DenseShape};
+    // The blocking: 4-row groups and 64-row chunks, 4- and 8-column tiles, 128-long chunks of the
+    // reduction and of transposed columns, 64-feature and 32-block chunks of the weight gradient.
+    let rows_list = [1, 2, 3, 4, 5, 7, 8, 9, 63, 64, 65, 67, 129, 131];
+    let widths = [1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 17, 63, 64, 65, 127, 128, 129, 257];
+    let mut case = 0u32;
+    for &rows in &rows_list {
+        for &inputs in &widths {
+            for &outputs in &widths {
+                // Keep the test quick: every shape for small sizes, a sample for large ones.
+                case += 1;
+                if rows * inputs * outputs > 200_000 && !case.is_multiple_of(7) {
+                    continue;
+                }
+                let shape = DenseShape { rows, inputs, outputs };
+                let mut input = values(case * 3 + 1, rows * inputs);
+                for (k, x) in input.iter_mut().enumerate() {
+                    // Whole zero columns (every 3rd feature), scattered zeros, and a -0.
+                    if (k % inputs) % 3 == 1 || k % 7 == 0 {
+                        *x = 0.0;
+                    }
+                    if k % 29 == 5 {
+                        *x = -0.0;
+                    }
+                }
+                let (weights, bias, d_output) =
+                    (values(case * 3 + 2, inputs * outputs), values(case * 3 + 3, outputs), values(case, rows * outputs));
+                let expected_out = dense_reference::forward(rows, inputs, outputs, &input, &weights, &bias);
+                let (egw, egb, edi) = dense_reference::backward(rows, inputs, outputs, &input, &weights, &d_output);
+                let mut out = vec![7.0f32; rows * outputs];
+                let (mut gw, mut gb, mut di) = (vec![7.0f32; inputs * outputs], vec![7.0f32; outputs], vec![7.0f32; rows * inputs]);
+                dense_forward::<EmulatedF32x4>(shape, &input, &weights, &bias, &mut out);
+                dense_backward::<EmulatedF32x4>(shape, &input, &weights, &d_output, &mut gw, &mut gb, Some(&mut di));
+                assert!(same_bits(&out, &expected_out), "forward {shape:?}");
+                assert!(same_bits(&gw, &egw), "grad_weights {shape:?}");
+                assert!(same_bits(&gb, &egb), "grad_bias {shape:?}");
+                assert!(same_bits(&di, &edi), "d_input {shape:?}");
+                let mut out1 = vec![7.0f32; rows * outputs];
+                dense_forward::<f32>(shape, &input, &weights, &bias, &mut out1);
+                assert!(same_bits(&out1, &expected_out), "forward, f32 lanes {shape:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn flop_probe_runs_the_same_chains_on_every_lane_type() {
+    let scalar = gradstep_kernels::flop_probe_lanes::<f32>(1000, 0.25);
+    let vector = gradstep_kernels::flop_probe_lanes::<EmulatedF32x4>(1000, 0.25);
+    // Each chain converges to 2x = 0.5; four lanes per chain in the vector form.
+    assert!((scalar - 6.0).abs() < 1e-4, "{scalar}");
+    assert!((vector - 24.0).abs() < 1e-4, "{vector}");
+    assert_eq!(gradstep_kernels::flop_probe(0, 1.0), (0..12).map(|i| i as f32).sum::<f32>());
+}

@@ -74,6 +74,19 @@ pub fn bandwidth_probe(a_ptr: u32, b_ptr: u32, len: u32, scalar: f32) -> u32 {
     }))
 }
 
+/// The benchmarks' arithmetic probe ([`gradstep_kernels::flop_probe`]): `flopProbeOperations(1)`
+/// float operations per iteration, from registers; returns the lanes' sum.
+#[wasm_bindgen(js_name = flopProbe)]
+pub fn flop_probe(iterations: u32, x: f32) -> f32 {
+    gradstep_kernels::flop_probe(iterations, x)
+}
+
+/// Float operations per iteration of [`flop_probe`] in this build (96 with simd128, 24 without).
+#[wasm_bindgen(js_name = flopProbeOperations)]
+pub fn flop_probe_operations() -> u32 {
+    (2 * gradstep_kernels::FLOP_PROBE_CHAINS * gradstep_kernels::flop_probe_width()) as u32
+}
+
 /// Writes each listed gradient's contribution to a norm (`norm`: 1 Σ|g|, 2 Σg², 0 max|g|; see
 /// `gradstep_kernels::reductions`) as an f64 at `out_ptr + 8·i`. The list at `list_ptr` holds
 /// `count` pairs `[grad_ptr, len]`. Returns 0, or a [`CallError`] code (an unknown norm is `UnknownKernel`).
