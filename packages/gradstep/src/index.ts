@@ -97,7 +97,18 @@ export {
 } from './evaluation/parameter-grid.js';
 export * from './metrics/index.js';
 export { biasVariance, type BiasVarianceOptions, type BiasVarianceRecipeOptions, type BiasVarianceMseOptions, type BiasVarianceZeroOneOptions, type BiasVarianceResult, type BiasVarianceLoss } from './evaluation/bias-variance.js';
-export { DecisionTreeClassifier, DecisionTreeRegressor, type DecisionTreeOptions, type DecisionTreeClassifierOptions, type TreeStructure } from './ensembles/decision-tree.js';
+export {
+  DecisionTreeClassifier,
+  DecisionTreeRegressor,
+  type DecisionTreeOptions,
+  type DecisionTreeClassifierOptions,
+  type DecisionTreeOptionsInUse,
+  type TreeStructure,
+  type MaxFeatures,
+  type ClassWeight,
+  type ClassificationCriterion,
+  type RegressionCriterion,
+} from './ensembles/decision-tree.js';
 export { DecisionStumpClassifier, DecisionStumpRegressor } from './ensembles/decision-stump.js';
 export { bagging, type BaggingRegressionOptions, type BaggingClassificationOptions, type BaggingRegressor, type BaggingClassifier, type BaggingMemberInfo } from './ensembles/bagging.js';
 export type { BaggingRecipeOptions } from './ensembles/bagging-recipe.js';
