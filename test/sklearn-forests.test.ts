@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DecisionTreeClassifier, DecisionTreeRegressor, type DecisionTreeClassifierOptions } from '../packages/gradstep/src/ensembles/decision-tree.js';
+import { RandomForestClassifier, RandomForestRegressor, type RandomForestOptions } from '../packages/gradstep/src/ensembles/random-forest.js';
+import { setWarningHandler } from '../packages/gradstep/src/model-selection/warnings.js';
 
 interface TreeCase {
   kind: 'regressor' | 'classifier';
@@ -19,13 +21,36 @@ interface TreeCase {
   probaTest?: number[][] | null;
   importances: number[] | null;
 }
-export const fixture = JSON.parse(readFileSync(new URL('./fixtures/sklearn-forests.json', import.meta.url), 'utf8')) as {
+interface ForestCase {
+  task: 'classification' | 'regression';
+  options: RandomForestOptions;
+  X: number[][];
+  y: number[];
+  XTest: number[][];
+  probaTest?: number[][] | null;
+  predictTest: number[] | null;
+  importances: number[] | null;
+}
+interface ForestRange {
+  task: 'classification' | 'regression';
+  X: number[][];
+  y: number[];
+  XTest: number[][];
+  yTest: number[];
+  nEstimators: number;
+  maxFeatures?: number;
+  oobScores: number[];
+  testScores: number[];
+}
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/sklearn-forests.json', import.meta.url), 'utf8')) as {
   sklearn: string;
   trees: TreeCase[];
+  forests: ForestCase[];
+  forestRanges: ForestRange[];
 };
 
 /** Elementwise |actual − expected| ≤ tolerance·(1 + |expected|). */
-export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance = 1e-9, what = 'element'): void {
+function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance = 1e-9, what = 'element'): void {
   expect(actual.length).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) {
     if (!(Math.abs(actual[i] - expected[i]) <= tolerance * (1 + Math.abs(expected[i])))) {
@@ -49,6 +74,57 @@ describe(`tree options = scikit-learn ${fixture.sklearn}`, () => {
         if (c.predictTest) expect(tree.predict(c.XTest)).toEqual(c.predictTest);
         if (c.probaTest) tree.predictProba(c.XTest).forEach((row, i) => expectClose(row, c.probaTest![i], 1e-9, `row ${i} class`));
         if (c.importances) expectClose(tree.featureImportances, c.importances);
+      }
+    });
+  });
+});
+
+describe(`random forests = scikit-learn ${fixture.sklearn} without randomness (bootstrap off, every feature)`, () => {
+  fixture.forests.forEach((c) => {
+    it(`${c.task} ${JSON.stringify(c.options)}`, () => {
+      if (c.task === 'classification') {
+        const forest = new RandomForestClassifier({ ...c.options, seed: 1 }).fit(c.X, c.y);
+        if (c.probaTest) forest.predictProba(c.XTest).forEach((row, i) => expectClose(row, c.probaTest![i], 1e-9, `row ${i} class`));
+        if (c.predictTest) expect(forest.predict(c.XTest)).toEqual(c.predictTest);
+        if (c.importances) expectClose(forest.featureImportances, c.importances);
+      } else {
+        const forest = new RandomForestRegressor({ ...c.options, seed: 1 }).fit(c.X, c.y);
+        if (c.predictTest) expectClose(forest.predict(c.XTest), c.predictTest);
+        if (c.importances) expectClose(forest.featureImportances, c.importances);
+      }
+    });
+  });
+});
+
+describe(`random forests with their randomness: scores in scikit-learn ${fixture.sklearn}'s range across seeds`, () => {
+  const mean = (values: number[]) => values.reduce((s, v) => s + v, 0) / values.length;
+  fixture.forestRanges.forEach((c) => {
+    it(`${c.task}, ${c.nEstimators} trees: out-of-bag and test scores`, () => {
+      setWarningHandler(() => {});
+      const oob: number[] = [];
+      const test: number[] = [];
+      for (let seed = 0; seed < 4; seed++) {
+        if (c.task === 'classification') {
+          const forest = new RandomForestClassifier({ nEstimators: c.nEstimators, oobScore: true, seed }).fit(c.X, c.y);
+          oob.push(forest.oobScore!);
+          const predicted = forest.predict(c.XTest);
+          test.push(predicted.filter((label, i) => label === c.yTest[i]).length / c.yTest.length);
+        } else {
+          const forest = new RandomForestRegressor({ nEstimators: c.nEstimators, oobScore: true, maxFeatures: c.maxFeatures, seed }).fit(c.X, c.y);
+          oob.push(forest.oobScore!);
+          const predicted = forest.predict(c.XTest);
+          const yMean = mean(c.yTest);
+          const residual = c.yTest.reduce((s, v, i) => s + (v - predicted[i]) ** 2, 0);
+          const total = c.yTest.reduce((s, v) => s + (v - yMean) ** 2, 0);
+          test.push(1 - residual / total);
+        }
+      }
+      setWarningHandler(undefined);
+      // Our mean over 4 seeds within scikit-learn's range over 8 seeds, widened by its spread.
+      for (const [ours, theirs] of [[oob, c.oobScores], [test, c.testScores]] as const) {
+        const spread = Math.max(...theirs) - Math.min(...theirs);
+        expect(mean(ours)).toBeGreaterThanOrEqual(Math.min(...theirs) - spread);
+        expect(mean(ours)).toBeLessThanOrEqual(Math.max(...theirs) + spread);
       }
     });
   });
