@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DecisionTreeClassifier, DecisionTreeRegressor, type DecisionTreeClassifierOptions } from '../packages/gradstep/src/ensembles/decision-tree.js';
 import { RandomForestClassifier, RandomForestRegressor, type RandomForestOptions } from '../packages/gradstep/src/ensembles/random-forest.js';
+import { gradientBoostingClassifier } from '../packages/gradstep/src/ensembles/gradient-boosting-classifier.js';
 import { setWarningHandler } from '../packages/gradstep/src/model-selection/warnings.js';
 
 interface TreeCase {
@@ -42,11 +43,34 @@ interface ForestRange {
   oobScores: number[];
   testScores: number[];
 }
+interface BoostingCase {
+  name: string;
+  options: { nEstimators: number; learningRate: number; maxDepth: number; minSamplesLeaf?: number; maxLeafNodes?: number };
+  X: number[][];
+  y: (number | string)[];
+  XTest: number[][];
+  init: number[] | null;
+  trainLoss: number[] | null;
+  stagedDecision: number[][][] | null;
+  stagedProba: number[][][] | null;
+  predictTest: (number | string)[] | null;
+  importances: number[] | null;
+}
+interface EarlyStoppingRange {
+  X: number[][];
+  y: number[];
+  XTest: number[][];
+  yTest: number[];
+  stages: number[];
+  testScores: number[];
+}
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/sklearn-forests.json', import.meta.url), 'utf8')) as {
   sklearn: string;
   trees: TreeCase[];
   forests: ForestCase[];
   forestRanges: ForestRange[];
+  gradientBoostingClassifier: BoostingCase[];
+  earlyStopping: EarlyStoppingRange;
 };
 
 /** Elementwise |actual − expected| ≤ tolerance·(1 + |expected|). */
@@ -127,5 +151,44 @@ describe(`random forests with their randomness: scores in scikit-learn ${fixture
         expect(mean(ours)).toBeLessThanOrEqual(Math.max(...theirs) + spread);
       }
     });
+  });
+});
+
+describe(`gradientBoostingClassifier = scikit-learn ${fixture.sklearn}'s GradientBoostingClassifier (subsample 1)`, () => {
+  fixture.gradientBoostingClassifier.forEach((c) => {
+    it(c.name, () => {
+      const model = gradientBoostingClassifier({ X: c.X, y: c.y, ...c.options, seed: 0 });
+      if (c.init) expectClose(model.init, c.init, 1e-12, 'init');
+      if (c.trainLoss) expectClose(model.trainLoss, c.trainLoss, 1e-9, 'stage');
+      if (c.stagedDecision) {
+        const staged = model.stagedDecisionFunction(c.XTest);
+        expect(staged).toHaveLength(c.stagedDecision.length);
+        staged.forEach((stage, m) => stage.forEach((row, i) => expectClose(row, c.stagedDecision![m][i], 1e-9, `stage ${m} row ${i} score`)));
+      }
+      if (c.stagedProba) {
+        const staged = model.stagedPredictProba(c.XTest);
+        staged.forEach((stage, m) => stage.forEach((row, i) => expectClose(row, c.stagedProba![m][i], 1e-9, `stage ${m} row ${i} class`)));
+      }
+      if (c.predictTest) expect(model.predict(c.XTest)).toEqual(c.predictTest);
+      if (c.importances) expectClose(model.featureImportances, c.importances);
+    });
+  });
+
+  it(`early stopping keeps as many stages as scikit-learn's, within its range across seeds (${fixture.earlyStopping.stages.join(', ')})`, () => {
+    const c = fixture.earlyStopping;
+    const stages: number[] = [];
+    const scores: number[] = [];
+    for (let seed = 0; seed < 6; seed++) {
+      const model = gradientBoostingClassifier({ X: c.X, y: c.y, nEstimators: 300, learningRate: 0.3, nIterNoChange: 5, validationFraction: 0.2, tol: 1e-4, seed });
+      stages.push(model.nEstimators);
+      const predicted = model.predict(c.XTest);
+      scores.push(predicted.filter((label, i) => label === c.yTest[i]).length / c.yTest.length);
+      expect(model.validationLoss).toHaveLength(model.nEstimators);
+      expect(model.validationRows).toHaveLength(80);
+    }
+    const mean = (values: number[]) => values.reduce((s, v) => s + v, 0) / values.length;
+    expect(mean(stages)).toBeGreaterThanOrEqual(Math.min(...c.stages) / 2);
+    expect(mean(stages)).toBeLessThanOrEqual(Math.max(...c.stages) * 2);
+    expect(mean(scores)).toBeGreaterThanOrEqual(Math.min(...c.testScores) - 0.03);
   });
 });

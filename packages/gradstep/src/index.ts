@@ -116,6 +116,7 @@ export { adaBoost, type AdaBoostOptions, type AdaBoostClassifier } from './ensem
 export { adaBoostRegressor, type AdaBoostRegressorOptions, type AdaBoostRegressor, type AdaBoostR2Loss } from './ensembles/ada-boost-regressor.js';
 export { RandomForestClassifier, RandomForestRegressor, type RandomForestOptions, type RandomForestClassifierOptions } from './ensembles/random-forest.js';
 export { gradientBoosting, type GradientBoostingOptions, type GradientBoostingRegressor } from './ensembles/gradient-boosting.js';
+export { gradientBoostingClassifier, type GradientBoostingClassifierOptions, type GradientBoostingClassifier } from './ensembles/gradient-boosting-classifier.js';
 export type { FeatureRows } from './ensembles/training-data.js';
 export type { LabelPredictor, NumberPredictor, WeightedClassifierLearner, ResampledRegressorLearner } from './ensembles/weak-learner.js';
 export * from './schedulers/index.js';

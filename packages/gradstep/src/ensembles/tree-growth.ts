@@ -449,9 +449,10 @@ export function leafOf(tree: TreeStructure, row: ArrayLike<number>): number {
 /**
  * Impurity-based feature importances (mean decrease in impurity, Breiman 2001), as scikit-learn's
  * `feature_importances_`: per split node W·I − W_L·I_L − W_R·I_R added to its feature, divided by
- * the root's weight, then normalised to sum 1 (all zeros for a tree that is a single leaf).
+ * the root's weight, then normalised to sum 1 (all zeros for a tree that is a single leaf) unless
+ * `normalize` is false (gradient boosting averages the unnormalised ones).
  */
-export function featureImportances(tree: TreeStructure, featureCount: number): Float64Array {
+export function featureImportances(tree: TreeStructure, featureCount: number, normalize = true): Float64Array {
   const importances = new Float64Array(featureCount);
   for (let node = 0; node < tree.feature.length; node++) {
     const l = tree.left[node];
@@ -465,6 +466,6 @@ export function featureImportances(tree: TreeStructure, featureCount: number): F
     importances[f] /= tree.weightedSamples[0];
     total += importances[f];
   }
-  if (total > 0) for (let f = 0; f < featureCount; f++) importances[f] /= total;
+  if (normalize && total > 0) for (let f = 0; f < featureCount; f++) importances[f] /= total;
   return importances;
 }
