@@ -118,6 +118,7 @@ export { RandomForestClassifier, RandomForestRegressor, type RandomForestOptions
 export { gradientBoosting, type GradientBoostingOptions, type GradientBoostingRegressor } from './ensembles/gradient-boosting.js';
 export { gradientBoostingClassifier, type GradientBoostingClassifierOptions, type GradientBoostingClassifier } from './ensembles/gradient-boosting-classifier.js';
 export type { FeatureRows } from './ensembles/training-data.js';
+export { permutationImportance, type PermutationImportanceOptions, type PermutationImportance, type PermutableModel } from './evaluation/permutation-importance.js';
 export type { LabelPredictor, NumberPredictor, WeightedClassifierLearner, ResampledRegressorLearner } from './ensembles/weak-learner.js';
 export * from './schedulers/index.js';
 export type { Model, Evaluation } from './models/model.js';
