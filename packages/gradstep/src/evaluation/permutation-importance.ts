@@ -8,6 +8,7 @@
 import { getScorer, type ScorerName } from '../metrics/scorers.js';
 import { Random, randomFrom, type Seed } from '../model-selection/random.js';
 import { checkInteger, checkOptionNames, describe } from '../validate.js';
+import type { FeatureRows } from '../ensembles/training-data.js';
 
 /** A fitted model: what permutationImportance calls. */
 export interface PermutableModel<X> {
@@ -45,7 +46,6 @@ export interface PermutationImportance {
   readonly importances: Float64Array[];
 }
 
-type Rows = readonly ArrayLike<number>[];
 
 /**
  * Scores `model` on X, then for each feature j and each repeat scores it on a copy of X whose column j
@@ -60,7 +60,7 @@ type Rows = readonly ArrayLike<number>[];
  * @throws TypeError/RangeError for a missing or unknown scorer, bad nRepeats or seed, X and y of
  *   different lengths, a model without the method the scorer needs
  */
-export function permutationImportance<X extends Rows | Float32Array>(
+export function permutationImportance<X extends FeatureRows | Float32Array>(
   model: PermutableModel<X>,
   X: X,
   y: ArrayLike<number> | ArrayLike<string>,
@@ -84,7 +84,7 @@ export function permutationImportance<X extends Rows | Float32Array>(
   } else {
     if (!Array.isArray(X) || X.length === 0) throw new TypeError(`${owner}: X must be a non-empty array of rows or a Float32Array, got ${describe(X)}`);
     n = X.length;
-    features = (X as Rows)[0].length;
+    features = (X as FeatureRows)[0].length;
   }
   if (y === null || typeof y !== 'object' || typeof (y as ArrayLike<unknown>).length !== 'number' || y.length !== n) {
     throw new RangeError(`${owner}: y must have one value per row of X (${n}), got ${describe(y)}`);
@@ -105,7 +105,7 @@ export function permutationImportance<X extends Rows | Float32Array>(
 
   const rng = randomFrom(given.seed as Seed | undefined, `${owner}: seed`);
   const columnSeed = rng.nextUint32();
-  const baselineScore = score(flat ? (X.slice() as X) : (Array.from(X as Rows, (row) => Array.from(row)) as unknown as X));
+  const baselineScore = score(flat ? (X.slice() as X) : (Array.from(X as FeatureRows, (row) => Array.from(row)) as unknown as X));
   const importances: Float64Array[] = [];
   for (let j = 0; j < features; j++) {
     const columnRng = new Random(columnSeed);
@@ -119,7 +119,7 @@ export function permutationImportance<X extends Rows | Float32Array>(
         for (let i = 0; i < n; i++) copy[i * features + j] = (X as Float32Array)[order[i] * features + j];
         permuted = copy as X;
       } else {
-        const rows = X as Rows;
+        const rows = X as FeatureRows;
         permuted = rows.map((row, i) => {
           const copy = Array.from(row);
           copy[j] = rows[order[i]][j];
