@@ -20,6 +20,7 @@ import { loadTfjs, tfjsModel, tfjsOptimizer } from './peers.mjs';
 import { printWorkersBench, runWorkersBench } from './workers.mjs';
 import { benchTfjsAdapter } from './tfjs-adapter.mjs';
 import { benchKernels, benchTraining } from './training.mjs';
+import { printEnsemblesBench, runEnsemblesBench } from './ensembles.mjs';
 
 const { init, param, wasmSimd, bandwidthProbe, Adam } = gradstep;
 
@@ -290,6 +291,12 @@ for (const [k, v] of Object.entries(checkpoints)) console.log(`  ${k.padEnd(84)}
 const search = await runWorkersBench({ quick, progress });
 printWorkersBench(search);
 
+// ---------------------------------------------------------------- forests and boosting
+// Fit time against rows and trees (bench/ensembles.mjs).
+const ensembles = runEnsemblesBench({ quick, progress });
+progress('');
+printEnsemblesBench(ensembles);
+
 // ---------------------------------------------------------------- gradstep/tfjs in model.fit
 const tfjsAdapter = tfjs ? await benchTfjsAdapter({ tf: tfjs.tf, quick, progress }) : null;
 
@@ -298,7 +305,7 @@ const outArg = option('out', null);
 const outDir = outArg ? pathToFileURL(resolve(outArg) + '/') : new URL('./results/', import.meta.url);
 mkdirSync(outDir, { recursive: true });
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-const result = { date: new Date().toISOString(), machine, quick, timeMs, tfjs: tfjs?.versions ?? null, roofline: { probeGBs: roofline, boundGBs }, rows, kernels, training, allocation, splitters, checkpoints, search, tfjsAdapter };
+const result = { date: new Date().toISOString(), machine, quick, timeMs, tfjs: tfjs?.versions ?? null, roofline: { probeGBs: roofline, boundGBs }, rows, kernels, training, allocation, splitters, checkpoints, search, ensembles, tfjsAdapter };
 const jsonPath = new URL(`${quick ? 'quick-' : ''}${stamp}.json`, outDir);
 writeFileSync(jsonPath, JSON.stringify(result, null, 2));
 const md = [

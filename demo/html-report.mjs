@@ -1,6 +1,6 @@
 // Writes the demo's results as one self-contained HTML page: tables, inline SVG charts, and the
 // raw numbers as JSON (in <script type="application/json" id="results">) for tools and tests.
-import { boxPlot, lineChart, PALETTE } from './svg-charts.mjs';
+import { barChart, boxPlot, lineChart, PALETTE } from './svg-charts.mjs';
 
 const escape = (text) => String(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 const n4 = (v) => (Number.isFinite(v) ? v.toFixed(4) : 'n/a');
@@ -104,9 +104,16 @@ ${table(['model', 'test acc mean', 'test acc std over seeds', 'per seed'], [
   [`bagging ×${b.members}`, n4(b.bagged.mean), n4(b.bagged.std), b.bagged.accuracies.map(n4).join(' ')],
 ])}
 <p>Uncertainty (seed ${b.uncertainty.seed}): the members' standard deviation of P(benign) averages <b>${n4(b.uncertainty.meanStdMisclassified)}</b> on the ${b.uncertainty.misclassified} misclassified test rows and <b>${n4(b.uncertainty.meanStdCorrect)}</b> on the correctly classified ones; out-of-bag accuracy ${n4(b.uncertainty.oobScore)}.</p>
-${table(['boosting (' + e.boostingRounds + ' rounds)', 'train acc', 'test acc'], e.boosting.map((r) => [r.name, n4(r.trainAccuracy), n4(r.accuracy)]))}`);
+${table(['boosting (' + e.boostingRounds + ' rounds)', 'trees', 'train acc', 'test acc'], e.boosting.map((r) => [r.name, String(r.estimators ?? 1), n4(r.trainAccuracy), n4(r.accuracy)]))}
+<p>Random forest of ${e.forest.trees} trees (bootstrap, √d features per node): test accuracy <b>${n4(e.forest.accuracy)}</b>, out-of-bag accuracy <b>${n4(e.forest.oobScore)}</b> (train ${n4(e.forest.trainAccuracy)}); the out-of-bag estimate needs no held-out rows.</p>
+<div class="chart">${barChart({
+  title: 'Feature importances (top 10 for the forest)',
+  xLabel: 'importance (impurity decrease, normalised; permutation: test accuracy drop)',
+  bars: e.importances.map((r) => ({ label: r.feature, values: [r.forest, r.boosting, Math.max(0, r.permutation)] })),
+  series: [{ label: 'forest MDI', color: PALETTE[0] }, { label: 'boosting MDI', color: PALETTE[1] }, { label: 'forest permutation', color: PALETTE[2] }],
+})}</div>`);
     }
-    sections.push(`<section id="ensembles"><h2>4. Breast cancer: logistic regression, bagging and boosting</h2>${parts.join('\n')}</section>`);
+    sections.push(`<section id="ensembles"><h2>4. Breast cancer: logistic regression, bagging, random forest and boosting</h2>${parts.join('\n')}</section>`);
   }
   if (selection) {
     const s = selection;

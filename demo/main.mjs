@@ -27,7 +27,7 @@ export function demoSettings({ quick, seed }) {
     learningCurve: { folds: 3, trainSizes: quick ? [0.2, 1] : [0.1, 0.25, 0.5, 0.75, 1], epochs: quick ? 8 : 15, hidden: 64, seed: seed + 2 },
     capacity: { degrees: quick ? [1, 3, 9] : [1, 3, 5, 7, 9, 12, 15], samples: 40, noise: 0.3, rounds: quick ? 10 : 40, steps: quick ? 1000 : 2000, seed: seed + 3, testPoints: 200 },
     logistic: { folds: 5, epochs: quick ? 20 : 50, seed: seed + 4 },
-    ensembles: { seeds: quick ? [seed + 5] : [seed + 5, seed + 6, seed + 7], members: quick ? 3 : 10, epochs: quick ? 20 : 40, hidden: 32, seed: seed + 5, boostingRounds: quick ? 20 : 50 },
+    ensembles: { seeds: quick ? [seed + 5] : [seed + 5, seed + 6, seed + 7], members: quick ? 3 : 10, epochs: quick ? 20 : 40, hidden: 32, seed: seed + 5, boostingRounds: quick ? 20 : 50, forestTrees: quick ? 50 : 200 },
     selection: {
       folds: quick ? 3 : 5,
       innerFolds: quick ? 2 : 3,

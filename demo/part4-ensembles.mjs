@@ -1,10 +1,12 @@
 // Part 4: ensembles on breast_cancer. Logistic regression under CV (the sanity bar); a single MLP
 // against bagged MLPs (bagging with fit/predictProba callbacks) over several seeds; the members'
-// disagreement on the samples the ensemble gets wrong; AdaBoost and gradient boosting with stumps
-// and with depth-3 trees.
+// disagreement on the samples the ensemble gets wrong; a random forest (with its out-of-bag score);
+// AdaBoost and gradient boosting (log loss) with stumps and with depth-3 trees; the features that
+// matter to the forest and to boosting (impurity importances) and to the forest's test accuracy
+// (permutation importance).
 import {
-  Adam, adaBoost, bagging, crossValidate, DecisionTreeClassifier, fromRowArrays, gradientBoosting, LogisticRegression, MLP,
-  stratifiedKFold, toRowArrays, trainTestSplit,
+  Adam, adaBoost, bagging, crossValidate, DecisionTreeClassifier, fromRowArrays, gradientBoostingClassifier, LogisticRegression, MLP,
+  permutationImportance, RandomForestClassifier, stratifiedKFold, toRowArrays, trainTestSplit,
 } from 'gradstep';
 import { printTable } from './text-table.mjs';
 import { mean, std, trainOnRows } from './training.mjs';
@@ -33,7 +35,7 @@ export async function runLogisticRegressionCv(cancer, settings, log) {
 }
 
 export function runEnsembles(cancer, settings, log) {
-  const { seeds, members, epochs, hidden, seed, boostingRounds } = settings;
+  const { seeds, members, epochs, hidden, seed, boostingRounds, forestTrees } = settings;
   const { train, test } = trainTestSplit(cancer.samples, { testSize: 0.25, seed, stratify: Array.from(cancer.y) });
   const d = cancer.features;
   const rowsOf = (indices) => Array.from(indices, (i) => cancer.X.subarray(i * d, (i + 1) * d));
@@ -118,14 +120,37 @@ export function runEnsembles(cancer, settings, log) {
     const model = adaBoost({ X: XTrain, y: yTrain, nEstimators: boostingRounds, learner: depth === 1 ? undefined : treeLearner(depth) });
     boosted.push({ name, accuracy: accuracy(model.predict(XTest)), trainAccuracy: trainAcc(model.predict(XTrain), yTrain), estimators: model.estimators.length });
   }
+  let boostingModel = null;
   for (const [name, depth] of [['gradient boosting, stumps', 1], ['gradient boosting, depth-3 trees', 3]]) {
-    const model = gradientBoosting({ X: XTrain, y: yTrain, nEstimators: boostingRounds, maxDepth: depth, learningRate: 0.1 });
-    const label = (values) => Array.from(values, (v) => (v > 0.5 ? 1 : 0));
-    boosted.push({ name, accuracy: accuracy(label(model.predict(XTest))), trainAccuracy: trainAcc(label(model.predict(XTrain)), yTrain), estimators: model.trees.length });
+    const model = gradientBoostingClassifier({ X: XTrain, y: yTrain, nEstimators: boostingRounds, maxDepth: depth, learningRate: 0.1, seed });
+    boosted.push({ name, accuracy: accuracy(model.predict(XTest)), trainAccuracy: trainAcc(model.predict(XTrain), yTrain), estimators: model.nEstimators });
+    boostingModel = model;
   }
-  printTable(log, ['boosting', 'train acc', 'test acc'], boosted.map((b) => [b.name, b.trainAccuracy.toFixed(4), b.accuracy.toFixed(4)]));
-  log(`  (${boostingRounds} rounds each; gradient boosting is least-squares on the 0/1 labels, thresholded at 0.5)`);
-  return { seed, testRows: test.length, bagging: baggingResult, boosting: boosted, boostingRounds };
+  const stopped = gradientBoostingClassifier({ X: XTrain, y: yTrain, nEstimators: 500, maxDepth: 3, learningRate: 0.1, nIterNoChange: 10, validationFraction: 0.2, seed });
+  boosted.push({ name: 'gradient boosting, depth 3, early stopping', accuracy: accuracy(stopped.predict(XTest)), trainAccuracy: trainAcc(stopped.predict(XTrain), yTrain), estimators: stopped.nEstimators });
+  printTable(log, ['boosting', 'trees', 'train acc', 'test acc'], boosted.map((b) => [b.name, String(b.estimators ?? 1), b.trainAccuracy.toFixed(4), b.accuracy.toFixed(4)]));
+  log(`  (${boostingRounds} rounds each; gradient boosting with the log loss; early stopping: 20% held out, 10 stages without progress, kept ${stopped.nEstimators} of 500)`);
+
+  // A random forest beside bagging and boosting: bootstrap samples and √d features per node.
+  const forest = new RandomForestClassifier({ nEstimators: forestTrees, oobScore: true, seed }).fit(XTrain, yTrain);
+  const forestResult = {
+    trees: forestTrees,
+    accuracy: accuracy(forest.predict(XTest)),
+    trainAccuracy: trainAcc(forest.predict(XTrain), yTrain),
+    oobScore: forest.oobScore,
+  };
+  log(`  random forest, ${forestTrees} trees (maxFeatures √${d}): test acc ${forestResult.accuracy.toFixed(4)}, out-of-bag acc ${forestResult.oobScore.toFixed(4)}, train acc ${forestResult.trainAccuracy.toFixed(4)}`);
+  const permutation = permutationImportance(forest, XTest, yTest, { scoring: 'accuracy', nRepeats: 3, seed });
+  const names = cancer.featureNames;
+  const top = Array.from(forest.featureImportances, (v, f) => f).sort((a, b) => forest.featureImportances[b] - forest.featureImportances[a]).slice(0, 10);
+  const importances = top.map((f) => ({
+    feature: names[f],
+    forest: forest.featureImportances[f],
+    boosting: boostingModel.featureImportances[f],
+    permutation: permutation.importancesMean[f],
+  }));
+  printTable(log, ['feature (top 10 for the forest)', 'forest MDI', 'boosting MDI', 'forest permutation'], importances.map((r) => [r.feature, r.forest.toFixed(4), r.boosting.toFixed(4), r.permutation.toFixed(4)]));
+  return { seed, testRows: test.length, bagging: baggingResult, boosting: boosted, boostingRounds, forest: forestResult, importances };
 }
 
 function trainAcc(predicted, y) {

@@ -108,3 +108,38 @@ ${tickY.join('\n')}
 ${body}
 </svg>`;
 }
+
+/**
+ * Horizontal grouped bars: bars [{ label, values: [one per series] }], series [{ label, color }];
+ * values ≥ 0 (importances, scores).
+ */
+export function barChart({ title, xLabel, bars, series }) {
+  const rowH = 18;
+  const left = 170;
+  const plotW = WIDTH - left - 130;
+  const height = MARGIN.top + bars.length * rowH * series.length + bars.length * 6 + MARGIN.bottom;
+  const max = Math.max(...bars.flatMap((b) => b.values), 1e-12);
+  let y = MARGIN.top;
+  const body = bars
+    .map((b) => {
+      const group = b.values
+        .map((v, s) => {
+          const bar = `<rect x="${left}" y="${y}" width="${((v / max) * plotW).toFixed(1)}" height="${rowH - 4}" fill="${series[s].color}"/><text x="${left + (v / max) * plotW + 4}" y="${y + rowH - 7}">${fmt(v)}</text>`;
+          y += rowH;
+          return bar;
+        })
+        .join('');
+      const label = `<text x="${left - 6}" y="${y - (rowH * series.length) / 2 + 4}" text-anchor="end">${escape(b.label)}</text>`;
+      y += 6;
+      return group + label;
+    })
+    .join('\n');
+  const legend = series.map((s, i) => `<rect x="${WIDTH - 120}" y="${MARGIN.top + i * 16}" width="12" height="10" fill="${s.color}"/><text x="${WIDTH - 104}" y="${MARGIN.top + i * 16 + 9}">${escape(s.label)}</text>`);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif" font-size="11" role="img" aria-label="${escape(title)}">
+<title>${escape(title)}</title>
+${body}
+<line x1="${left}" x2="${left}" y1="${MARGIN.top - 4}" y2="${y}" stroke="#999"/>
+<text x="${left + plotW / 2}" y="${height - 10}" text-anchor="middle">${escape(xLabel)}</text>
+${legend.join('\n')}
+</svg>`;
+}

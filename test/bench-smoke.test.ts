@@ -35,6 +35,11 @@ describe('pnpm bench (smoke)', () => {
     for (const times of Object.values(json.training[1].msPerStep) as number[][]) expect(times).toHaveLength(2);
     expect(json.allocation['Adam wasm'].wasmBytesGrown).toBe(0);
     expect(readFileSync(join(out, 'quick.md'), 'utf8')).toContain('| optimizer | shape | wasm |');
+    // The forest and boosting fit times: 2 row counts × 2 tree counts each in quick mode.
+    for (const name of ['forest', 'boosting']) {
+      expect(json.ensembles[name]).toHaveLength(4);
+      for (const row of json.ensembles[name] as { ms: number }[]) expect(row.ms).toBeGreaterThan(0);
+    }
     // The pool benchmark ran every configuration, each with the result bits of 1 worker.
     for (const name of ['search', 'crossValidate']) {
       expect(Object.keys(json.search[name])).toEqual(['1 worker', '2 workers, a pool per call', '2 workers, kept pool']);

@@ -23,6 +23,7 @@ describe('pnpm demo --quick', () => {
     const html = readFileSync(path, 'utf8');
 
     for (const id of ['optimizers', 'batch-size', 'learning-curve', 'capacity', 'ensembles', 'selection']) expect(html).toContain(`<section id="${id}">`);
+    expect(html).toContain('<title>Feature importances (top 10 for the forest)</title>');
     expect(html.match(/<svg /g)!.length).toBeGreaterThanOrEqual(6);
     const cells = [...html.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((m) => m[1]);
     expect(cells.length).toBeGreaterThan(100);
@@ -52,6 +53,10 @@ describe('pnpm demo --quick', () => {
     expect(Math.min(...degrees.map((d: { bias: number }) => d.bias))).toBeLessThan(degrees[0].bias);
     expect(degrees.at(-1).variance).toBe(Math.max(...degrees.map((d: { variance: number }) => d.variance)));
     expect(results.ensembles.boosting.every((b: { accuracy: number }) => b.accuracy > 0.85)).toBe(true);
+    // The random forest beside them, with its out-of-bag estimate; importances for the chart.
+    expect(results.ensembles.forest.accuracy).toBeGreaterThan(0.9);
+    expect(results.ensembles.forest.oobScore).toBeGreaterThan(0.9);
+    expect(results.ensembles.importances).toHaveLength(10);
     // Part 5: the search gave the same bits on 1 worker and on the pool; the estimates are accuracies.
     const selection = results.selection;
     expect(selection.sameBits).toBe(true);

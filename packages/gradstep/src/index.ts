@@ -97,14 +97,28 @@ export {
 } from './evaluation/parameter-grid.js';
 export * from './metrics/index.js';
 export { biasVariance, type BiasVarianceOptions, type BiasVarianceRecipeOptions, type BiasVarianceMseOptions, type BiasVarianceZeroOneOptions, type BiasVarianceResult, type BiasVarianceLoss } from './evaluation/bias-variance.js';
-export { DecisionTreeClassifier, DecisionTreeRegressor, type DecisionTreeOptions, type DecisionTreeClassifierOptions, type TreeStructure } from './ensembles/decision-tree.js';
+export {
+  DecisionTreeClassifier,
+  DecisionTreeRegressor,
+  type DecisionTreeOptions,
+  type DecisionTreeClassifierOptions,
+  type DecisionTreeOptionsInUse,
+  type TreeStructure,
+  type MaxFeatures,
+  type ClassWeight,
+  type ClassificationCriterion,
+  type RegressionCriterion,
+} from './ensembles/decision-tree.js';
 export { DecisionStumpClassifier, DecisionStumpRegressor } from './ensembles/decision-stump.js';
 export { bagging, type BaggingRegressionOptions, type BaggingClassificationOptions, type BaggingRegressor, type BaggingClassifier, type BaggingMemberInfo } from './ensembles/bagging.js';
 export type { BaggingRecipeOptions } from './ensembles/bagging-recipe.js';
 export { adaBoost, type AdaBoostOptions, type AdaBoostClassifier } from './ensembles/ada-boost.js';
 export { adaBoostRegressor, type AdaBoostRegressorOptions, type AdaBoostRegressor, type AdaBoostR2Loss } from './ensembles/ada-boost-regressor.js';
+export { RandomForestClassifier, RandomForestRegressor, type RandomForestOptions, type RandomForestClassifierOptions } from './ensembles/random-forest.js';
 export { gradientBoosting, type GradientBoostingOptions, type GradientBoostingRegressor } from './ensembles/gradient-boosting.js';
+export { gradientBoostingClassifier, type GradientBoostingClassifierOptions, type GradientBoostingClassifier } from './ensembles/gradient-boosting-classifier.js';
 export type { FeatureRows } from './ensembles/training-data.js';
+export { permutationImportance, type PermutationImportanceOptions, type PermutationImportance, type PermutableModel } from './evaluation/permutation-importance.js';
 export type { LabelPredictor, NumberPredictor, WeightedClassifierLearner, ResampledRegressorLearner } from './ensembles/weak-learner.js';
 export * from './schedulers/index.js';
 export type { Model, Evaluation } from './models/model.js';

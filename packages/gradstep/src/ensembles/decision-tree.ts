@@ -1,30 +1,46 @@
 /**
- * CART decision trees (Breiman et al. 1984) as scikit-learn's `DecisionTreeClassifier` (gini) and
- * `DecisionTreeRegressor` (squared error) with the best-split splitter: the weak learners of the
- * ensembles, usable on their own.
+ * CART decision trees (Breiman et al. 1984) as scikit-learn's `DecisionTreeClassifier` (gini or
+ * entropy) and `DecisionTreeRegressor` (squared error) with the best-split splitter: the weak
+ * learners of the ensembles and the members of the forests, usable on their own. The growth itself
+ * is in tree-growth.ts.
  *
  * What matches scikit-learn:
  * - candidate thresholds are the midpoints between consecutive distinct sorted values of a feature
  *   among the node's samples (`a/2 + b/2`, or `a` when that rounds to `b`); a row goes left when
  *   `x[feature] <= threshold`;
  * - a split is chosen by the largest proxy improvement of the criterion, computed with the same
- *   formulas (gini: `−w_R·gini_R − w_L·gini_L`; squared error: `S_L²/w_L + S_R²/w_R`; Friedman MSE
- *   for gradient boosting: `(w_R·S_L − w_L·S_R)²/(w_L·w_R)`); a later candidate must be strictly
- *   better, so the first best one wins;
+ *   formulas (gini, entropy: `−w_R·I_R − w_L·I_L` with entropy in bits; squared error:
+ *   `S_L²/w_L + S_R²/w_R`; Friedman MSE: `(w_R·S_L − w_L·S_R)²/(w_L·w_R)`); a later candidate must
+ *   be strictly better, so the first best one wins;
  * - a node is a leaf when depth = maxDepth, it has fewer than minSamplesSplit or fewer than
- *   2·minSamplesLeaf samples, its impurity is ≤ 2^−52, or no threshold leaves minSamplesLeaf
- *   samples on both sides; a split is taken even when it does not lower the impurity (XOR-like
- *   data), as scikit-learn does with min_impurity_decrease = 0;
+ *   2·minSamplesLeaf samples, its impurity is ≤ 2^−52, no threshold leaves minSamplesLeaf samples
+ *   on both sides, or the best split's weighted impurity decrease
+ *   `W_node/W·(I − W_R/W_node·I_R − W_L/W_node·I_L)` plus 2^−52 is below minImpurityDecrease; a
+ *   split is taken even when it does not lower the impurity (XOR-like data) when
+ *   minImpurityDecrease is 0, as scikit-learn does;
+ * - fractional minSamplesSplit and minSamplesLeaf are `ceil(f·n)` of the n rows given to fit
+ *   (minSamplesSplit at least 2);
+ * - maxLeafNodes grows best first (the leaf of largest impurity decrease is split next, its
+ *   children searched at once), as scikit-learn's BestFirstTreeBuilder; otherwise depth first;
+ * - maxFeatures < d: each node draws its features as scikit-learn's BestSplitter (a partial
+ *   Fisher–Yates shuffle over the features not known to be constant in the node; a constant feature
+ *   drawn does not count, and the search goes on past maxFeatures while only constants were found),
+ *   from gradstep's seeded PCG32 stream (`integer(n)` where scikit-learn calls `rand_int`), so the
+ *   trees are scikit-learn's in distribution, not draw for draw;
+ * - classWeight multiplies each sample's weight by its class's weight ('balanced':
+ *   n / (classes · count of the class), counted over y);
  * - sample weights weight every count and sum; samples of weight 0 are left out of the tree
  *   entirely (they count neither for minSamplesLeaf nor minSamplesSplit), as scikit-learn's splitter;
  * - leaves predict the weighted mean (regression) or the class with the largest weight, the
- *   smallest label on a tie (`classes_[argmax(proba)]`).
+ *   smallest label on a tie (`classes_[argmax(proba)]`);
+ * - featureImportances: scikit-learn's impurity-based `feature_importances_`.
  *
  * Where it differs, deliberately:
- * - features are tried in index order 0, 1, …, d − 1 and the first best split kept. scikit-learn
- *   visits them in a random order (a Fisher–Yates shuffle drawn from `random_state`, even with
- *   `max_features=None`), so when two features give equally good splits its choice depends on the
- *   seed, and ours is always the lower feature index. Without such ties the trees are the same.
+ * - with all features (maxFeatures 'all', the default) features are tried in index order 0, 1, …,
+ *   d − 1 and the first best split kept. scikit-learn visits them in a random order (drawn from
+ *   `random_state` even with `max_features=None`), so when two features give equally good splits
+ *   its choice depends on the seed, and ours is always the lower feature index. Without such ties
+ *   the trees are the same.
  * - values are compared exactly in float64. scikit-learn rounds X to float32 and treats values
  *   within 1e-7 of each other as equal (`FEATURE_THRESHOLD`): features on a scale of 1e-7 cannot be
  *   split there and can here.
@@ -32,13 +48,27 @@
  *   sums into the children, so a pure child can keep a rounding residue above 2^−52 and be split
  *   again into leaves of the same class or value: the predictions are the same, the node count can
  *   be larger there.
- * - minSamplesSplit and minSamplesLeaf are counts only (no fractions), maxFeatures and
- *   min_impurity_decrease are not offered.
+ * - a fraction and a count are told apart by value (scikit-learn tells them by type): minSamplesLeaf
+ *   in (0, 1) and minSamplesSplit in (0, 1) are fractions; maxFeatures in (0, 1] is a fraction, so
+ *   one feature per node is asked for with a fraction ≤ 1/d.
  *
- * Cost: O(d · m log m) per node of m samples (one sort per feature), O(depth) per prediction.
+ * Cost: O(d · m log m) per node of m samples (one sort per feature tried), O(depth) per prediction.
  */
-import { checkInteger, checkOptionNames, describe } from '../validate.js';
+import { randomFrom, type Random, type Seed } from '../model-selection/random.js';
+import { checkNumber, checkOptionNames, describe } from '../validate.js';
 import { checkClassesOption, ClassLookup, encodeClassLabels, encodeWithClasses, type Label } from './class-labels.js';
+import {
+  checkMaxFeatures,
+  featureImportances,
+  growTree,
+  leafOf,
+  resolveMaxFeatures,
+  type ClassificationCriterion,
+  type GrowthOptions,
+  type MaxFeatures,
+  type RegressionCriterion,
+  type TreeStructure,
+} from './tree-growth.js';
 import {
   checkFeatureRows,
   checkRegressionTargets,
@@ -47,20 +77,39 @@ import {
   type FeatureRows,
 } from './training-data.js';
 
-/** scikit-learn's `EPSILON = np.finfo('double').eps`: a node this pure is a leaf. */
-const IMPURITY_EPSILON = 2.220446049250313e-16;
+export type { ClassificationCriterion, MaxFeatures, RegressionCriterion, TreeStructure };
 
-/** Options of the decision trees: when to stop splitting (scikit-learn's names, in camelCase). */
+/** Options of the decision trees: when to stop splitting and which features to try (scikit-learn's names, in camelCase). */
 export interface DecisionTreeOptions {
   /** Largest depth (the root is depth 0; a stump has maxDepth 1): an integer ≥ 1 or Infinity. Default Infinity (sklearn None). */
   maxDepth?: number;
-  /** A node with fewer samples is not split: an integer ≥ 2. Default 2. */
+  /** A node with fewer samples is not split: an integer ≥ 2, or a fraction in (0, 1) of the rows (`ceil(f·n)`). Default 2. */
   minSamplesSplit?: number;
-  /** Each child must keep at least this many samples: an integer ≥ 1. Default 1. */
+  /** Each child must keep at least this many samples: an integer ≥ 1, or a fraction in (0, 1) of the rows (`ceil(f·n)`). Default 1. */
   minSamplesLeaf?: number;
+  /**
+   * Features tried per node: 'sqrt', 'log2', 'all', a fraction in (0, 1] of them (at least 1) or
+   * an integer count > 1 (at most the number of features). Default 'all' (sklearn None).
+   */
+  maxFeatures?: MaxFeatures;
+  /** A node is split only if that lowers the weighted impurity by at least this much: a number ≥ 0. Default 0. */
+  minImpurityDecrease?: number;
+  /** Grow best first up to this many leaves: an integer ≥ 2, or Infinity (default: depth first, unlimited). */
+  maxLeafNodes?: number;
+  /**
+   * Seed of the per-node feature draws (used only when maxFeatures is below the number of
+   * features); a Random is advanced. Default: a fresh random seed at each fit.
+   */
+  seed?: Seed;
 }
 
-/** Options of DecisionTreeClassifier: the tree's stopping rules and, optionally, its classes. */
+/**
+ * Class weights: 'balanced' (n / (classes · count of the class)) or a weight per label, as a Map or
+ * an object keyed by the label (numbers written as their strings); unlisted classes weigh 1.
+ */
+export type ClassWeight = 'balanced' | ReadonlyMap<Label, number> | Readonly<Record<string, number>>;
+
+/** Options of DecisionTreeClassifier: the tree's options, its criterion, class weights and, optionally, its classes. */
 export interface DecisionTreeClassifierOptions extends DecisionTreeOptions {
   /**
    * The classes, when they must not be inferred from `y`: a tree fitted on a subsample that lacks
@@ -68,225 +117,136 @@ export interface DecisionTreeClassifierOptions extends DecisionTreeOptions {
    * must be among them. Default: the distinct labels of `y`.
    */
   classes?: readonly Label[];
+  /** 'gini' (default), or 'entropy' / 'log_loss' (the same: Shannon entropy in bits). */
+  criterion?: ClassificationCriterion;
+  /** Class weights, multiplied into the sample weights; default none. */
+  classWeight?: ClassWeight;
 }
 
-/** How the splits are scored; 'friedman_mse' is what scikit-learn's gradient boosting uses. */
-export type RegressionCriterion = 'squared_error' | 'friedman_mse';
-
-interface ResolvedTreeOptions {
-  maxDepth: number;
-  minSamplesSplit: number;
-  minSamplesLeaf: number;
+/** The options of a tree in use, defaults filled in (fractions and names kept as given). */
+export interface DecisionTreeOptionsInUse {
+  /** Largest depth, Infinity for none. */
+  readonly maxDepth: number;
+  /** A count ≥ 2 or a fraction in (0, 1). */
+  readonly minSamplesSplit: number;
+  /** A count ≥ 1 or a fraction in (0, 1). */
+  readonly minSamplesLeaf: number;
+  /** As given, 'all' by default. */
+  readonly maxFeatures: MaxFeatures;
+  /** ≥ 0. */
+  readonly minImpurityDecrease: number;
+  /** An integer ≥ 2 or Infinity. */
+  readonly maxLeafNodes: number;
 }
 
-const TREE_OPTION_NAMES = ['maxDepth', 'minSamplesSplit', 'minSamplesLeaf'] as const;
+const TREE_OPTION_NAMES = ['maxDepth', 'minSamplesSplit', 'minSamplesLeaf', 'maxFeatures', 'minImpurityDecrease', 'maxLeafNodes', 'seed'] as const;
 
-export function resolveTreeOptions(owner: string, options: unknown, extraNames: readonly string[] = []): ResolvedTreeOptions & Record<string, unknown> {
+/** A count ≥ min or a fraction in (0, 1). */
+function checkCountOrFraction(owner: string, name: string, value: unknown, min: number): number {
+  const what = `${name} must be an integer >= ${min} or a fraction in (0, 1)`;
+  if (typeof value !== 'number') throw new TypeError(`${owner}: ${what}, got ${describe(value)}`);
+  if (!(value > 0 && value < 1) && !(Number.isInteger(value) && value >= min)) throw new RangeError(`${owner}: ${what}, got ${describe(value)}`);
+  return value;
+}
+
+function checkMaxLeafNodes(owner: string, value: unknown): number {
+  const what = 'maxLeafNodes must be an integer >= 2 or Infinity';
+  if (typeof value !== 'number') throw new TypeError(`${owner}: ${what}, got ${describe(value)}`);
+  if (!(value === Infinity || (Number.isInteger(value) && value >= 2))) throw new RangeError(`${owner}: ${what}, got ${describe(value)}`);
+  return value;
+}
+
+/**
+ * Checks the tree options of `options` (and lets `extraNames` through) and fills in the defaults;
+ * `defaults` changes them (the boosting's maxDepth 3, the classification forest's 'sqrt').
+ */
+export function resolveTreeOptions(
+  owner: string,
+  options: unknown,
+  extraNames: readonly string[] = [],
+  defaults: Partial<DecisionTreeOptionsInUse> = {},
+): DecisionTreeOptionsInUse & { seed?: Seed } & Record<string, unknown> {
   const given = checkOptionNames(owner, options, [...TREE_OPTION_NAMES, ...extraNames]);
-  const maxDepth = given.maxDepth ?? Infinity;
+  const maxDepth = given.maxDepth ?? defaults.maxDepth ?? Infinity;
   if (typeof maxDepth !== 'number') throw new TypeError(`${owner}: maxDepth must be an integer >= 1 or Infinity, got ${describe(maxDepth)}`);
   if (!(maxDepth === Infinity || (Number.isInteger(maxDepth) && maxDepth >= 1))) {
     throw new RangeError(`${owner}: maxDepth must be an integer >= 1 or Infinity, got ${describe(maxDepth)}`);
   }
+  if (given.seed !== undefined) randomFrom(given.seed as Seed, `${owner}: seed`);
   return {
     ...given,
     maxDepth,
-    minSamplesSplit: checkInteger(owner, 'minSamplesSplit', given.minSamplesSplit ?? 2, 2),
-    minSamplesLeaf: checkInteger(owner, 'minSamplesLeaf', given.minSamplesLeaf ?? 1, 1),
+    minSamplesSplit: checkCountOrFraction(owner, 'minSamplesSplit', given.minSamplesSplit ?? defaults.minSamplesSplit ?? 2, 2),
+    minSamplesLeaf: checkCountOrFraction(owner, 'minSamplesLeaf', given.minSamplesLeaf ?? defaults.minSamplesLeaf ?? 1, 1),
+    maxFeatures: checkMaxFeatures(owner, given.maxFeatures ?? defaults.maxFeatures ?? 'all'),
+    minImpurityDecrease: checkNumber(owner, 'minImpurityDecrease', given.minImpurityDecrease ?? defaults.minImpurityDecrease ?? 0, { min: 0 }),
+    maxLeafNodes: checkMaxLeafNodes(owner, given.maxLeafNodes ?? defaults.maxLeafNodes ?? Infinity),
+    seed: given.seed as Seed | undefined,
   };
 }
 
-/** What the tree predicts: class codes (gini) or numbers (squared error). */
-type TreeTarget =
-  | { kind: 'gini'; codes: Uint32Array; classCount: number }
-  | { kind: 'regression'; targets: Float64Array; criterion: RegressionCriterion };
+/** The options in use, without the seed and the extra names. */
+export function optionsInUse(resolved: DecisionTreeOptionsInUse): DecisionTreeOptionsInUse {
+  const { maxDepth, minSamplesSplit, minSamplesLeaf, maxFeatures, minImpurityDecrease, maxLeafNodes } = resolved;
+  return Object.freeze({ maxDepth, minSamplesSplit, minSamplesLeaf, maxFeatures, minImpurityDecrease, maxLeafNodes });
+}
+
+/** The options resolved against n rows of d features: counts for the fractions and maxFeatures. */
+export function growthOptions(owner: string, options: DecisionTreeOptionsInUse, n: number, featureCount: number): GrowthOptions {
+  const split = options.minSamplesSplit < 1 ? Math.max(2, Math.ceil(options.minSamplesSplit * n)) : options.minSamplesSplit;
+  const leaf = options.minSamplesLeaf < 1 ? Math.ceil(options.minSamplesLeaf * n) : options.minSamplesLeaf;
+  return {
+    maxDepth: options.maxDepth,
+    minSamplesSplit: split,
+    minSamplesLeaf: leaf,
+    maxFeatures: resolveMaxFeatures(owner, options.maxFeatures, featureCount),
+    minImpurityDecrease: options.minImpurityDecrease,
+    maxLeafNodes: options.maxLeafNodes,
+  };
+}
+
+/** The generator of a fit's feature draws (undefined when nothing is drawn). */
+export function drawsFor(owner: string, seed: Seed | undefined, growth: GrowthOptions, featureCount: number): Random | undefined {
+  return growth.maxFeatures < featureCount ? randomFrom(seed, `${owner}: seed`) : undefined;
+}
+
+/** Checks a classWeight option (names checked against the classes at fit). */
+export function checkClassWeight(owner: string, value: unknown): ClassWeight | undefined {
+  if (value === undefined || value === 'balanced') return value;
+  if (value instanceof Map) {
+    for (const [label, weight] of value) checkNumber(owner, `classWeight[${describe(label)}]`, weight, { min: 0 });
+    return value as ReadonlyMap<Label, number>;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new TypeError(`${owner}: classWeight must be 'balanced', a Map or an object of weights per label, got ${describe(value)}`);
+  }
+  for (const [label, weight] of Object.entries(value)) checkNumber(owner, `classWeight[${JSON.stringify(label)}]`, weight, { min: 0 });
+  return value as Readonly<Record<string, number>>;
+}
 
 /**
- * A fitted tree as flat node arrays (scikit-learn's `tree_` layout): node 0 is the root; an
- * internal node sends `x[feature[i]] <= threshold[i]` to `left[i]`, others to `right[i]`; a leaf
- * has `left[i] = right[i] = -1` and `feature[i] = -1`.
+ * The weight of each class (in the order of `classes`) for `classWeight` and labels `codes`:
+ * 'balanced' is n / (classes · count) as scikit-learn's `compute_class_weight`; a map's labels must
+ * be classes (RangeError otherwise), unlisted ones weigh 1.
  */
-export interface TreeStructure {
-  /** Per node: the feature its split tests, or -1 for a leaf. */
-  readonly feature: Int32Array;
-  /** Per node: the split's threshold (a row goes left when `x[feature] <= threshold`); NaN for a leaf. */
-  readonly threshold: Float64Array;
-  /** Per node: the index of its left child, or -1 for a leaf. */
-  readonly left: Int32Array;
-  /** Per node: the index of its right child, or -1 for a leaf. */
-  readonly right: Int32Array;
-  /** Per node: the weighted class totals (classification, `classCount` per node) or the weighted mean (regression, 1 per node). */
-  readonly value: Float64Array;
-  /** Per node: its impurity (gini or mean squared error). */
-  readonly impurity: Float64Array;
-  /** Per node: its samples of positive weight. */
-  readonly samples: Uint32Array;
-  /** The depth of the deepest leaf (0 for a single leaf). */
-  readonly depth: number;
-}
-
-/** Grows a tree on the samples of positive weight (depth first, left before right, as scikit-learn). */
-export function growTree(
-  X: FeatureRows,
-  featureCount: number,
-  weights: Float64Array,
-  target: TreeTarget,
-  options: ResolvedTreeOptions,
-): TreeStructure {
-  const n = X.length;
-  const valueWidth = target.kind === 'gini' ? target.classCount : 1;
-  const feature: number[] = [];
-  const threshold: number[] = [];
-  const left: number[] = [];
-  const right: number[] = [];
-  const value: number[] = [];
-  const impurity: number[] = [];
-  const samples: number[] = [];
-  let depthReached = 0;
-
-  const active: number[] = [];
-  for (let i = 0; i < n; i++) if (weights[i] > 0) active.push(i);
-  // Scratch arrays reused by every node: per-class totals of the left side.
-  const leftTotals = new Float64Array(valueWidth);
-  const nodeTotals = new Float64Array(valueWidth);
-
-  // Nodes still to grow, depth first and left first (the numbering scikit-learn's builder gives),
-  // on an explicit stack: a recursive builder overflows the JS stack past a few thousand levels.
-  const pending: { indices: number[]; depth: number; parent: number; side: 'left' | 'right' | null }[] = [];
-
-  /** Adds the node for `indices`; queues its children if it splits. Returns the node's index. */
-  const grow = (indices: number[], depth: number): number => {
-    const node = feature.length;
-    depthReached = Math.max(depthReached, depth);
-    // Node statistics.
-    let weightSum = 0;
-    nodeTotals.fill(0);
-    let sum = 0;
-    let squareSum = 0;
-    for (const i of indices) {
-      const w = weights[i];
-      weightSum += w;
-      if (target.kind === 'gini') nodeTotals[target.codes[i]] += w;
-      else {
-        const y = target.targets[i];
-        sum += w * y;
-        squareSum += w * y * y;
-      }
-    }
-    let nodeImpurity: number;
-    if (target.kind === 'gini') {
-      let squares = 0;
-      for (let c = 0; c < valueWidth; c++) squares += nodeTotals[c] * nodeTotals[c];
-      nodeImpurity = 1 - squares / (weightSum * weightSum);
-      for (let c = 0; c < valueWidth; c++) value.push(nodeTotals[c]);
-    } else {
-      const mean = sum / weightSum;
-      nodeImpurity = squareSum / weightSum - mean * mean;
-      value.push(mean);
-    }
-    feature.push(-1);
-    threshold.push(NaN);
-    left.push(-1);
-    right.push(-1);
-    impurity.push(nodeImpurity);
-    samples.push(indices.length);
-
-    const m = indices.length;
-    const minLeaf = options.minSamplesLeaf;
-    if (depth >= options.maxDepth || m < options.minSamplesSplit || m < 2 * minLeaf || nodeImpurity <= IMPURITY_EPSILON) {
-      return node;
-    }
-
-    let bestProxy = -Infinity;
-    let bestFeature = -1;
-    let bestThreshold = NaN;
-    const sorted = indices.slice();
-    for (let f = 0; f < featureCount; f++) {
-      sorted.sort((a, b) => X[a][f] - X[b][f]);
-      if (X[sorted[m - 1]][f] === X[sorted[0]][f]) continue; // constant feature in this node
-      let leftWeight = 0;
-      let leftSum = 0;
-      leftTotals.fill(0);
-      for (let p = 1; p < m; p++) {
-        const moved = sorted[p - 1];
-        const w = weights[moved];
-        leftWeight += w;
-        if (target.kind === 'gini') leftTotals[target.codes[moved]] += w;
-        else leftSum += w * target.targets[moved];
-        const below = X[moved][f];
-        const above = X[sorted[p]][f];
-        if (above === below) continue;
-        if (p < minLeaf || m - p < minLeaf) continue;
-        const rightWeight = weightSum - leftWeight;
-        let proxy: number;
-        if (target.kind === 'gini') {
-          let leftSquares = 0;
-          let rightSquares = 0;
-          for (let c = 0; c < valueWidth; c++) {
-            const l = leftTotals[c];
-            const r = nodeTotals[c] - l;
-            leftSquares += l * l;
-            rightSquares += r * r;
-          }
-          const giniLeft = 1 - leftSquares / (leftWeight * leftWeight);
-          const giniRight = 1 - rightSquares / (rightWeight * rightWeight);
-          proxy = -rightWeight * giniRight - leftWeight * giniLeft;
-        } else {
-          const rightSum = sum - leftSum;
-          if (target.criterion === 'friedman_mse') {
-            const difference = rightWeight * leftSum - leftWeight * rightSum;
-            proxy = (difference * difference) / (leftWeight * rightWeight);
-          } else {
-            proxy = (leftSum * leftSum) / leftWeight + (rightSum * rightSum) / rightWeight;
-          }
-        }
-        if (proxy > bestProxy) {
-          bestProxy = proxy;
-          bestFeature = f;
-          // Halves first so that the sum cannot overflow; scikit-learn falls back to the lower value
-          // when the midpoint rounds up to the upper one.
-          let midpoint = below / 2 + above / 2;
-          if (midpoint === above || !Number.isFinite(midpoint)) midpoint = below;
-          bestThreshold = midpoint;
-        }
-      }
-    }
-    if (bestFeature < 0) return node;
-
-    const leftIndices: number[] = [];
-    const rightIndices: number[] = [];
-    for (const i of indices) (X[i][bestFeature] <= bestThreshold ? leftIndices : rightIndices).push(i);
-    feature[node] = bestFeature;
-    threshold[node] = bestThreshold;
-    pending.push({ indices: rightIndices, depth: depth + 1, parent: node, side: 'right' });
-    pending.push({ indices: leftIndices, depth: depth + 1, parent: node, side: 'left' });
-    return node;
-  };
-
-  pending.push({ indices: active, depth: 0, parent: -1, side: null });
-  while (pending.length > 0) {
-    const { indices, depth, parent, side } = pending.pop()!;
-    const node = grow(indices, depth);
-    if (side === 'left') left[parent] = node;
-    else if (side === 'right') right[parent] = node;
+export function classWeights(owner: string, classWeight: ClassWeight, classes: readonly Label[], codes: Uint32Array): Float64Array {
+  const k = classes.length;
+  const result = new Float64Array(k).fill(1);
+  if (classWeight === 'balanced') {
+    const counts = new Float64Array(k);
+    for (const code of codes) counts[code]++;
+    for (let c = 0; c < k; c++) result[c] = codes.length / (k * counts[c]);
+    return result;
   }
-  return {
-    feature: Int32Array.from(feature),
-    threshold: Float64Array.from(threshold),
-    left: Int32Array.from(left),
-    right: Int32Array.from(right),
-    value: Float64Array.from(value),
-    impurity: Float64Array.from(impurity),
-    samples: Uint32Array.from(samples),
-    depth: depthReached,
-  };
-}
-
-/** The leaf that `row` falls into. */
-function leafOf(tree: TreeStructure, row: ArrayLike<number>): number {
-  let node = 0;
-  while (tree.left[node] >= 0) node = row[tree.feature[node]] <= tree.threshold[node] ? tree.left[node] : tree.right[node];
-  return node;
+  const lookup = new ClassLookup(classes);
+  const entries: [unknown, number][] = classWeight instanceof Map ? [...classWeight] : Object.entries(classWeight);
+  for (const [label, weight] of entries) {
+    let code = -1;
+    for (let c = 0; c < k; c++) if (classes[c] === label || String(classes[c]) === label) code = c;
+    if (code < 0) lookup.codeOf(owner, 'classWeight', label, 0);
+    result[code] = weight;
+  }
+  return result;
 }
 
 function notFitted(owner: string): never {
@@ -301,23 +261,26 @@ function notFitted(owner: string): never {
  * ```ts
  * const tree = new DecisionTreeRegressor({ maxDepth: 3 }).fit(X, y);
  * tree.predict(XTest); // Float64Array
+ * tree.featureImportances; // Float64Array, sums to 1
  * ```
  */
 export class DecisionTreeRegressor {
   /** The options in use, defaults filled in. */
-  readonly options: Readonly<Required<DecisionTreeOptions>>;
+  readonly options: DecisionTreeOptionsInUse;
   private readonly criterion: RegressionCriterion;
+  private readonly seed?: Seed;
   private fitted?: { tree: TreeStructure; features: number };
 
   /**
-   * @param options maxDepth (default Infinity), minSamplesSplit (2), minSamplesLeaf (1); TypeError
-   *   for unknown names or wrong types, RangeError for values out of range
-   * @param criterion 'squared_error' (default) or 'friedman_mse' (gradient boosting's; it ranks
-   *   splits identically up to rounding)
+   * @param options maxDepth (default Infinity), minSamplesSplit (2), minSamplesLeaf (1), maxFeatures
+   *   ('all'), minImpurityDecrease (0), maxLeafNodes (Infinity), seed; TypeError for unknown names
+   *   or wrong types, RangeError for values out of range
+   * @param criterion 'squared_error' (default) or 'friedman_mse' (it ranks splits identically up to rounding)
    */
   constructor(options?: DecisionTreeOptions, criterion: RegressionCriterion = 'squared_error') {
     const resolved = resolveTreeOptions('DecisionTreeRegressor', options);
-    this.options = { maxDepth: resolved.maxDepth, minSamplesSplit: resolved.minSamplesSplit, minSamplesLeaf: resolved.minSamplesLeaf };
+    this.options = optionsInUse(resolved);
+    this.seed = resolved.seed;
     if (criterion !== 'squared_error' && criterion !== 'friedman_mse') {
       throw new RangeError(`DecisionTreeRegressor: criterion must be 'squared_error' or 'friedman_mse', got ${describe(criterion)}`);
     }
@@ -336,7 +299,9 @@ export class DecisionTreeRegressor {
     const features = checkFeatureRows(owner, 'X', X);
     const targets = checkRegressionTargets(owner, 'y', y, X.length);
     const weights = checkSampleWeights(owner, sampleWeight, X.length);
-    const tree = growTree(X, features, weights, { kind: 'regression', targets, criterion: this.criterion }, this.options);
+    const growth = growthOptions(owner, this.options, X.length, features);
+    const rng = drawsFor(owner, this.seed, growth, features);
+    const tree = growTree(X, features, weights, { kind: 'regression', targets, criterion: this.criterion }, growth, rng);
     this.fitted = { tree, features };
     return this;
   }
@@ -355,30 +320,48 @@ export class DecisionTreeRegressor {
   get tree(): TreeStructure {
     return (this.fitted ?? notFitted('DecisionTreeRegressor.tree')).tree;
   }
+
+  /** Impurity-based importance of each feature, normalised to sum 1 (all 0 for a single leaf), as scikit-learn's `feature_importances_`. */
+  get featureImportances(): Float64Array {
+    const { tree, features } = this.fitted ?? notFitted('DecisionTreeRegressor.featureImportances');
+    return featureImportances(tree, features);
+  }
 }
 
 /**
- * A classification tree minimizing the (weighted) gini impurity, as scikit-learn's
- * `DecisionTreeClassifier(criterion="gini", splitter="best")`; see the module comment for the
- * exact split rule and the differences. Labels are numbers or strings (not mixed); `classes` is
- * their ascending order, the column order of `predictProba`.
+ * A classification tree minimizing the (weighted) gini impurity or entropy, as scikit-learn's
+ * `DecisionTreeClassifier(splitter="best")`; see the module comment for the exact split rule and
+ * the differences. Labels are numbers or strings (not mixed); `classes` is their ascending order,
+ * the column order of `predictProba`.
  */
 export class DecisionTreeClassifier {
-  /** The stopping rules in use, defaults filled in (the fixed classes are not among them). */
-  readonly options: Readonly<Required<DecisionTreeOptions>>;
+  /** The options in use, defaults filled in (the fixed classes, criterion and class weights are not among them). */
+  readonly options: DecisionTreeOptionsInUse;
+  /** 'gini', 'entropy' or 'log_loss', as given. */
+  readonly criterion: ClassificationCriterion;
   private readonly fixedClasses?: Label[];
+  private readonly classWeight?: ClassWeight;
+  private readonly seed?: Seed;
   private fitted?: { tree: TreeStructure; features: number; classes: Label[] };
 
   /**
-   * @param options maxDepth (default Infinity), minSamplesSplit (2), minSamplesLeaf (1), classes
-   *   (default: inferred from y); TypeError for unknown names or wrong types, RangeError for values
-   *   out of range
+   * @param options maxDepth (default Infinity), minSamplesSplit (2), minSamplesLeaf (1), maxFeatures
+   *   ('all'), minImpurityDecrease (0), maxLeafNodes (Infinity), seed, criterion ('gini'),
+   *   classWeight (none), classes (default: inferred from y); TypeError for unknown names or wrong
+   *   types, RangeError for values out of range
    */
   constructor(options?: DecisionTreeClassifierOptions) {
     const owner = 'DecisionTreeClassifier';
-    const resolved = resolveTreeOptions(owner, options, ['classes']);
-    this.options = { maxDepth: resolved.maxDepth, minSamplesSplit: resolved.minSamplesSplit, minSamplesLeaf: resolved.minSamplesLeaf };
+    const resolved = resolveTreeOptions(owner, options, ['classes', 'criterion', 'classWeight']);
+    this.options = optionsInUse(resolved);
+    this.seed = resolved.seed;
     if (resolved.classes !== undefined) this.fixedClasses = checkClassesOption(owner, resolved.classes);
+    const criterion = resolved.criterion ?? 'gini';
+    if (criterion !== 'gini' && criterion !== 'entropy' && criterion !== 'log_loss') {
+      throw new RangeError(`${owner}: criterion must be 'gini', 'entropy' or 'log_loss', got ${describe(criterion)}`);
+    }
+    this.criterion = criterion;
+    this.classWeight = checkClassWeight(owner, resolved.classWeight);
   }
 
   /**
@@ -400,7 +383,15 @@ export class DecisionTreeClassifier {
       ({ classes, codes } = encodeClassLabels(owner, 'y', y, X.length));
     }
     const weights = checkSampleWeights(owner, sampleWeight, X.length);
-    const tree = growTree(X, features, weights, { kind: 'gini', codes, classCount: classes.length }, this.options);
+    if (this.classWeight !== undefined) {
+      const perClass = classWeights(owner, this.classWeight, classes, codes);
+      for (let i = 0; i < weights.length; i++) weights[i] *= perClass[codes[i]];
+      if (!weights.some((w) => w > 0)) throw new RangeError(`${owner}: classWeight leaves every sample with weight 0`);
+    }
+    const growth = growthOptions(owner, this.options, X.length, features);
+    const rng = drawsFor(owner, this.seed, growth, features);
+    const criterion = this.criterion === 'gini' ? 'gini' : 'entropy';
+    const tree = growTree(X, features, weights, { kind: 'classification', criterion, codes, classCount: classes.length }, growth, rng);
     this.fitted = { tree, features, classes };
     return this;
   }
@@ -413,6 +404,12 @@ export class DecisionTreeClassifier {
   /** The fitted nodes (for inspection); throws before `fit`. */
   get tree(): TreeStructure {
     return (this.fitted ?? notFitted('DecisionTreeClassifier.tree')).tree;
+  }
+
+  /** Impurity-based importance of each feature, normalised to sum 1 (all 0 for a single leaf), as scikit-learn's `feature_importances_`. */
+  get featureImportances(): Float64Array {
+    const { tree, features } = this.fitted ?? notFitted('DecisionTreeClassifier.featureImportances');
+    return featureImportances(tree, features);
   }
 
   /** The position in `classes` of each row's predicted class: the leaf's heaviest class, the first on a tie. */
@@ -443,13 +440,16 @@ export class DecisionTreeClassifier {
     const owner = 'DecisionTreeClassifier.predictProba';
     const { tree, features, classes } = this.fitted ?? notFitted(owner);
     checkFeatureRows(owner, 'X', X, features);
-    const k = classes.length;
-    return X.map((row) => {
-      const base = leafOf(tree, row) * k;
-      const totals = tree.value.subarray(base, base + k);
-      let sum = 0;
-      for (let c = 0; c < k; c++) sum += totals[c];
-      return Float64Array.from(totals, (v) => v / sum);
-    });
+    return X.map((row) => leafProbabilities(tree, leafOf(tree, row), classes.length));
   }
+}
+
+/** The weighted class fractions of `leaf`. */
+export function leafProbabilities(tree: TreeStructure, leaf: number, k: number): Float64Array {
+  const base = leaf * k;
+  let sum = 0;
+  for (let c = 0; c < k; c++) sum += tree.value[base + c];
+  const result = new Float64Array(k);
+  for (let c = 0; c < k; c++) result[c] = tree.value[base + c] / sum;
+  return result;
 }

@@ -123,7 +123,7 @@ describe('tree argument errors', () => {
   it('name the argument and the value', () => {
     expect(() => new DecisionTreeRegressor({ maxDepth: 0 })).toThrow(/maxDepth must be an integer >= 1 or Infinity, got 0/);
     expect(() => new DecisionTreeRegressor({ maxDepth: NaN })).toThrow(RangeError);
-    expect(() => new DecisionTreeRegressor({ minSamplesSplit: 1 })).toThrow(/minSamplesSplit must be an integer >= 2, got 1/);
+    expect(() => new DecisionTreeRegressor({ minSamplesSplit: 1 })).toThrow(/minSamplesSplit must be an integer >= 2 or a fraction in \(0, 1\), got 1/);
     expect(() => new DecisionTreeRegressor({ minSamplesLeaf: 1.5 })).toThrow(RangeError);
     expect(() => new DecisionTreeRegressor({ depth: 3 } as never)).toThrow(/unknown option "depth"/);
     expect(() => new DecisionStumpClassifier({ maxDepth: 2 } as never)).toThrow(TypeError);
@@ -141,5 +141,65 @@ describe('tree argument errors', () => {
     expect(() => tree.predict([[1, 2]])).toThrow(/X\[0\] has 2 features, expected 1/);
     expect(() => new DecisionTreeClassifier().fit([[1], [2]], [1, 'a'] as never)).toThrow(/mixes numbers and strings/);
     expect(() => new DecisionTreeClassifier().fit([[1], [2]], [1, NaN])).toThrow(RangeError);
+  });
+});
+
+describe('tree options: maxFeatures, maxLeafNodes, minImpurityDecrease, classWeight, importances', () => {
+  // 80 rows, 6 features; y depends on features 0 and 3 only.
+  const X = Array.from({ length: 80 }, (_, i) => Array.from({ length: 6 }, (_, f) => Math.sin(i * (f + 1) * 1.37 + f) * (f + 1)));
+  const y = X.map((row) => row[0] * 2 - row[3] + (row[0] > 0 ? 1 : 0));
+  const labels = y.map((v) => (v > 0.5 ? 'high' : v > -1 ? 'mid' : 'low'));
+
+  it('maxFeatures draws from the seed: the same seed gives the same tree, the features come from every draw', () => {
+    const a = new DecisionTreeRegressor({ maxFeatures: 'sqrt', seed: 7 }).fit(X, y);
+    const b = new DecisionTreeRegressor({ maxFeatures: 'sqrt', seed: 7 }).fit(X, y);
+    expect(Array.from(a.tree.feature)).toEqual(Array.from(b.tree.feature));
+    const used = new Set<number>();
+    for (let seed = 0; seed < 10; seed++) {
+      for (const f of new DecisionTreeRegressor({ maxFeatures: 2, seed }).fit(X, y).tree.feature) if (f >= 0) used.add(f);
+    }
+    expect(used.size).toBeGreaterThan(3);
+    // maxFeatures = all (1 as a fraction) draws nothing and equals the default.
+    expect(Array.from(new DecisionTreeRegressor({ maxFeatures: 1, seed: 3 }).fit(X, y).tree.threshold)).toEqual(
+      Array.from(new DecisionTreeRegressor().fit(X, y).tree.threshold),
+    );
+  });
+
+  it('maxLeafNodes caps the leaves; minImpurityDecrease prunes weak splits', () => {
+    const tree = new DecisionTreeClassifier({ maxLeafNodes: 5 }).fit(X, labels);
+    expect(tree.tree.left.filter((l) => l < 0)).toHaveLength(5);
+    const full = new DecisionTreeRegressor().fit(X, y).tree.feature.length;
+    const pruned = new DecisionTreeRegressor({ minImpurityDecrease: 0.05 }).fit(X, y).tree.feature.length;
+    expect(pruned).toBeLessThan(full);
+  });
+
+  it('importances sum to 1 and favour the features y depends on; a single leaf has none', () => {
+    const importances = new DecisionTreeRegressor({ maxDepth: 4 }).fit(X, y).featureImportances;
+    expect(importances.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 12);
+    expect(importances[0] + importances[3]).toBeGreaterThan(0.8);
+    expect(Array.from(new DecisionTreeRegressor().fit([[1], [2]], [5, 5]).featureImportances)).toEqual([0]);
+  });
+
+  it('classWeight as a Map, an object or balanced; the arguments are not modified', () => {
+    const weights = X.map(() => 1);
+    const copy = JSON.stringify([X, labels, weights]);
+    const byMap = new DecisionTreeClassifier({ classWeight: new Map([['low', 5]]), maxDepth: 2 }).fit(X, labels, weights);
+    const byObject = new DecisionTreeClassifier({ classWeight: { low: 5 }, maxDepth: 2 }).fit(X, labels, weights);
+    expect(byMap.predictProba(X)).toEqual(byObject.predictProba(X));
+    new DecisionTreeClassifier({ classWeight: 'balanced', maxFeatures: 'log2', seed: 1 }).fit(X, labels, weights);
+    expect(JSON.stringify([X, labels, weights])).toBe(copy);
+  });
+
+  it('bad options: RangeError/TypeError naming the argument and the value', () => {
+    expect(() => new DecisionTreeRegressor({ maxFeatures: 0 })).toThrow(/maxFeatures must be .* got 0/);
+    expect(() => new DecisionTreeRegressor({ maxFeatures: 2.5 })).toThrow(RangeError);
+    expect(() => new DecisionTreeRegressor({ maxFeatures: 'half' as never })).toThrow(TypeError);
+    expect(() => new DecisionTreeRegressor({ maxFeatures: 7 }).fit(X, y)).toThrow(/maxFeatures must be at most the number of features 6, got 7/);
+    expect(() => new DecisionTreeRegressor({ maxLeafNodes: 1 })).toThrow(/maxLeafNodes must be an integer >= 2 or Infinity, got 1/);
+    expect(() => new DecisionTreeRegressor({ minImpurityDecrease: -1 })).toThrow(/minImpurityDecrease must be a finite number >= 0, got -1/);
+    expect(() => new DecisionTreeRegressor({ seed: -1 })).toThrow(/seed/);
+    expect(() => new DecisionTreeClassifier({ criterion: 'mse' as never })).toThrow(/criterion must be 'gini', 'entropy' or 'log_loss', got "mse"/);
+    expect(() => new DecisionTreeClassifier({ classWeight: { low: -1 } })).toThrow(/classWeight\["low"\] must be a finite number >= 0, got -1/);
+    expect(() => new DecisionTreeClassifier({ classWeight: { nope: 2 } }).fit(X, labels)).toThrow(/classWeight\[0\] is "nope", which is not one of the classes/);
   });
 });

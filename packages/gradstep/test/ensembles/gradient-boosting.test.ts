@@ -1,7 +1,8 @@
 // gradientBoosting: the reference's worked example (§8), staged predictions and losses, stochastic
 // subsampling (exact in-bag count, reproducibility, OOB loss), and argument errors.
 import { describe, expect, it } from 'vitest';
-import { gradientBoosting } from '../../src/ensembles/gradient-boosting.js';
+import { EarlyStopping, gradientBoosting } from '../../src/ensembles/gradient-boosting.js';
+import { gradientBoostingClassifier } from '../../src/ensembles/gradient-boosting-classifier.js';
 
 describe('gradientBoosting', () => {
   it('depth-1 trees on x = 1..4, y = [1, 2, 3, 10], lr 0.1: F = [3.8 ×3, 4.6] then [3.62 ×3, 5.14]', () => {
@@ -54,5 +55,47 @@ describe('gradientBoosting', () => {
     expect(() => gradientBoosting({ X: [], y: [] })).toThrow(/X must not be empty/);
     // The seed is checked even when subsample = 1 leaves it unused.
     expect(() => gradientBoosting({ X: [[0], [1]], y: [0, 1], seed: -5 })).toThrow(RangeError);
+  });
+});
+
+describe('gradientBoostingClassifier and early stopping', () => {
+  const X = Array.from({ length: 150 }, (_, i) => [Math.sin(i * 1.3), Math.cos(i * 0.7), ((i * 37) % 11) / 11]);
+  const labels = X.map((row) => (row[0] + 0.5 * row[1] > 0.3 ? 'b' : row[0] > -0.2 ? 'a' : 'c'));
+
+  it('probabilities sum to 1, staged stages match the final ones, subsampling is seeded', () => {
+    const model = gradientBoostingClassifier({ X, y: labels, nEstimators: 10, subsample: 0.7, maxFeatures: 2, seed: 4 });
+    const proba = model.predictProba(X);
+    for (const row of proba) expect(row.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 12);
+    expect(model.stagedPredictProba(X).at(-1)).toEqual(proba);
+    expect(model.trees).toHaveLength(10);
+    expect(model.trees[0]).toHaveLength(3);
+    expect(model.oobLoss).toHaveLength(10);
+    const again = gradientBoostingClassifier({ X, y: labels, nEstimators: 10, subsample: 0.7, maxFeatures: 2, seed: 4 });
+    expect(again.predictProba(X)).toEqual(proba);
+  });
+
+  it('the early stopping rule: stops at the first stage without progress by more than tol on the last nIterNoChange', () => {
+    const stopping = new EarlyStopping(2, 0.1);
+    expect([1, 0.5, 0.45, 0.42, 0.39, 0.2].map((loss) => stopping.progress(loss))).toEqual([true, true, true, false, true, true]);
+    const model = gradientBoosting({ X, y: X.map((row) => row[0] * 3 + row[2]), nEstimators: 500, learningRate: 0.5, nIterNoChange: 3, seed: 1 });
+    expect(model.trees.length).toBeLessThan(500);
+    expect(model.validationLoss).toHaveLength(model.trees.length);
+    expect(model.validationRows).toHaveLength(15);
+  });
+
+  it('bad input: errors naming the argument and the value; inputs not modified', () => {
+    const copy = JSON.stringify([X, labels]);
+    expect(() => gradientBoostingClassifier({ X, y: X.map(() => 'one') })).toThrow(/y must hold at least two classes, got only "one"/);
+    expect(() => gradientBoostingClassifier({ X, y: labels, nIterNoChange: 3, validationFraction: 0 })).toThrow(
+      /nIterNoChange needs validation rows: validationFraction must be in \(0, 1\), got 0/,
+    );
+    expect(() => gradientBoosting({ X: [[1]], y: [1], nIterNoChange: 3 })).toThrow(/nIterNoChange needs validation rows/);
+    expect(() => gradientBoostingClassifier({ X, y: labels, validationFraction: 0.2 })).toThrow(/validationFraction is used only with nIterNoChange/);
+    expect(() => gradientBoostingClassifier({ X, y: labels, maxFeatures: 0 })).toThrow(/maxFeatures must be .*got 0/);
+    expect(() => gradientBoostingClassifier({ X, y: labels, maxFeatures: 4 })).toThrow(/maxFeatures must be at most the number of features 3, got 4/);
+    expect(() => gradientBoostingClassifier({ X, y: labels, nIterNoChange: 0 })).toThrow(/nIterNoChange/);
+    expect(() => gradientBoostingClassifier({ X, y: labels, tol: -1 })).toThrow(/tol must be a finite number >= 0, got -1/);
+    gradientBoostingClassifier({ X, y: labels, nEstimators: 3, nIterNoChange: 2, seed: 0 });
+    expect(JSON.stringify([X, labels])).toBe(copy);
   });
 });
