@@ -114,7 +114,7 @@ export { bagging, type BaggingRegressionOptions, type BaggingClassificationOptio
 export type { BaggingRecipeOptions } from './ensembles/bagging-recipe.js';
 export { adaBoost, type AdaBoostOptions, type AdaBoostClassifier } from './ensembles/ada-boost.js';
 export { adaBoostRegressor, type AdaBoostRegressorOptions, type AdaBoostRegressor, type AdaBoostR2Loss } from './ensembles/ada-boost-regressor.js';
-export { RandomForestClassifier, RandomForestRegressor, type RandomForestOptions, type RandomForestClassifierOptions } from './ensembles/random-forest.js';
+export { RandomForestClassifier, RandomForestRegressor, type RandomForestOptions, type RandomForestClassifierOptions, type ForestFitAsyncOptions } from './ensembles/random-forest.js';
 export { gradientBoosting, type GradientBoostingOptions, type GradientBoostingRegressor } from './ensembles/gradient-boosting.js';
 export { gradientBoostingClassifier, type GradientBoostingClassifierOptions, type GradientBoostingClassifier } from './ensembles/gradient-boosting-classifier.js';
 export type { FeatureRows } from './ensembles/training-data.js';

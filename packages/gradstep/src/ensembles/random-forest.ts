@@ -9,11 +9,12 @@
  * As scikit-learn, a bootstrap sample is given to the tree as weights (how many times each row was
  * drawn, times its sample and class weight), not as repeated rows: minSamplesLeaf counts distinct rows.
  *
- * Trained in the calling thread (the worker pool is not used yet).
+ * `fit` grows the trees in the calling thread; `fitAsync(X, y, sampleWeight, { workers })` grows them
+ * as jobs of the worker pool (the built-in task), the same trees whatever the worker count.
  */
-import { randomFrom, Random, type Seed } from '../model-selection/random.js';
+import { randomFrom, type Seed } from '../model-selection/random.js';
 import { warn } from '../model-selection/warnings.js';
-import { checkBoolean, checkInteger, describe } from '../validate.js';
+import { checkBoolean, checkInteger, checkOptionNames, describe } from '../validate.js';
 import { encodeClassLabels, type Label } from './class-labels.js';
 import {
   checkClassWeight,
@@ -28,7 +29,11 @@ import {
 } from './decision-tree.js';
 import { drawMembers } from './bagging.js';
 import { resolveSampleCount } from './ensemble-options.js';
-import { featureImportances, growTree, leafOf, type ClassificationCriterion, type TreeStructure } from './tree-growth.js';
+import { featureImportances, leafOf, type ClassificationCriterion, type TreeStructure, type TreeTarget } from './tree-growth.js';
+import { growForestTree, type ForestTreeData } from './forest-tree-job.js';
+import { resolveWorkers, type Workers } from '../parallel/pool.js';
+import { loadBuiltinTask } from '../recipes/recipe-task.js';
+import { runOutputJobs } from '../evaluation/task-jobs.js';
 import { checkFeatureRows, checkRegressionTargets, checkSampleWeights, type FeatureRows } from './training-data.js';
 
 /** Options of the random forests: the trees' options, their number and the sampling. */
@@ -101,36 +106,59 @@ interface FittedForest {
   outOfBag: Uint32Array[];
 }
 
-/**
- * Grows the forest's trees: the draws, the weights, then one tree per draw. `target` gives each
- * tree's target (the same for all).
- */
-function growForest(
-  owner: string,
-  settings: ForestSettings,
-  X: FeatureRows,
-  features: number,
-  weights: Float64Array,
-  target: Parameters<typeof growTree>[3],
-): FittedForest {
+/** The draws of a forest and what every tree needs, before any tree grows. */
+interface ForestPlan {
+  data: ForestTreeData;
+  samples: Uint32Array[];
+  memberSeeds: Uint32Array;
+  outOfBag: Uint32Array[];
+}
+
+/** The draws (bootstraps and seeds, as bagging's drawMembers) and the resolved growth options. */
+function planForest(owner: string, settings: ForestSettings, X: FeatureRows, features: number, weights: Float64Array, target: TreeTarget): ForestPlan {
   const n = X.length;
   const growth = growthOptions(owner, settings.tree, n, features);
   const maxSamples = settings.bootstrap ? bootstrapCount(owner, settings.maxSamples ?? 1, n) : n;
   const rng = randomFrom(settings.seed, `${owner}: seed`);
   const { samples, outOfBag, memberSeeds } = drawMembers(rng, n, settings.nEstimators, maxSamples, settings.bootstrap);
-  const trees: TreeStructure[] = [];
-  const treeWeights = new Float64Array(n);
-  for (let t = 0; t < settings.nEstimators; t++) {
-    treeWeights.fill(0);
-    for (const i of samples[t]) treeWeights[i] += 1;
-    for (let i = 0; i < n; i++) treeWeights[i] *= weights[i];
-    if (!treeWeights.some((w) => w > 0)) {
-      throw new RangeError(`${owner}: the rows drawn for tree ${t} all have weight 0; raise maxSamples or the weights`);
-    }
-    const draws = growth.maxFeatures < features ? new Random(memberSeeds[t]) : undefined;
-    trees.push(growTree(X, features, treeWeights, target, growth, draws));
+  return { data: { kind: 'forest-tree', owner, X, features, weights, target, growth }, samples, memberSeeds, outOfBag: settings.bootstrap ? outOfBag : [] };
+}
+
+/** Grows the forest's trees here, one per draw. */
+function growForest(owner: string, settings: ForestSettings, X: FeatureRows, features: number, weights: Float64Array, target: TreeTarget): FittedForest {
+  const plan = planForest(owner, settings, X, features, weights, target);
+  const trees = plan.samples.map((rows, t) => growForestTree(plan.data, rows, plan.memberSeeds[t], t));
+  return { trees, features, outOfBag: plan.outOfBag };
+}
+
+/** Grows the forest's trees as jobs of the pool (the built-in task), each tree placed by its number. */
+async function growForestOnWorkers(
+  owner: string,
+  settings: ForestSettings,
+  X: FeatureRows,
+  features: number,
+  weights: Float64Array,
+  target: TreeTarget,
+  workersOption: unknown,
+): Promise<FittedForest> {
+  const workers = await resolveWorkers(owner, workersOption);
+  const plan = planForest(owner, settings, X, features, weights, target);
+  if (typeof workers === 'number' && workers <= 1) {
+    const trees = plan.samples.map((rows, t) => growForestTree(plan.data, rows, plan.memberSeeds[t], t));
+    return { trees, features, outOfBag: plan.outOfBag };
   }
-  return { trees, features, outOfBag: settings.bootstrap ? outOfBag : [] };
+  const task = loadBuiltinTask(owner, plan.data, ['tree'], false, workers, 'forests');
+  const noRows = new Uint32Array(0);
+  const folds = plan.samples.map((train) => ({ train, test: noRows }));
+  const params = Array.from(plan.memberSeeds, (seed, tree) => ({ seed, tree }));
+  const trees = (await runOutputJobs(owner, task, workers, folds, params, (t) => `tree ${t}`)) as TreeStructure[];
+  return { trees, features, outOfBag: plan.outOfBag };
+}
+
+/** The fit options of the forests' fitAsync. */
+export interface ForestFitAsyncOptions {
+  /** 1 (default: in the calling thread), n threads, 'auto' or a pool of createWorkerPool(). The same trees whatever the count. */
+  workers?: Workers;
 }
 
 /** The mean of the trees' importances (over trees with a split), normalised, as scikit-learn. */
@@ -209,6 +237,23 @@ export class RandomForestClassifier {
    */
   fit(X: FeatureRows, y: ArrayLike<Label>, sampleWeight?: ArrayLike<number>): this {
     const owner = 'RandomForestClassifier.fit';
+    const prepared = this.prepare(owner, X, y, sampleWeight);
+    return this.finish(owner, X, prepared, growForest(owner, this.settings, X, prepared.features, prepared.weights, prepared.target));
+  }
+
+  /**
+   * As `fit`, with the trees grown as jobs of the worker pool (`workers`: a count, 'auto' or a pool):
+   * the same trees, bit for bit, whatever the count. Resolves to `this`.
+   */
+  async fitAsync(X: FeatureRows, y: ArrayLike<Label>, sampleWeight?: ArrayLike<number>, options?: ForestFitAsyncOptions): Promise<this> {
+    const owner = 'RandomForestClassifier.fitAsync';
+    const prepared = this.prepare(owner, X, y, sampleWeight);
+    const given = checkOptionNames(owner, options ?? {}, ['workers']);
+    const forest = await growForestOnWorkers(owner, this.settings, X, prepared.features, prepared.weights, prepared.target, given.workers);
+    return this.finish(owner, X, prepared, forest);
+  }
+
+  private prepare(owner: string, X: FeatureRows, y: ArrayLike<Label>, sampleWeight: ArrayLike<number> | undefined) {
     const features = checkFeatureRows(owner, 'X', X);
     const { classes, codes } = encodeClassLabels(owner, 'y', y, X.length);
     if (classes.length < 2) throw new RangeError(`${owner}: y must hold at least two classes, got only ${describe(classes[0])}`);
@@ -218,8 +263,13 @@ export class RandomForestClassifier {
       for (let i = 0; i < weights.length; i++) weights[i] *= perClass[codes[i]];
     }
     const criterion = this.criterion === 'gini' ? 'gini' : 'entropy';
+    const target: TreeTarget = { kind: 'classification', criterion, codes, classCount: classes.length };
+    return { features, classes, codes, weights, target };
+  }
+
+  private finish(owner: string, X: FeatureRows, prepared: ReturnType<RandomForestClassifier['prepare']>, forest: FittedForest): this {
+    const { classes, codes } = prepared;
     const k = classes.length;
-    const forest = growForest(owner, this.settings, X, features, weights, { kind: 'classification', criterion, codes, classCount: k });
     let oobDecision: Float64Array[] | undefined;
     let oobScore: number | undefined;
     if (this.settings.oobScore) {
@@ -337,10 +387,30 @@ export class RandomForestRegressor {
    */
   fit(X: FeatureRows, y: ArrayLike<number>, sampleWeight?: ArrayLike<number>): this {
     const owner = 'RandomForestRegressor.fit';
+    const { features, targets, weights, target } = this.prepare(owner, X, y, sampleWeight);
+    return this.finish(owner, X, targets, growForest(owner, this.settings, X, features, weights, target));
+  }
+
+  /**
+   * As `fit`, with the trees grown as jobs of the worker pool (`workers`: a count, 'auto' or a pool):
+   * the same trees, bit for bit, whatever the count. Resolves to `this`.
+   */
+  async fitAsync(X: FeatureRows, y: ArrayLike<number>, sampleWeight?: ArrayLike<number>, options?: ForestFitAsyncOptions): Promise<this> {
+    const owner = 'RandomForestRegressor.fitAsync';
+    const { features, targets, weights, target } = this.prepare(owner, X, y, sampleWeight);
+    const given = checkOptionNames(owner, options ?? {}, ['workers']);
+    return this.finish(owner, X, targets, await growForestOnWorkers(owner, this.settings, X, features, weights, target, given.workers));
+  }
+
+  private prepare(owner: string, X: FeatureRows, y: ArrayLike<number>, sampleWeight: ArrayLike<number> | undefined) {
     const features = checkFeatureRows(owner, 'X', X);
     const targets = checkRegressionTargets(owner, 'y', y, X.length);
     const weights = checkSampleWeights(owner, sampleWeight, X.length);
-    const forest = growForest(owner, this.settings, X, features, weights, { kind: 'regression', targets, criterion: 'squared_error' });
+    const target: TreeTarget = { kind: 'regression', targets, criterion: 'squared_error' };
+    return { features, targets, weights, target };
+  }
+
+  private finish(owner: string, X: FeatureRows, targets: Float64Array, forest: FittedForest): this {
     let oobPrediction: Float64Array | undefined;
     let oobScore: number | undefined;
     if (this.settings.oobScore) {

@@ -1,5 +1,5 @@
-/** The recipe task module of the Node entry: what each worker_threads worker imports to run a recipe (recipes/recipe.ts). */
-import { recipeTaskFunctions } from '../recipes/recipe.js';
+/** The recipe task module of the Node entry: what each worker_threads worker imports to run gradstep's built-in work (recipes/builtin-task.ts). */
+import { builtinTaskFunctions } from '../recipes/builtin-task.js';
 import { init } from './node.js';
 
-export const { setup, fit, score, dispose } = recipeTaskFunctions(() => init());
+export const { setup, fit, score, dispose } = builtinTaskFunctions(() => init());

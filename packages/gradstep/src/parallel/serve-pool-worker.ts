@@ -5,7 +5,7 @@
  * the jobs themselves run through runJobHere, the twin of its runJob, and `pack`/`plain` here are the
  * twins of its own.
  */
-import { recipeTaskFunctions } from '../recipes/recipe.js';
+import { builtinTaskFunctions } from '../recipes/builtin-task.js';
 import { recipeInit } from '../recipes/recipe-task.js';
 import { describe } from '../validate.js';
 import { runJobHere, type JobOutcome, type ScoreEntry } from './pool.js';
@@ -21,10 +21,10 @@ function pack(error: unknown): unknown {
   return { thrown: typeof error === 'string' ? error : String(error) };
 }
 
-/** A score as the pool can receive it: primitives and typed arrays (predictions) as they are, anything else described. */
+/** An output as the pool can receive it: functions and symbols described, anything else as it is (a value that cannot be cloned fails the post, which is reported). */
 function plain(value: unknown): unknown {
-  if (typeof value === 'number' || value === null || ArrayBuffer.isView(value) || (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol')) return value;
-  return `[${typeof value === 'function' ? 'a function' : Object.prototype.toString.call(value).slice(8, -1)}]`;
+  if (typeof value !== 'function' && typeof value !== 'symbol') return value;
+  return `[${typeof value === 'function' ? 'a function' : 'a symbol'}]`;
 }
 
 function packOutcome(outcome: JobOutcome): JobOutcome {
@@ -71,7 +71,7 @@ export function servePoolWorker(): void {
   let served: Served | undefined;
 
   async function init(m: { task: string; recipe: boolean; scorers: string[]; data: unknown; folds: Served['folds']; raise: boolean }): Promise<void> {
-    const mod = (m.recipe ? recipeTaskFunctions(recipeInit) : await import(/* @vite-ignore */ /* webpackIgnore: true */ m.task)) as Record<string, unknown>;
+    const mod = (m.recipe ? builtinTaskFunctions(recipeInit) : await import(/* @vite-ignore */ /* webpackIgnore: true */ m.task)) as Record<string, unknown>;
     if (typeof mod.fit !== 'function') throw new TypeError(`the task module ${m.task} exports no fit function`);
     const score = mod.score;
     const scorers =

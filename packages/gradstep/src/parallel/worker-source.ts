@@ -23,7 +23,7 @@ const pack = (e) => {
   }
   return { thrown: typeof e === 'string' ? e : String(e) };
 };
-const plain = (v) => (typeof v === 'number' || v === null || ArrayBuffer.isView(v) || (typeof v !== 'object' && typeof v !== 'function' && typeof v !== 'symbol') ? v : '[' + (typeof v === 'function' ? 'a function' : Object.prototype.toString.call(v).slice(8, -1)) + ']');
+const plain = (v) => (typeof v !== 'function' && typeof v !== 'symbol' ? v : '[' + (typeof v === 'function' ? 'a function' : 'a symbol') + ']');
 async function scoreSide(model, rows, into) {
   for (const scorer of scorers) {
     let v;

@@ -5,7 +5,8 @@
  */
 import { isBundledPool, type LoadedTask, type WorkerPool } from '../parallel/pool.js';
 import { describe } from '../validate.js';
-import { checkRecipe, recipeScorerNames, recipeTaskFunctions, type RecipeTaskData } from './recipe.js';
+import { builtinTaskFunctions } from './builtin-task.js';
+import { checkRecipe, recipeScorerNames, type RecipeTaskData } from './recipe.js';
 
 interface RecipeHost {
   /** The URL of the recipe task module the workers import; undefined where there is no file to load (the inline entry). */
@@ -43,26 +44,35 @@ export function loadRecipeTask(owner: string, recipe: unknown, data: unknown, wo
   }
   const y = rows.y as ArrayLike<number> | undefined;
   if (y === null || typeof y !== 'object' || typeof y.length !== 'number') throw new TypeError(`${owner}: with a recipe, data.y must be an array of targets, got ${describe(rows.y)}`);
+  const scorerNames = outputs ?? recipeScorerNames(owner, checked);
+  const taskData: RecipeTaskData = { recipe: checked, X: rows.X, y };
+  return loadBuiltinTask(owner, taskData, scorerNames, outputs === undefined && scorerNames[0] !== 'score', workers, 'recipes');
+}
+
+/**
+ * The built-in task (recipes/builtin-task.ts) over `taskData`, reporting `scorerNames`: in the
+ * calling thread its functions run directly; workers import the entry's module (or run it from their
+ * bundle). `what` names the work in the error when there is no module for workers ('recipes').
+ */
+export function loadBuiltinTask(owner: string, taskData: unknown, scorerNames: string[], multimetric: boolean, workers: number | WorkerPool, what: string): LoadedTask {
   const onThreads = typeof workers !== 'number' || workers > 1;
   const href = recipeHost.taskHref();
   if (onThreads && href === undefined && !isBundledPool(workers)) {
     throw new TypeError(
-      `${owner}: recipes on worker threads need the Node or browser entry of gradstep (the inline entry has no module file for a worker to load), or a pool of workers from your bundle (createWorkerPool(n, { worker }))`,
+      `${owner}: ${what} on worker threads need the Node or browser entry of gradstep (the inline entry has no module file for a worker to load), or a pool of workers from your bundle (createWorkerPool(n, { worker }))`,
     );
   }
-  const functions = recipeTaskFunctions(() => recipeHost.init());
-  const scorerNames = outputs ?? recipeScorerNames(owner, checked);
-  const taskData: RecipeTaskData = { recipe: checked, X: rows.X, y };
+  const functions = builtinTaskFunctions(() => recipeHost.init());
   let context: Promise<unknown> | undefined;
   return {
-    href: href ?? 'gradstep:recipe',
+    href: href ?? 'gradstep:builtin',
     data: taskData,
     recipe: true,
     fit: functions.fit as LoadedTask['fit'],
     scorerNames,
     scorers: scorerNames.map((name) => functions.score[name] as LoadedTask['fit']),
-    multimetric: outputs === undefined && scorerNames[0] !== 'score',
+    multimetric,
     dispose: functions.dispose as LoadedTask['fit'],
-    context: () => (context ??= functions.setup(taskData)),
+    context: () => (context ??= Promise.resolve(functions.setup(taskData as Parameters<typeof functions.setup>[0]))),
   };
 }
