@@ -371,14 +371,37 @@ function rSquared(y: Float64Array, predicted: Float64Array, counts: Uint32Array)
   return 1 - residual / total;
 }
 
-/** Each member's rows, the rows it never drew, and its own seed: the draws described on {@link bagging}. @internal */
+/** The first index whose cumulative weight exceeds `u` (binary search; rows of weight 0 are never chosen). */
+function weightedIndex(cumulative: Float64Array, u: number): number {
+  let lo = 0;
+  let hi = cumulative.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cumulative[mid] > u) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/**
+ * Each member's rows, the rows it never drew, and its own seed: the draws described on {@link bagging};
+ * with `drawWeights`, bootstrap draws in proportion to them. @internal
+ */
 export function drawMembers(
   rng: Random,
   n: number,
   estimators: number,
   maxSamples: number,
   useBootstrap: boolean,
+  drawWeights?: Float64Array,
 ): { samples: Uint32Array[]; outOfBag: Uint32Array[]; memberSeeds: Uint32Array } {
+  // A weighted bootstrap (the forests' with sample weights, as scikit-learn's choice(p ∝ weight)):
+  // each draw is the first row whose cumulative weight exceeds a uniform number times the total.
+  const cumulative = drawWeights === undefined ? undefined : new Float64Array(n);
+  if (cumulative !== undefined) {
+    let sum = 0;
+    for (let i = 0; i < n; i++) cumulative[i] = sum += drawWeights![i];
+  }
   const drawnSeeds = new Uint32Array(estimators);
   for (let i = 0; i < estimators; i++) drawnSeeds[i] = rng.nextUint32();
   const samples: Uint32Array[] = [];
@@ -389,7 +412,8 @@ export function drawMembers(
     let indices: Uint32Array;
     if (useBootstrap) {
       indices = new Uint32Array(maxSamples);
-      for (let j = 0; j < maxSamples; j++) indices[j] = memberRng.integer(n);
+      if (cumulative === undefined) for (let j = 0; j < maxSamples; j++) indices[j] = memberRng.integer(n);
+      else for (let j = 0; j < maxSamples; j++) indices[j] = weightedIndex(cumulative, memberRng.nextFloat() * cumulative[n - 1]);
     } else {
       indices = memberRng.permutation(n).slice(0, maxSamples);
     }

@@ -14,25 +14,31 @@ export interface ForestTreeData {
   owner: string;
   X: FeatureRows;
   features: number;
-  /** Sample (and class) weight of each row. */
+  /** Sample (and class) weight of each row: what a tree gets without bootstrap (with it, its draw counts). */
   weights: Float64Array;
+  bootstrap: boolean;
   target: TreeTarget;
   growth: GrowthOptions;
 }
 
 /**
  * Grows tree `tree` on the rows it drew (with repetitions: a row drawn twice weighs twice, as
- * scikit-learn's forests give the bootstrap as weights), drawing its features from `seed` when it
- * tries fewer than all.
+ * scikit-learn's forests give the bootstrap as counts), or without bootstrap on every row with its
+ * weight, drawing its features from `seed` when it tries fewer than all.
  */
 export function growForestTree(data: ForestTreeData, rows: ArrayLike<number>, seed: number, tree: number): TreeStructure {
   const { X, features, weights, target, growth } = data;
   const n = X.length;
-  const treeWeights = new Float64Array(n);
-  for (let j = 0; j < rows.length; j++) treeWeights[rows[j]] += 1;
-  for (let i = 0; i < n; i++) treeWeights[i] *= weights[i];
+  let treeWeights: Float64Array;
+  if (data.bootstrap) {
+    // The draws were in proportion to the weights already: the tree gets the counts alone.
+    treeWeights = new Float64Array(n);
+    for (let j = 0; j < rows.length; j++) treeWeights[rows[j]] += 1;
+  } else {
+    treeWeights = weights;
+  }
   if (!treeWeights.some((w) => w > 0)) {
-    throw new RangeError(`${data.owner}: the rows drawn for tree ${tree} all have weight 0; raise maxSamples or the weights`);
+    throw new RangeError(`${data.owner}: every row of tree ${tree} has weight 0: the sample and class weights leave it nothing to learn from`);
   }
   const draws = growth.maxFeatures < features ? new Random(seed) : undefined;
   return growTree(X, features, treeWeights, target, growth, draws);

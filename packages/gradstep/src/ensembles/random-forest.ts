@@ -4,10 +4,11 @@
  * features drawn at random, averaged (class probabilities, or predictions).
  *
  * **Draws.** From `seed` one 32-bit seed per tree is drawn first, then tree i uses `new Random(seeds[i])`
- * for its bootstrap (maxSamples draws of `integer(n)`, as bagging's `drawMembers`) and a seed drawn after
- * it for its feature draws. A tree depends only on the data, the options, the seed and its number.
- * As scikit-learn, a bootstrap sample is given to the tree as weights (how many times each row was
- * drawn, times its sample and class weight), not as repeated rows: minSamplesLeaf counts distinct rows.
+ * for its bootstrap (maxSamples draws of `integer(n)`, as bagging's `drawMembers`, or with sample or
+ * class weights draws in proportion to them, as scikit-learn 1.9) and a seed drawn after it for its
+ * feature draws. A tree depends only on the data, the options, the seed and its number. As
+ * scikit-learn, a bootstrap sample is given to the tree as weights (how many times each row was drawn),
+ * not as repeated rows: minSamplesLeaf counts distinct rows. Without bootstrap a tree gets the weights.
  *
  * `fit` grows the trees in the calling thread; `fitAsync(X, y, sampleWeight, { workers })` grows them
  * as jobs of the worker pool (the built-in task), the same trees whatever the worker count.
@@ -77,7 +78,7 @@ function resolveForest(owner: string, options: unknown, extra: string[], default
   if (resolved.maxSamples !== undefined && !bootstrap) {
     throw new RangeError(`${owner}: maxSamples needs bootstrap: true (got maxSamples: ${describe(resolved.maxSamples)}, bootstrap: false)`);
   }
-  if (resolved.maxSamples !== undefined) bootstrapCount(owner, resolved.maxSamples, Number.MAX_SAFE_INTEGER);
+  if (resolved.maxSamples !== undefined) bootstrapCount(owner, resolved.maxSamples, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
   return {
     ...resolved,
     tree: optionsInUse(resolved),
@@ -90,11 +91,12 @@ function resolveForest(owner: string, options: unknown, extra: string[], default
 }
 
 /**
- * Rows per bootstrap sample, as scikit-learn's forests: a fraction f in (0, 1] gives max(1, round(f·n))
- * (bagging truncates instead), an integer > 1 is a count ≤ n.
+ * Rows per bootstrap sample, as scikit-learn 1.9's forests: none gives n; a fraction f in (0, 1] gives
+ * max(1, ⌊f·total⌋), `total` being n or, with weights, their sum; an integer > 1 is a count ≤ n.
  */
-function bootstrapCount(owner: string, value: unknown, n: number): number {
-  if (typeof value === 'number' && value > 0 && value <= 1) return Math.max(1, Math.round(value * n));
+function bootstrapCount(owner: string, value: unknown, n: number, total: number): number {
+  if (value === undefined) return n;
+  if (typeof value === 'number' && value > 0 && value <= 1) return Math.max(1, Math.floor(value * total));
   return resolveSampleCount(owner, 'maxSamples', value, n);
 }
 
@@ -118,10 +120,19 @@ interface ForestPlan {
 function planForest(owner: string, settings: ForestSettings, X: FeatureRows, features: number, weights: Float64Array, target: TreeTarget): ForestPlan {
   const n = X.length;
   const growth = growthOptions(owner, settings.tree, n, features);
-  const maxSamples = settings.bootstrap ? bootstrapCount(owner, settings.maxSamples ?? 1, n) : n;
+  // As scikit-learn 1.9: with sample (or class) weights the bootstrap draws rows in proportion to them,
+  // and a fractional maxSamples is of their sum; each tree then gets only its draw counts.
+  const weighted = weights.some((w) => w !== 1);
+  let total = n;
+  if (weighted) {
+    total = 0;
+    for (let i = 0; i < n; i++) total += weights[i];
+  }
+  const maxSamples = settings.bootstrap ? bootstrapCount(owner, settings.maxSamples, n, total) : n;
   const rng = randomFrom(settings.seed, `${owner}: seed`);
-  const { samples, outOfBag, memberSeeds } = drawMembers(rng, n, settings.nEstimators, maxSamples, settings.bootstrap);
-  return { data: { kind: 'forest-tree', owner, X, features, weights, target, growth }, samples, memberSeeds, outOfBag: settings.bootstrap ? outOfBag : [] };
+  const { samples, outOfBag, memberSeeds } = drawMembers(rng, n, settings.nEstimators, maxSamples, settings.bootstrap, settings.bootstrap && weighted ? weights : undefined);
+  const data: ForestTreeData = { kind: 'forest-tree', owner, X, features, weights, bootstrap: settings.bootstrap, target, growth };
+  return { data, samples, memberSeeds, outOfBag: settings.bootstrap ? outOfBag : [] };
 }
 
 /** Grows the forest's trees here, one per draw. */

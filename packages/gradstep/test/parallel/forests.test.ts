@@ -40,10 +40,31 @@ describe('random forests on the worker pool', () => {
   });
 
   it('reject a tree that cannot grow naming it, and refuse unknown options', async () => {
-    const zeroWeights = Array.from({ length: n }, (_, i) => (i === 0 ? 1 : 0));
-    await expect(new RandomForestRegressor({ nEstimators: 4, maxSamples: 2, seed: 1 }).fitAsync(X, values, zeroWeights, { workers: 2 })).rejects.toThrow(
-      /^RandomForestRegressor\.fitAsync: the fit of tree \d threw: RandomForestRegressor\.fitAsync: the rows drawn for tree \d all have weight 0/,
+    const nothing = { 0: 0, 1: 0, 2: 0 };
+    await expect(new RandomForestClassifier({ nEstimators: 3, bootstrap: false, classWeight: nothing, seed: 1 }).fitAsync(X, labels, undefined, { workers: 2 })).rejects.toThrow(
+      /^RandomForestClassifier\.fitAsync: the fit of tree \d threw: RandomForestClassifier\.fitAsync: every row of tree \d has weight 0/,
     );
     await expect(new RandomForestClassifier({ nEstimators: 2 }).fitAsync(X, labels, undefined, { threads: 2 } as never)).rejects.toThrow(/unknown option "threads"/);
+  });
+});
+
+describe('the bootstrap with weights, as scikit-learn 1.9', () => {
+  it('draws rows in proportion to the sample weights and gives each tree its draw counts only', () => {
+    // Weight 10 on row 0, 0 on rows 1 to 9: row 0 is drawn about 10/(10 + 110) of the time, rows 1-9 never.
+    const weights = Array.from({ length: n }, (_, i) => (i === 0 ? 10 : i < 10 ? 0 : 1));
+    const forest = new RandomForestRegressor({ nEstimators: 20, seed: 4, maxDepth: 1 }).fit(X, values, weights);
+    for (const tree of forest.trees) expect(tree.weightedSamples[0]).toBe(n); // the root: n draws, counted once each
+    const oob = new RandomForestRegressor({ nEstimators: 20, seed: 4, oobScore: true }).fit(X, values, weights);
+    // Rows of weight 0 are never drawn: out of bag for every tree.
+    for (let i = 1; i < 10; i++) expect(Number.isNaN(oob.oobPrediction![i])).toBe(false);
+    const drawsOfRow0 = forest.trees.reduce((sum, tree) => sum + (tree.samples[0] > 0 ? 1 : 0), 0);
+    expect(drawsOfRow0).toBe(20);
+  });
+
+  it('a fractional maxSamples is ⌊f · (sum of the weights)⌋ rows', () => {
+    const unweighted = new RandomForestRegressor({ nEstimators: 3, maxSamples: 0.59, seed: 1, maxDepth: 1 }).fit(X.slice(0, 10), values.slice(0, 10));
+    expect(unweighted.trees.map((t) => t.weightedSamples[0])).toEqual([5, 5, 5]);
+    const weighted = new RandomForestRegressor({ nEstimators: 3, maxSamples: 0.5, seed: 1, maxDepth: 1 }).fit(X.slice(0, 10), values.slice(0, 10), Array(10).fill(3));
+    expect(weighted.trees.map((t) => t.weightedSamples[0])).toEqual([15, 15, 15]);
   });
 });
