@@ -389,32 +389,53 @@ export function growTree(
       split?: NodeSplit;
       order: number;
     }
-    const frontier: FrontierEntry[] = [];
+    // A binary heap: the entry of largest improvement on top, the earliest on a tie. Nodes without a
+    // split never expand, so they stay out of it; growth ends when no split is left or allowed.
+    const heap: FrontierEntry[] = [];
+    const before = (a: FrontierEntry, b: FrontierEntry) => a.split!.improvement > b.split!.improvement || (a.split!.improvement === b.split!.improvement && a.order < b.order);
+    const push = (entry: FrontierEntry) => {
+      let i = heap.push(entry) - 1;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (!before(heap[i], heap[parent])) break;
+        [heap[i], heap[parent]] = [heap[parent], heap[i]];
+        i = parent;
+      }
+    };
+    const pop = (): FrontierEntry => {
+      const top = heap[0];
+      const last = heap.pop()!;
+      if (heap.length > 0) {
+        heap[0] = last;
+        let i = 0;
+        for (;;) {
+          const l = 2 * i + 1;
+          const r = l + 1;
+          let first = i;
+          if (l < heap.length && before(heap[l], heap[first])) first = l;
+          if (r < heap.length && before(heap[r], heap[first])) first = r;
+          if (first === i) break;
+          [heap[i], heap[first]] = [heap[first], heap[i]];
+          i = first;
+        }
+      }
+      return top;
+    };
     let order = 0;
     const enqueue = (pending: PendingNode) => {
       const { node, split } = addNode(pending);
-      frontier.push({ node, depth: pending.depth, split, order: order++ });
+      const entry = { node, depth: pending.depth, split, order: order++ };
+      if (split) push(entry);
     };
     enqueue({ indices: active, depth: 0, parent: -1, isLeft: false, knownConstants: 0 });
     let splitsLeft = options.maxLeafNodes - 1;
-    while (frontier.length > 0) {
-      let best = 0;
-      for (let e = 1; e < frontier.length; e++) {
-        const a = frontier[e];
-        const b = frontier[best];
-        const ia = a.split ? a.split.improvement : 0;
-        const ib = b.split ? b.split.improvement : 0;
-        if (ia > ib || (ia === ib && a.order < b.order)) best = e;
-      }
-      const entry = frontier[best];
-      frontier[best] = frontier[frontier.length - 1];
-      frontier.pop();
-      if (!entry.split || splitsLeft <= 0) continue;
+    while (heap.length > 0 && splitsLeft > 0) {
+      const entry = pop();
       splitsLeft--;
-      feature[entry.node] = entry.split.feature;
-      threshold[entry.node] = entry.split.threshold;
-      enqueue(child(entry.split.left, entry.depth, entry.node, true));
-      enqueue(child(entry.split.right, entry.depth, entry.node, false));
+      feature[entry.node] = entry.split!.feature;
+      threshold[entry.node] = entry.split!.threshold;
+      enqueue(child(entry.split!.left, entry.depth, entry.node, true));
+      enqueue(child(entry.split!.right, entry.depth, entry.node, false));
     }
   }
   // The depth of the deepest leaf actually kept.
