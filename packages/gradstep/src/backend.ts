@@ -53,6 +53,29 @@ export interface DenseShape {
   outputs: number;
 }
 
+/**
+ * Checks that each block holds what a dense call of `shape` reads or writes. Both backends call it
+ * before a dense kernel: a wrong shape is a bug in the package, and it must neither write past a
+ * wasm block (into another block or the allocator) nor, on the js backend, silently read undefined.
+ */
+export function checkDenseBlocks(kernel: string, { rows, inputs, outputs }: DenseShape, blocks: Record<string, Float32Block | null>): void {
+  const needed: Record<string, number> = {
+    input: rows * inputs,
+    weights: inputs * outputs,
+    bias: outputs,
+    output: rows * outputs,
+    dOutput: rows * outputs,
+    gradWeights: inputs * outputs,
+    gradBias: outputs,
+    dInput: rows * inputs,
+  };
+  for (const [name, block] of Object.entries(blocks)) {
+    if (block !== null && block.length < needed[name]) {
+      throw new Error(`gradstep: internal error: ${kernel} of ${rows}×${inputs}→${outputs} needs ${needed[name]} values in ${name}, the block holds ${block.length}`);
+    }
+  }
+}
+
 export interface Backend {
   readonly name: BackendName;
   allocate(length: number): Float32Block;

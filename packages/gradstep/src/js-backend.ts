@@ -3,7 +3,7 @@
  * arithmetic is in js-kernels/ (rules.ts, dense.ts, reductions.ts: the twins of the Rust files of the
  * same names); this file only wires it to the Backend interface.
  */
-import type { Allocation, Backend, Float32Block, StepProgram, TensorBlocks } from './backend.js';
+import { checkDenseBlocks, type Allocation, type Backend, type Float32Block, type StepProgram, type TensorBlocks } from './backend.js';
 import { axpy, denseBackward, denseForward } from './js-kernels/dense.js';
 import { clampInPlace, normPartial, scaleInPlace } from './js-kernels/reductions.js';
 import { runJsKernel, type TensorArrays } from './js-kernels/rules.js';
@@ -67,10 +67,14 @@ export const jsBackend: Backend = {
   clampGrads(grads, clip) {
     for (const block of grads) clampInPlace(block.view(), clip);
   },
-  denseForward({ rows, inputs, outputs }, input, weights, bias, output) {
+  denseForward(shape, input, weights, bias, output) {
+    checkDenseBlocks('denseForward', shape, { input, weights, bias, output });
+    const { rows, inputs, outputs } = shape;
     denseForward(input.view(), rows, inputs, weights.view(), bias.view(), outputs, output.view());
   },
-  denseBackward({ rows, inputs, outputs }, input, weights, dOutput, gradWeights, gradBias, dInput) {
+  denseBackward(shape, input, weights, dOutput, gradWeights, gradBias, dInput) {
+    checkDenseBlocks('denseBackward', shape, { input, weights, dOutput, gradWeights, gradBias, dInput });
+    const { rows, inputs, outputs } = shape;
     denseBackward(input.view(), rows, inputs, weights.view(), outputs, dOutput.view(), gradWeights.view(), gradBias.view(), dInput?.view() ?? null);
   },
   bandwidthProbe(a, b, scalar) {
