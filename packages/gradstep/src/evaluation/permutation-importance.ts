@@ -8,7 +8,7 @@
 import { getScorer, type ScorerName } from '../metrics/scorers.js';
 import { Random, randomFrom, type Seed } from '../model-selection/random.js';
 import { checkInteger, checkOptionNames, describe } from '../validate.js';
-import type { FeatureRows } from '../ensembles/training-data.js';
+import { checkFeatureRows, type FeatureRows } from '../ensembles/training-data.js';
 
 /** A fitted model: what permutationImportance calls. */
 export interface PermutableModel<X> {
@@ -84,7 +84,8 @@ export function permutationImportance<X extends FeatureRows | Float32Array>(
   } else {
     if (!Array.isArray(X) || X.length === 0) throw new TypeError(`${owner}: X must be a non-empty array of rows or a Float32Array, got ${describe(X)}`);
     n = X.length;
-    features = (X as FeatureRows)[0].length;
+    // Every row checked (numbers, one length): a ragged row would reach the model unchecked.
+    features = checkFeatureRows(owner, 'X', X);
   }
   if (y === null || typeof y !== 'object' || typeof (y as ArrayLike<unknown>).length !== 'number' || y.length !== n) {
     throw new RangeError(`${owner}: y must have one value per row of X (${n}), got ${describe(y)}`);

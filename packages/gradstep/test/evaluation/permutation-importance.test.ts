@@ -46,6 +46,8 @@ describe('permutationImportance', () => {
     expect(() => permutationImportance(forest, X, y, { scoring: 'nope' as never })).toThrow(/name must be one of/);
     expect(() => permutationImportance(forest, X, y, { scoring: 'r2', nRepeats: 0 })).toThrow(/nRepeats must be an integer >= 1, got 0/);
     expect(() => permutationImportance(forest, X, y.slice(1), { scoring: 'r2' })).toThrow(/y must have one value per row of X \(160\)/);
+    const ragged = X.map((row, i) => (i === 7 ? row.slice(1) : row));
+    expect(() => permutationImportance(forest, ragged, y, { scoring: 'r2' })).toThrow(/^permutationImportance: X\[7\]/);
     expect(() => permutationImportance(forest, X, y, { scoring: 'negLogLoss' })).toThrow(/needs probabilities, and the model has no predictProba/);
     expect(() => permutationImportance({} as never, X, y, { scoring: 'r2' })).toThrow(/model must be a fitted model with a predict method/);
   });
