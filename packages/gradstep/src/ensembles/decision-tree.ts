@@ -210,6 +210,15 @@ export function drawsFor(owner: string, seed: Seed | undefined, growth: GrowthOp
   return growth.maxFeatures < featureCount ? randomFrom(seed, `${owner}: seed`) : undefined;
 }
 
+/** A classification tree's criterion: 'gini' (default), 'entropy' or 'log_loss' (the same as 'entropy'). @internal */
+export function checkClassificationCriterion(owner: string, value: unknown): ClassificationCriterion {
+  const criterion = value ?? 'gini';
+  if (criterion !== 'gini' && criterion !== 'entropy' && criterion !== 'log_loss') {
+    throw new RangeError(`${owner}: criterion must be 'gini', 'entropy' or 'log_loss', got ${describe(criterion)}`);
+  }
+  return criterion;
+}
+
 /** Checks a classWeight option (names checked against the classes at fit). */
 export function checkClassWeight(owner: string, value: unknown): ClassWeight | undefined {
   if (value === undefined || value === 'balanced') return value;
@@ -356,11 +365,7 @@ export class DecisionTreeClassifier {
     this.options = optionsInUse(resolved);
     this.seed = resolved.seed;
     if (resolved.classes !== undefined) this.fixedClasses = checkClassesOption(owner, resolved.classes);
-    const criterion = resolved.criterion ?? 'gini';
-    if (criterion !== 'gini' && criterion !== 'entropy' && criterion !== 'log_loss') {
-      throw new RangeError(`${owner}: criterion must be 'gini', 'entropy' or 'log_loss', got ${describe(criterion)}`);
-    }
-    this.criterion = criterion;
+    this.criterion = checkClassificationCriterion(owner, resolved.criterion);
     this.classWeight = checkClassWeight(owner, resolved.classWeight);
   }
 

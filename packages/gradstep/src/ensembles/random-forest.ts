@@ -18,6 +18,7 @@ import { warn } from '../model-selection/warnings.js';
 import { checkBoolean, checkInteger, checkOptionNames, describe } from '../validate.js';
 import { encodeClassLabels, type Label } from './class-labels.js';
 import {
+  checkClassificationCriterion,
   checkClassWeight,
   classWeights,
   growthOptions,
@@ -231,11 +232,7 @@ export class RandomForestClassifier {
     const settings = resolveForest(owner, options, ['criterion', 'classWeight'], 'sqrt');
     this.settings = settings;
     this.options = settings.tree;
-    const criterion = settings.criterion ?? 'gini';
-    if (criterion !== 'gini' && criterion !== 'entropy' && criterion !== 'log_loss') {
-      throw new RangeError(`${owner}: criterion must be 'gini', 'entropy' or 'log_loss', got ${describe(criterion)}`);
-    }
-    this.criterion = criterion;
+    this.criterion = checkClassificationCriterion(owner, settings.criterion);
     this.classWeight = checkClassWeight(owner, settings.classWeight);
   }
 
