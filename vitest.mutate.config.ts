@@ -50,6 +50,9 @@ export default defineConfig({
     // Stryker's vitest runner runs each of its workers' tests in one thread (pool: 'threads'); the
     // memory tests, which need --expose-gc, are left out above.
     isolate: true,
-    testTimeout: 60_000,
+    // packages/gradstep/test/helpers.ts MUTATION_TESTING: the tests of sizes are skipped.
+    env: { GRADSTEP_MUTATION_TESTING: '1' },
+    // Instrumented code is slower; Stryker times mutants out on its own (timeoutMS in stryker.config.mjs).
+    testTimeout: 180_000,
   },
 });
