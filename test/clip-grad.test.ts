@@ -74,6 +74,15 @@ describe.each(BACKENDS)('clipping on %s', (backend) => {
     expect(() => clipGradValue(small, NaN)).toThrow(/clipValue must be a finite number >= 0, got NaN/);
   });
 
+  it('finds the inf norm in every lane of the reduction (element i goes to accumulator i mod 4)', () => {
+    for (let lane = 0; lane < 4; lane++) {
+      const grad = [0.1, -0.2, 0.3, -0.05, 0.15, 0.25, -0.1, 0.2];
+      grad[lane + 4] = -0.75;
+      const [p] = paramsWithGrads([grad], backend);
+      expect(clipGradNorm(p, Infinity, { normType: Infinity }), `max in lane ${lane}`).toBe(Math.fround(0.75));
+    }
+  });
+
   it('takes one Param as well as an array, clips to zero at maxNorm 0, and checks the arguments’ types', () => {
     const [one, inArray] = paramsWithGrads([[3, 4], [3, 4]], backend);
     expect(clipGradNorm(one, 1)).toBe(5);
