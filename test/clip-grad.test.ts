@@ -74,6 +74,37 @@ describe.each(BACKENDS)('clipping on %s', (backend) => {
     expect(() => clipGradValue(small, NaN)).toThrow(/clipValue must be a finite number >= 0, got NaN/);
   });
 
+  it('finds the inf norm in every lane of the reduction (element i goes to accumulator i mod 4)', () => {
+    for (let lane = 0; lane < 4; lane++) {
+      const grad = [0.1, -0.2, 0.3, -0.05, 0.15, 0.25, -0.1, 0.2];
+      grad[lane + 4] = -0.75;
+      const [p] = paramsWithGrads([grad], backend);
+      expect(clipGradNorm(p, Infinity, { normType: Infinity }), `max in lane ${lane}`).toBe(Math.fround(0.75));
+    }
+  });
+
+  it('takes one Param as well as an array, clips to zero at maxNorm 0, and checks the arguments’ types', () => {
+    const [one, inArray] = paramsWithGrads([[3, 4], [3, 4]], backend);
+    expect(clipGradNorm(one, 1)).toBe(5);
+    expect(clipGradNorm([inArray], 1)).toBe(5);
+    expect(bits([one])).toEqual(bits([inArray]));
+    expect(Array.from(one.grad)).toEqual([3, 4].map((g) => Math.fround(g * Math.fround(Math.fround(1 / Math.fround(5 + Math.fround(1e-6)))))));
+    // maxNorm 0 is allowed (PyTorch zeroes the gradients) and the norm is still returned.
+    const [zeroed] = paramsWithGrads([[3, -4]], backend);
+    expect(clipGradNorm(zeroed, 0)).toBe(5);
+    expect(Array.from(zeroed.grad)).toEqual([0, -0]);
+    const [clamped] = paramsWithGrads([[3, -4, 0.5]], backend);
+    clipGradValue(clamped, 1);
+    expect(Array.from(clamped.grad)).toEqual([1, -1, 0.5]);
+    expect(clipGradValue([], 1)).toBeUndefined();
+    // Numbers in strings pass the comparisons (>= 0, > 0): the type is checked first.
+    expect(() => clipGradNorm(one, '1' as never)).toThrow(/^clipGradNorm: maxNorm must be a number >= 0/);
+    expect(() => clipGradNorm(one, 1, { normType: '2' as never })).toThrow(/^clipGradNorm: normType must be a number > 0 or Infinity/);
+    expect(() => clipGradNorm({ length: 1 } as never, 1)).toThrow(/^clipGradNorm: params must be a Param or an array of params/);
+    expect(() => clipGradValue('p' as never, 1)).toThrow(/^clipGradValue: params must be a Param or an array of params/);
+    expect(() => clipGradValue(one, -1)).toThrow(/^clipGradValue: clipValue must be a finite number >= 0, got -1/);
+  });
+
   it('gives the same bits on both backends at every tail length and large sizes', () => {
     for (const n of [1, 2, 3, 4, 5, 7, 8, 9, 1001, 65_539]) {
       const grads = [Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + n) * 10 ** ((i % 7) - 3)), [0.5, -0.25, 3]];

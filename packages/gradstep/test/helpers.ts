@@ -5,6 +5,13 @@ import { Adadelta, Adagrad, Adam, Adamax, AdamW, Lion, NAdam, RAdam, RMSprop, SG
 
 export const BACKENDS = ['wasm', 'js'] as const;
 
+/**
+ * True under `pnpm mutate` (vitest.mutate.config.ts sets the variable): the tests of sizes (hundreds
+ * of MiB, millions of samples) are skipped there, as they would take minutes in Stryker's instrumented
+ * code for each mutant they cover, and check memory and time bounds rather than values.
+ */
+export const MUTATION_TESTING = process.env.GRADSTEP_MUTATION_TESTING === '1';
+
 /** xorshift32: float32 values over several magnitudes, both signs, some exact zeros. */
 export function seeded(seed: number, n: number): Float32Array {
   let x = (seed * 2654435761 + 1) >>> 0 || 1;

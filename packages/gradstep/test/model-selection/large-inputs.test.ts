@@ -3,10 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { bootstrap } from '../../src/model-selection/bootstrap.js';
 import { kFold } from '../../src/model-selection/k-fold.js';
+import { MUTATION_TESTING } from '../helpers.js';
 
 const N = 10_000_000;
 
-describe('10 million samples', () => {
+describe.skipIf(MUTATION_TESTING)('10 million samples', () => {
   it('kFold without shuffling: consecutive blocks of 2 million', () => {
     const folds = kFold(N);
     expect(folds.map((f) => [f.test.length, f.train.length])).toEqual(Array(5).fill([2_000_000, 8_000_000]));

@@ -1,0 +1,69 @@
+// Mutation testing, one module at a time (HACKING.md, "Mutation testing"). Not part of `pnpm test`.
+//
+//   pnpm mutate                        every TypeScript module of the core, one after another
+//   pnpm mutate clip-grad js-kernels   those modules (names below)
+//   pnpm mutate packages/gradstep/src/metrics/ranking.ts   a file or a glob (report "custom")
+//   pnpm mutate clip-grad --logLevel debug                 options after the names go to Stryker
+//   pnpm mutate:rust [rules|reductions|dense …]            cargo-mutants over crates/gradstep-kernels
+//
+// Each TypeScript module keeps its own incremental file and reports in reports/mutation/ (gitignored:
+// generated), so a second run only tests the mutants whose code or tests changed.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const src = 'packages/gradstep/src';
+
+const MODULES = {
+  optimizer: [`${src}/optimizer.ts`],
+  optimizers: [`${src}/optimizers/**/*.ts`],
+  // The optimizers' twins; dense.ts apart: instrumented, it makes fit's training tests take minutes.
+  'js-kernels': [`${src}/js-kernels/rules.ts`, `${src}/js-kernels/reductions.ts`],
+  'js-dense': [`${src}/js-kernels/dense.ts`],
+  kernels: [`${src}/kernels.ts`],
+  'clip-grad': [`${src}/clip-grad.ts`],
+  'state-dict': [`${src}/state-dict.ts`],
+  schedulers: [`${src}/schedulers/**/*.ts`],
+  'model-selection': [`${src}/model-selection/**/*.ts`],
+  evaluation: [`${src}/evaluation/**/*.ts`],
+  metrics: [`${src}/metrics/**/*.ts`],
+};
+const RUST_FILES = ['reductions', 'dense', 'rules'];
+
+function run(command, args, env = {}) {
+  console.log(`\n$ ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  return result.status ?? 1;
+}
+
+const argv = process.argv.slice(2).filter((a) => a !== '--');
+const rust = argv[0] === '--rust';
+const rest = rust ? argv.slice(1) : argv;
+const firstOption = rest.findIndex((a) => a.startsWith('-'));
+const names = firstOption === -1 ? rest : rest.slice(0, firstOption);
+const passThrough = firstOption === -1 ? [] : rest.slice(firstOption);
+
+mkdirSync(new URL('../reports/mutation', import.meta.url), { recursive: true });
+let failed = 0;
+if (rust) {
+  // cargo-mutants runs the kernel crate's `cargo test` per mutant: one job (two shared cores), a
+  // timeout for mutants that loop forever.
+  for (const name of names.length > 0 ? names : RUST_FILES) {
+    if (!RUST_FILES.includes(name)) throw new Error(`unknown Rust file ${name}; one of ${RUST_FILES.join(', ')}`);
+    const file = `crates/gradstep-kernels/src/${name}.rs`;
+    const args = ['mutants', '--package', 'gradstep-kernels', '--file', file, '--jobs', '1', '--timeout', '60'];
+    failed |= run('cargo', [...args, '--output', `reports/mutation/rust-${name}`, ...passThrough]);
+  }
+} else {
+  const known = names.filter((n) => n in MODULES);
+  const paths = names.filter((n) => !(n in MODULES));
+  if (paths.some((p) => !p.includes('/'))) throw new Error(`unknown module ${paths.join(', ')}; one of ${Object.keys(MODULES).join(', ')}, or a path`);
+  const runs = names.length === 0 ? Object.keys(MODULES).map((n) => [n, MODULES[n]]) : known.map((n) => [n, MODULES[n]]);
+  if (paths.length > 0) runs.push(['custom', paths]);
+  for (const [name, globs] of runs) {
+    const args = ['exec', 'stryker', 'run', '--mutate', globs.join(','), ...passThrough];
+    failed |= run('pnpm', args, { GRADSTEP_MUTATE_MODULE: name });
+  }
+}
+process.exit(failed ? 1 : 0);
