@@ -559,3 +559,58 @@ fn flop_probe_runs_the_same_chains_on_every_lane_type() {
     assert!((vector - 24.0).abs() < 1e-4, "{vector}");
     assert_eq!(gradstep_kernels::flop_probe(0, 1.0), (0..12).map(|i| i as f32).sum::<f32>());
 }
+
+/// One step of `kernel` from `value` and `state0` (the first state buffer), returning the new value and state.
+fn one_step(kernel: Kernel, flags: u32, s: &[f32; SCALARS], value: &[f32], grad: &[f32], state0: &[f32]) -> (Vec<f32>, Vec<f32>) {
+    let mut value = value.to_vec();
+    let n = value.len();
+    let (mut s0, mut s1, mut s2) = (state0.to_vec(), vec![0.25; n], vec![0.0; n]);
+    step_tensor(kernel as u32, flags, s, TensorSlices { value: &mut value, grad, state: [&mut s0, &mut s1, &mut s2] }).unwrap();
+    (value, s0)
+}
+
+#[test]
+fn maximize_is_the_step_of_the_negated_gradient_and_decoupled_decay_scales_first() {
+    // 21 values: the simd body and the scalar tail.
+    let (p, g, m) = (values(31, 21), values(32, 21), values(33, 21));
+    let minus_g: Vec<f32> = g.iter().map(|x| -x).collect();
+    let cases = [
+        (Kernel::Adam, scalars(&[0.01, 1.0, 0.1, 0.999, 0.001, 1e-8, 0.0, 0.999])),
+        (Kernel::Adamax, scalars(&[0.01, 0.1, 0.999, 1e-3, 0.0])),
+        (Kernel::Lion, scalars(&[0.01, 0.9, 0.1, 0.99, 0.01, 0.999])),
+    ];
+    for (kernel, s) in cases {
+        let (maximized, _) = one_step(kernel, flags::MAXIMIZE, &s, &p, &g, &m);
+        let (negated, _) = one_step(kernel, 0, &s, &p, &minus_g, &m);
+        assert!(same_bits(&maximized, &negated), "{kernel:?}: maximize differs from the step of -g");
+    }
+    // Decoupled decay multiplies p by the factor before the update: the step of the scaled p.
+    for (kernel, s, factor) in [(Kernel::Adam, cases[0].1, 0.999f32), (Kernel::Lion, cases[2].1, 0.999f32)] {
+        let (decayed, _) = one_step(kernel, flags::DECOUPLED_WEIGHT_DECAY, &s, &p, &g, &m);
+        let scaled: Vec<f32> = p.iter().map(|x| x * factor).collect();
+        let (by_hand, _) = one_step(kernel, 0, &s, &scaled, &g, &m);
+        assert!(same_bits(&decayed, &by_hand), "{kernel:?}: decoupled decay is not p·factor before the update");
+        assert!(!same_bits(&decayed, &one_step(kernel, 0, &s, &p, &g, &m).0), "{kernel:?}: the decay changed nothing");
+    }
+}
+
+#[test]
+fn lion_follows_its_definition_from_a_nonzero_moment() {
+    // c = β1·m + (1−β1)·g; p ← p − lr·sign(c); m ← β2·m + (1−β2)·g (Chen et al. 2023, torch's Lion).
+    let (p, g, m) = (values(41, 19), values(42, 19), values(43, 19));
+    let (lr, beta1, beta2) = (0.01f32, 0.9f32, 0.99f32);
+    let s = scalars(&[lr, beta1, 1.0 - beta1, beta2, 1.0 - beta2, 1.0]);
+    let (value, moment) = one_step(Kernel::Lion, 0, &s, &p, &g, &m);
+    for i in 0..p.len() {
+        let c = m[i] * beta1 + (1.0 - beta1) * g[i];
+        let sign = if c > 0.0 {
+            1.0
+        } else if c < 0.0 {
+            -1.0
+        } else {
+            0.0
+        };
+        assert_eq!(value[i].to_bits(), (p[i] - lr * sign).to_bits(), "value[{i}]");
+        assert_eq!(moment[i].to_bits(), (m[i] * beta2 + (1.0 - beta2) * g[i]).to_bits(), "moment[{i}]");
+    }
+}
