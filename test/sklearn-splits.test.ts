@@ -3,7 +3,8 @@
 // scikit-learn's per-class counts in stratified shuffled splits, NumPy's quantiles, and the known
 // answers of PCG32 from the generator's independent Python implementation.
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { captureWarnings } from '../packages/gradstep/test/capture-warnings.js';
 import { sortedQuantile } from '../packages/gradstep/src/model-selection/bootstrap.js';
 import {
   groupKFold,
@@ -20,7 +21,6 @@ import {
   trainTestSplit,
   type Fold,
   type Labels,
-  type WarningHandler,
 } from '../packages/gradstep/src/model-selection/index.js';
 
 type Label = number | string;
@@ -93,13 +93,7 @@ const asLists = (folds: Fold[]) => folds.map((f) => [Array.from(f.train), Array.
 const describeCase = (c: SplitCase) =>
   `${c.fn}(${JSON.stringify(c.n ?? c.labels ?? c.groups).slice(0, 60)}${c.p !== undefined ? `, ${c.p}` : ''}, ${JSON.stringify(c.options ?? {}).slice(0, 80)})`;
 
-let warnings: string[] = [];
-let previousHandler: WarningHandler;
-beforeEach(() => {
-  warnings = [];
-  previousHandler = setWarningHandler((message) => warnings.push(message));
-});
-afterEach(() => void setWarningHandler(previousHandler));
+const warnings = captureWarnings(setWarningHandler);
 
 it('the fixture comes from scikit-learn', () => {
   expect(fixture.generator).toMatch(/^scikit-learn \d/);

@@ -1,19 +1,14 @@
 // bagging: the documented draws (member seeds, bootstrap indices), maxSamples as fraction or count,
 // out-of-bag predictions with NaN for rows never left out, hard and soft voting with ties, spread
 // across members, reproducibility, and argument errors.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { captureWarnings } from '../capture-warnings.js';
 import { bagging } from '../../src/ensembles/bagging.js';
 import { DecisionTreeClassifier, DecisionTreeRegressor } from '../../src/ensembles/decision-tree.js';
 import { Random } from '../../src/model-selection/random.js';
-import { setWarningHandler, type WarningHandler } from '../../src/model-selection/warnings.js';
+import { setWarningHandler } from '../../src/model-selection/warnings.js';
 
-let warnings: string[];
-let previous: WarningHandler;
-beforeEach(() => {
-  warnings = [];
-  previous = setWarningHandler((message) => warnings.push(message));
-});
-afterEach(() => setWarningHandler(previous));
+const warnings = captureWarnings(setWarningHandler);
 
 const rows = (n: number) => Array.from({ length: n }, (_, i) => i);
 /** A member that predicts the mean of the targets it was fitted on, whatever the row. */

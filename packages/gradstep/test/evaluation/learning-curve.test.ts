@@ -1,19 +1,14 @@
 // learningCurve and validationCurve: scikit-learn's size translation (worked numbers of the
 // reference §4), prefixes of the train indices (copies: fit may sort them), the (ticks × folds)
 // shape, loop order, errors.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { captureWarnings } from '../capture-warnings.js';
 import { learningCurve, translateTrainSizes } from '../../src/evaluation/learning-curve.js';
 import { validationCurve } from '../../src/evaluation/validation-curve.js';
 import { kFold } from '../../src/model-selection/k-fold.js';
-import { setWarningHandler, type WarningHandler } from '../../src/model-selection/warnings.js';
+import { setWarningHandler } from '../../src/model-selection/warnings.js';
 
-let warnings: string[];
-let previous: WarningHandler;
-beforeEach(() => {
-  warnings = [];
-  previous = setWarningHandler((message) => warnings.push(message));
-});
-afterEach(() => setWarningHandler(previous));
+const warnings = captureWarnings(setWarningHandler);
 
 describe('translateTrainSizes (scikit-learn _translate_train_sizes)', () => {
   it('truncates fractions of the first fold and clips to [1, n_max]', () => {

@@ -1,7 +1,8 @@
 // parameterGrid and parameterSampler: order, key order, validation, sizes, the sampler's without-replacement
 // rule and reproducibility, and the distributions (ranges, uniformity, exclusive high). scikit-learn's own
 // orders are checked in sklearn-search.test.ts.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { captureWarnings } from '../capture-warnings.js';
 import {
   boundedInteger,
   integers,
@@ -14,16 +15,10 @@ import {
   type Distribution,
 } from '../../src/evaluation/parameter-grid.js';
 import { Random } from '../../src/model-selection/random.js';
-import { setWarningHandler, type WarningHandler } from '../../src/model-selection/warnings.js';
+import { setWarningHandler } from '../../src/model-selection/warnings.js';
 import { expectError } from '../expect-error.js';
 
-let warnings: string[] = [];
-let previous: WarningHandler;
-beforeEach(() => {
-  warnings = [];
-  previous = setWarningHandler((message) => warnings.push(message));
-});
-afterEach(() => setWarningHandler(previous));
+const warnings = captureWarnings(setWarningHandler);
 
 describe('parameterGrid', () => {
   it('sorts the keys and varies the last one fastest (itertools.product)', () => {

@@ -2,21 +2,16 @@
 // form and a nearest-centroid classifier. Results against crossValidate per candidate, the order of the
 // calls, the refit and its rows, several scorers, errorScore, warnings, async callbacks, the rank rule
 // and argument errors. scikit-learn's own numbers are checked in sklearn-search.test.ts.
-import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { captureWarnings } from '../capture-warnings.js';
 import { crossValidate } from '../../src/evaluation/cross-validate.js';
 import { integers, logUniform, parameterGrid, parameterSampler, uniform } from '../../src/evaluation/parameter-grid.js';
 import { formatParams, gridSearch, randomSearch, rankMeans } from '../../src/evaluation/search.js';
 import { kFold } from '../../src/model-selection/k-fold.js';
 import { Random } from '../../src/model-selection/random.js';
-import { setWarningHandler, type WarningHandler } from '../../src/model-selection/warnings.js';
+import { setWarningHandler } from '../../src/model-selection/warnings.js';
 
-let warnings: string[] = [];
-let previous: WarningHandler;
-beforeEach(() => {
-  warnings = [];
-  previous = setWarningHandler((message) => warnings.push(message));
-});
-afterEach(() => setWarningHandler(previous));
+const warnings = captureWarnings(setWarningHandler);
 
 // y = 2x + 1 + noise on 30 rows.
 const random = new Random(1);

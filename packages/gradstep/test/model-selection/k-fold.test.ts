@@ -2,21 +2,16 @@
 // samples, every sample is tested once, sizes are scikit-learn's, seeds reproduce and differ.
 // (Exact folds against scikit-learn itself: test/sklearn-splits.test.ts.)
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { captureWarnings } from '../capture-warnings.js';
 import { groupKFold } from '../../src/model-selection/group-k-fold.js';
 import { kFold, repeatedKFold } from '../../src/model-selection/k-fold.js';
 import { Random } from '../../src/model-selection/random.js';
 import { repeatedStratifiedKFold, stratifiedKFold } from '../../src/model-selection/stratified-k-fold.js';
-import { setWarningHandler, type WarningHandler } from '../../src/model-selection/warnings.js';
+import { setWarningHandler } from '../../src/model-selection/warnings.js';
 import { asLists, blockSizes, expectAscending, expectEachIndexTestedOnce, expectPartition } from './fold-checks.js';
 
-let warnings: string[] = [];
-let previousHandler: WarningHandler;
-beforeEach(() => {
-  warnings = [];
-  previousHandler = setWarningHandler((message) => warnings.push(message));
-});
-afterEach(() => void setWarningHandler(previousHandler));
+const warnings = captureWarnings(setWarningHandler);
 
 const seedArbitrary = fc.integer({ min: 0, max: 2 ** 32 - 1 });
 /** n samples and a fold count k from 2 to min(n, 12). */

@@ -3,9 +3,10 @@
 // a throwing candidate (raise and errorScore), crashing workers (process.exit, an uncaught error, a
 // top-level throw, one crashing while another hangs), no worker left after any call, and argument errors.
 // The task modules are in fixtures/. No timing assertions: times are excluded from every comparison.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { captureWarnings } from '../capture-warnings.js';
 // The built package's Node entry: it installs the worker_threads host.
-import { createWorkerPool, crossValidate, gridSearch, kFold, liveWorkerCount, Random, randomSearch, setWarningHandler, uniform, type SearchResult, type WarningHandler } from 'gradstep';
+import { createWorkerPool, crossValidate, gridSearch, kFold, liveWorkerCount, Random, randomSearch, setWarningHandler, uniform, type SearchResult } from 'gradstep';
 // @ts-expect-error: a plain .mjs task module without types
 import * as ridge from './fixtures/ridge-task.mjs';
 
@@ -15,14 +16,8 @@ const CRASH = new URL('./fixtures/crash-task.mjs', import.meta.url);
 const TOP_LEVEL_THROW = new URL('./fixtures/top-level-throw-task.mjs', import.meta.url);
 const COUNTING = new URL('./fixtures/counting-task.mjs', import.meta.url);
 
-let warnings: string[] = [];
-let previous: WarningHandler;
-beforeEach(() => {
-  warnings = [];
-  previous = setWarningHandler((message) => warnings.push(message));
-});
+const warnings = captureWarnings(setWarningHandler);
 afterEach(() => {
-  setWarningHandler(previous);
   // No worker outlives a call, whatever happened in it.
   expect(liveWorkerCount()).toBe(0);
 });
@@ -138,8 +133,8 @@ describe('gridSearch and randomSearch on workers', () => {
   it('with errorScore, the failed fits score it and the search goes on, the same on 1 and 2 workers', async () => {
     const run = (workers: number) => gridSearch({ folds, params: failingGrid, task: RIDGE, data, workers, errorScore: Number.NaN, returnTrainScore: true });
     const one = await run(1);
-    const oneWarnings = warnings;
-    warnings = [];
+    const oneWarnings = [...warnings];
+    warnings.length = 0;
     const two = await run(2);
     expect(one.fitFailures).toBe(5);
     expect(Array.from(one.results.splitTestScores.score[2]).every(Number.isNaN)).toBe(true);
