@@ -73,15 +73,26 @@ export async function baggingOfRecipe(owner: string, options: unknown): Promise<
   const noRows = new Uint32Array(0);
   const folds = samples.map((train) => ({ train, test: noRows }));
   const weights = (await runOutputJobs(owner, loaded, workers, folds, memberParams, (member) => `member ${member}`)) as Float32Array[];
-  const members = memberParams.map((params, member) => {
-    const model = buildModel(applyParams(owner, recipe, params));
-    let at = 0;
-    for (const p of model.params) {
-      p.value.set(weights[member].subarray(at, at + p.length));
-      at += p.length;
-    }
-    return model;
-  });
+  const members: DenseNetwork[] = [];
+  try {
+    memberParams.forEach((params, member) => {
+      const model = buildModel(applyParams(owner, recipe, params));
+      members.push(model);
+      // A worker's message drives the copy: it must hold exactly the model's values.
+      const expected = model.params.reduce((sum, p) => sum + p.length, 0);
+      if (!(weights[member] instanceof Float32Array) || weights[member].length !== expected) {
+        throw new Error(`${owner}: the weights of member ${member} came back as ${describe(weights[member])}, not ${expected} float32 values`);
+      }
+      let at = 0;
+      for (const p of model.params) {
+        p.value.set(weights[member].subarray(at, at + p.length));
+        at += p.length;
+      }
+    });
+  } catch (error) {
+    for (const model of members) model.dispose();
+    throw error;
+  }
   const rows = toRowArrays(X, features);
   const common = {
     X: rows,
