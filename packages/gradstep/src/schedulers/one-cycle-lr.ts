@@ -115,7 +115,13 @@ export class OneCycleLR extends LRScheduler<OneCycleLROptions> {
     if (o.totalSteps !== undefined) {
       totalSteps = checkInteger(name, 'totalSteps', o.totalSteps, 1);
     } else if (o.epochs !== undefined && o.stepsPerEpoch !== undefined) {
-      totalSteps = checkInteger(name, 'epochs', o.epochs, 1) * checkInteger(name, 'stepsPerEpoch', o.stepsPerEpoch, 1);
+      const epochs = checkInteger(name, 'epochs', o.epochs, 1);
+      const stepsPerEpoch = checkInteger(name, 'stepsPerEpoch', o.stepsPerEpoch, 1);
+      totalSteps = epochs * stepsPerEpoch;
+      // Past 2^53 − 1 the product is rounded: the cycle would end at a step nobody asked for.
+      if (!Number.isSafeInteger(totalSteps)) {
+        throw new RangeError(`${name}: epochs · stepsPerEpoch must be at most 2^53 − 1, got ${epochs} · ${stepsPerEpoch}`);
+      }
     } else {
       throw new TypeError(
         `${name}: give totalSteps, or epochs and stepsPerEpoch (got totalSteps ${describe(o.totalSteps)}, epochs ${describe(o.epochs)}, stepsPerEpoch ${describe(o.stepsPerEpoch)})`,

@@ -83,6 +83,12 @@ describe('required options', () => {
   it('OneCycleLR needs totalSteps, or epochs and stepsPerEpoch', () => {
     expectRejected((o) => new OneCycleLR(o, { maxLr: 0.1, stepsPerEpoch: 5 }), TypeError, /give totalSteps, or epochs and stepsPerEpoch \(got totalSteps undefined, epochs undefined, stepsPerEpoch 5\)/);
   });
+
+  it('OneCycleLR refuses epochs · stepsPerEpoch past 2^53 − 1 (the product would be rounded)', () => {
+    expectRejected((o) => new OneCycleLR(o, { maxLr: 0.1, epochs: 2 ** 27, stepsPerEpoch: 2 ** 26 + 1 }), RangeError, /^OneCycleLR: epochs · stepsPerEpoch must be at most 2\^53 − 1, got 134217728 · 67108865$/);
+    // The largest exact product is still a cycle.
+    expect(new OneCycleLR(twoGroups(), { maxLr: 0.1, epochs: 2 ** 26, stepsPerEpoch: 2 ** 27 - 1 }).options.totalSteps).toBe(2 ** 53 - 2 ** 26);
+  });
 });
 
 describe('values, named with the value in the message', () => {
