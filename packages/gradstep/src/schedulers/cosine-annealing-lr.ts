@@ -1,5 +1,6 @@
 import { checkInteger, checkNumber, checkOptionNames } from '../validate.js';
 import { LRScheduler } from './lr-scheduler.js';
+import type { SchedulableOptimizer } from './schedulable-optimizer.js';
 import { required } from './scheduler-arguments.js';
 
 /** CosineAnnealingLR's options (PyTorch's T_max and eta_min). */
@@ -31,7 +32,7 @@ export interface CosineAnnealingLROptions {
  * Stricter than PyTorch: tMax must be an integer >= 1 (PyTorch fails on the first step with 0).
  */
 export class CosineAnnealingLR extends LRScheduler<CosineAnnealingLROptions> {
-  constructor(optimizer: unknown, options: Partial<CosineAnnealingLROptions> & { tMax: number }) {
+  constructor(optimizer: SchedulableOptimizer, options: Partial<CosineAnnealingLROptions> & { tMax: number }) {
     super('CosineAnnealingLR', optimizer, options);
     this.initialStep();
   }

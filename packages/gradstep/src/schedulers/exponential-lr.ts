@@ -1,5 +1,6 @@
 import { checkNumber, checkOptionNames } from '../validate.js';
 import { LRScheduler } from './lr-scheduler.js';
+import type { SchedulableOptimizer } from './schedulable-optimizer.js';
 import { required } from './scheduler-arguments.js';
 
 /** ExponentialLR's options. */
@@ -15,7 +16,7 @@ export interface ExponentialLROptions {
  * Stricter than PyTorch: gamma >= 0.
  */
 export class ExponentialLR extends LRScheduler<ExponentialLROptions> {
-  constructor(optimizer: unknown, options: ExponentialLROptions) {
+  constructor(optimizer: SchedulableOptimizer, options: ExponentialLROptions) {
     super('ExponentialLR', optimizer, options);
     this.initialStep();
   }

@@ -1,5 +1,6 @@
 import { checkInteger, checkNumber, checkOptionNames } from '../validate.js';
 import { LRScheduler } from './lr-scheduler.js';
+import type { SchedulableOptimizer } from './schedulable-optimizer.js';
 
 /** LinearLR's options (PyTorch's start_factor, end_factor, total_iters). */
 export interface LinearLROptions {
@@ -21,7 +22,7 @@ export interface LinearLROptions {
  * Stricter than PyTorch: totalIters must be an integer >= 1 (with 0, PyTorch keeps startFactor for ever).
  */
 export class LinearLR extends LRScheduler<LinearLROptions> {
-  constructor(optimizer: unknown, options?: Partial<LinearLROptions>) {
+  constructor(optimizer: SchedulableOptimizer, options?: Partial<LinearLROptions>) {
     super('LinearLR', optimizer, options);
     this.initialStep();
   }

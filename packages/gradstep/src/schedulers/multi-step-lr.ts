@@ -1,5 +1,6 @@
 import { checkNumber, checkOptionNames } from '../validate.js';
 import { LRScheduler } from './lr-scheduler.js';
+import type { SchedulableOptimizer } from './schedulable-optimizer.js';
 import { bisectRight, checkMilestones, required } from './scheduler-arguments.js';
 
 /** MultiStepLR's options. */
@@ -21,7 +22,7 @@ export interface MultiStepLROptions {
  * documentation asks for increasing ones), and gamma >= 0.
  */
 export class MultiStepLR extends LRScheduler<MultiStepLROptions> {
-  constructor(optimizer: unknown, options: Partial<MultiStepLROptions> & { milestones: number[] }) {
+  constructor(optimizer: SchedulableOptimizer, options: Partial<MultiStepLROptions> & { milestones: number[] }) {
     super('MultiStepLR', optimizer, options);
     this.initialStep();
   }

@@ -1,6 +1,6 @@
 import { checkBoolean, checkInteger, checkNumber, checkOptionNames, describe } from '../validate.js';
 import { LRScheduler } from './lr-scheduler.js';
-import { setInitialLrs, type SchedulableGroup } from './schedulable-optimizer.js';
+import { setInitialLrs, type SchedulableGroup, type SchedulableOptimizer } from './schedulable-optimizer.js';
 import { checkChoice, checkPerGroup, required } from './scheduler-arguments.js';
 
 /** OneCycleLR's options as given; numbers marked "per group" may be one number or one per group. */
@@ -100,7 +100,7 @@ interface Phase {
  * constructor), this throws a RangeError at the same step.
  */
 export class OneCycleLR extends LRScheduler<OneCycleLROptions> {
-  constructor(optimizer: unknown, options: OneCycleLRInput) {
+  constructor(optimizer: SchedulableOptimizer, options: OneCycleLRInput) {
     super('OneCycleLR', optimizer, options);
     this.initialStep();
     // Recorded once the constructor can no longer fail (PyTorch records it first, even when it then raises).

@@ -53,7 +53,7 @@ export class ReduceLROnPlateau {
   private bad = 0;
   private cooldownLeft = 0;
 
-  constructor(optimizer: unknown, options?: Partial<ReduceLROnPlateauOptions>) {
+  constructor(optimizer: SchedulableOptimizer, options?: Partial<ReduceLROnPlateauOptions>) {
     checkOptimizer('ReduceLROnPlateau', optimizer);
     this.optimizer = optimizer as SchedulableOptimizer;
     this.opts = this.resolve(options);

@@ -41,7 +41,7 @@ export class SequentialLR {
   private epoch = 0;
   private lastLrs: number[];
 
-  constructor(optimizer: unknown, options: SequentialLROptions) {
+  constructor(optimizer: SchedulableOptimizer, options: SequentialLROptions) {
     const name = 'SequentialLR';
     const groups = checkOptimizer(name, optimizer);
     this.optimizer = optimizer as SchedulableOptimizer;

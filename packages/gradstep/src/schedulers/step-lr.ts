@@ -1,5 +1,6 @@
 import { checkInteger, checkNumber, checkOptionNames } from '../validate.js';
 import { LRScheduler } from './lr-scheduler.js';
+import type { SchedulableOptimizer } from './schedulable-optimizer.js';
 import { required } from './scheduler-arguments.js';
 
 /** StepLR's options (PyTorch's step_size and gamma). */
@@ -21,7 +22,7 @@ export interface StepLROptions {
  * stepSize 0) and gamma >= 0 (a negative gamma would give negative lrs).
  */
 export class StepLR extends LRScheduler<StepLROptions> {
-  constructor(optimizer: unknown, options: Partial<StepLROptions> & { stepSize: number }) {
+  constructor(optimizer: SchedulableOptimizer, options: Partial<StepLROptions> & { stepSize: number }) {
     super('StepLR', optimizer, options);
     this.initialStep();
   }
