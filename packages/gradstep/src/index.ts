@@ -109,7 +109,7 @@ export {
   type ClassificationCriterion,
   type RegressionCriterion,
 } from './ensembles/decision-tree.js';
-export { DecisionStumpClassifier, DecisionStumpRegressor } from './ensembles/decision-stump.js';
+export { DecisionStumpClassifier, DecisionStumpRegressor, type DecisionStumpClassifierOptions, type DecisionStumpOptions } from './ensembles/decision-stump.js';
 export { bagging, type BaggingRegressionOptions, type BaggingClassificationOptions, type BaggingRegressor, type BaggingClassifier, type BaggingMemberInfo } from './ensembles/bagging.js';
 export type { BaggingRecipeOptions } from './ensembles/bagging-recipe.js';
 export { adaBoost, type AdaBoostOptions, type AdaBoostClassifier } from './ensembles/ada-boost.js';
