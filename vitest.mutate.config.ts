@@ -33,7 +33,7 @@ export default defineConfig({
     include: ['packages/gradstep/test/**/*.test.ts', 'test/*.test.ts'],
     exclude: [
       // dist/ itself, child processes, workers importing the bundle, Chromium, tfjs's built entry.
-      'packages/gradstep/test/api.test.ts',
+      'packages/gradstep/test/api-dist.test.ts',
       'packages/gradstep/test/memory.test.ts',
       'packages/gradstep/test/wasm-memory-limit.test.ts',
       'packages/gradstep/test/parallel/**',

@@ -101,6 +101,66 @@ describe('loadStateDict checks', () => {
   });
 });
 
+describe('loadStateDict: each malformed part named', () => {
+  const where = 'Adam.loadStateDict(dict)';
+  const setup = () => {
+    const params = [param(seeded(1, 4)), param(seeded(2, 3))];
+    const opt = new Adam(params, { amsgrad: true, lr: 0.01 });
+    params.forEach((p, i) => p.grad.set(seeded(3 + i, p.length)));
+    opt.step();
+    const target = new Adam([param(4), param(3)]);
+    target.params.forEach((p, i) => p.grad.set(seeded(7 + i, p.length)));
+    target.step();
+    return { saved: opt.stateDict(), target };
+  };
+  const withGroup = (saved: OptimizerStateDict, change: Record<string, unknown>) => ({ ...saved, groups: [{ ...saved.groups[0], ...change }] }) as OptimizerStateDict;
+
+  it.each([
+    ['null', () => null, new TypeError(`${where}: dict must be a state dict, got null`)],
+    ['a number', () => 7, new TypeError(`${where}: dict must be a state dict, got 7`)],
+    ['another format', (d: OptimizerStateDict) => ({ ...d, format: 'torch' }), new TypeError(`${where}: not a gradstep optimizer state dict (format "torch", version 1)`)],
+    ['another version', (d: OptimizerStateDict) => ({ ...d, version: 2 }), new TypeError(`${where}: not a gradstep optimizer state dict (format "gradstep.optimizer", version 2)`)],
+    ['a group with its params swapped', (d: OptimizerStateDict) => withGroup(d, { params: [1, 0] }), new RangeError(`${where}: dict.groups[0] holds params an array of length 2, this optimizer's group 0 has params [0, 1]`)],
+    ['a group with a param missing', (d: OptimizerStateDict) => withGroup(d, { params: [0] }), new RangeError(`${where}: dict.groups[0] holds params an array of length 1, this optimizer's group 0 has params [0, 1]`)],
+    ['options that are an array', (d: OptimizerStateDict) => withGroup(d, { options: [] }), new TypeError(`${where}: dict.groups[0].options must be an object of options, got an array of length 0`)],
+    ['options that are a Map', (d: OptimizerStateDict) => withGroup(d, { options: new Map() }), new TypeError(`${where}: dict.groups[0].options must be an object of options, got an object (Map)`)],
+    ['options that are null', (d: OptimizerStateDict) => withGroup(d, { options: null }), new TypeError(`${where}: dict.groups[0].options must be an object of options, got null`)],
+    ['options that are a number', (d: OptimizerStateDict) => withGroup(d, { options: 5 }), new TypeError(`${where}: dict.groups[0].options must be an object of options, got 5`)],
+    ['a null param state', (d: OptimizerStateDict) => ({ ...d, state: [null, d.state[1]] }), new RangeError(`${where}: dict.state[0] is for a param of length undefined, params[0] has length 4`)],
+  ] as const)('refuses %s with an error naming it, and stays unchanged', (_name, tamper, error) => {
+    const { saved, target } = setup();
+    const before = JSON.stringify(target.stateDict());
+    expect(() => target.loadStateDict(tamper(structuredClone(saved)) as never)).toThrow(error);
+    expect(JSON.stringify(target.stateDict())).toBe(before);
+    expect(target.stepCount).toBe(1);
+  });
+
+  it('takes options from a null-prototype object (as a parser may make) and a dict of step 0', () => {
+    const { saved, target } = setup();
+    const options = Object.assign(Object.create(null) as object, saved.groups[0].options);
+    target.loadStateDict(withGroup(saved, { options }));
+    expect(target.paramGroups[0].lr).toBe(0.01);
+    // An optimizer that never stepped saves step 0 and its options; loading it resets the count.
+    const fresh = new Adam([param(4), param(3)], { lr: 0.2 });
+    target.loadStateDict(fresh.stateDict());
+    expect(target.stepCount).toBe(0);
+    expect(target.paramGroups[0].lr).toBe(0.2);
+    expect(target.paramGroups[0].amsgrad).toBe(false);
+  });
+
+  it("refuses NAdam's μ product given as a string (not coerced)", () => {
+    const opt = new NAdam([param(3)]);
+    opt.params[0].grad.set([1, 2, 3]);
+    opt.step();
+    const dict = opt.stateDict();
+    const product = dict.groups[0].state![0];
+    dict.groups[0].state = [String(product)] as never;
+    expect(() => new NAdam([param(3)]).loadStateDict(dict)).toThrow(
+      new TypeError(`NAdam.loadStateDict(dict): dict.groups[0].state must be 1 numbers from 0 to 1, got an array of length 1`),
+    );
+  });
+});
+
 describe('NAdam keeps its μ product as state', () => {
   it('advances Πμ with each step’s β1 (as PyTorch under a momentum schedule) and saves it', () => {
     const run = (resumeAt: number | null) => {
