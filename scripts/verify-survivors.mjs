@@ -20,8 +20,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 // `--also <test file>` (repeatable) adds a test file to every run: tests written after the report.
 const argv = process.argv.slice(2).filter((a) => a !== '--');
 const also = argv.flatMap((a, i) => (argv[i - 1] === '--also' ? [a] : []));
-const modules = argv.filter((a, i) => a !== '--also' && argv[i - 1] !== '--also');
-if (modules.length === 0) throw new Error('usage: pnpm mutate:verify <module>… [--also <test file>]… (the names of pnpm mutate, or "custom")');
+// `--again`: keep the verdicts of the last verification where it found the mutant killed (tests are only
+// ever added), rerunning only the survivors.
+const again = argv.includes('--again');
+const modules = argv.filter((a, i) => a !== '--also' && a !== '--again' && argv[i - 1] !== '--also');
+if (modules.length === 0) throw new Error('usage: pnpm mutate:verify <module>… [--also <test file>]… [--again] (the names of pnpm mutate, or "custom")');
 
 let restore = null;
 for (const signal of ['SIGINT', 'SIGTERM']) {
@@ -45,11 +48,17 @@ for (const name of modules) {
   const testFileOf = new Map();
   for (const [file, { tests }] of Object.entries(report.testFiles ?? {})) for (const test of tests) testFileOf.set(test.id, file);
   const verdicts = [];
+  const verifiedPath = `${root}reports/mutation/${name}.verified.json`;
+  const killedBefore = new Map(again ? JSON.parse(readFileSync(verifiedPath, 'utf8')).verdicts.filter((v) => v.killed).map((v) => [v.id, v]) : []);
   for (const [file, { source, mutants }] of Object.entries(report.files)) {
     const path = `${root}${file}`;
     const original = readFileSync(path, 'utf8');
     if (original !== source) throw new Error(`${file} differs from the source in ${reportPath}: rerun pnpm mutate ${name} first`);
     for (const mutant of mutants.filter((m) => m.status === 'Survived')) {
+      if (killedBefore.has(mutant.id)) {
+        verdicts.push(killedBefore.get(mutant.id));
+        continue;
+      }
       const files = [...new Set([...(mutant.coveredBy ?? []).map((id) => testFileOf.get(id)).filter(Boolean), ...also])];
       restore = () => writeFileSync(path, original);
       writeFileSync(path, applyMutant(original, mutant.location, mutant.replacement));
@@ -84,7 +93,7 @@ for (const name of modules) {
     score: Number(((100 * killed) / valid).toFixed(2)),
     scoreCovered: Number(((100 * killed) / (valid - count('NoCoverage'))).toFixed(2)),
   };
-  writeFileSync(`${root}reports/mutation/${name}.verified.json`, JSON.stringify({ summary, verdicts }, null, 2));
+  writeFileSync(verifiedPath, JSON.stringify({ summary, verdicts }, null, 2));
   console.log(JSON.stringify(summary));
   if (summary.survived > 0) exitCode = 1;
 }
