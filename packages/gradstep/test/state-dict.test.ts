@@ -231,6 +231,18 @@ describe('NAdam without a saved μ product', () => {
   it('returns at once for any step count once the product has settled (it used to loop once per step)', () => {
     expect(productAfterLoading(withoutProduct(Number.MAX_SAFE_INTEGER))).toBe(0);
     expect(productAfterLoading(withoutProduct(1e15, { betas: [0.5, 0.9], momentumDecay: 0 }))).toBe(0);
+    // Settled above 0: β1 = 1 − 2^-30 is 1 in float32, and with a large ψ every μ_t rounds to it, so
+    // Πμ stays 1 (a product that no step changes, at μ's limit).
+    const nearOne: Options = { betas: [1 - 2 ** -30, 0.999], momentumDecay: 1000 };
+    expect(productAfterLoading(withoutProduct(1e15, nearOne), nearOne)).toBe(1);
+  });
+
+  it('recomputes up to its bound of 2^22 steps, the bound included', () => {
+    const options: Options = { betas: [0.9999999, 0.999], momentumDecay: 100 };
+    let product = 1;
+    for (let t = 1; t <= 2 ** 22; t++) product = Math.fround(product * Math.fround(0.9999999 * (1 - 0.5 * 0.96 ** (t * 100))));
+    expect(product).toBeGreaterThan(0);
+    expect(productAfterLoading(withoutProduct(2 ** 22, options), options)).toBe(product);
   });
 
   it('refuses a step count it cannot recompute in bounded time, and changes nothing', () => {
