@@ -32,6 +32,9 @@ describe('the kernel ABI', () => {
     expect(tampered((a) => (a.flags.Rectify = 1 << 9))).toEqual([expect.stringMatching(/^flags: /)]);
     expect(tampered((a) => a.kernels[Kernel.Adam].scalars.reverse())).toEqual([expect.stringMatching(/^Adam scalars: /)]);
     expect(tampered((a) => (a.tableWords = 8))).toEqual(['step table words: the module has 8, the package 7']);
+    expect(tampered((a) => (a.scalars += 1))).toEqual([`scalars per group: the module has ${abi.scalars + 1}, the package ${abi.scalars}`]);
+    // A module without one of the package's kernels: the kernel list differs, and nothing throws.
+    expect(tampered((a) => a.kernels.pop())).toEqual([expect.stringMatching(/^kernels: the module has \[.*"Radam=7"\], the package \[.*"Radam=7","Lion=8"\]$/)]);
     const otherSlots = abiDifferences(abi, (kernel, flags) => glue.usedStateMask(kernel, flags) ^ (kernel === Kernel.Rmsprop && flags & Flags.Centered ? 2 : 0));
     expect(otherSlots).toEqual([`Rmsprop state slots with flags ${Flags.Centered}: the module uses mask 1, the package 3`]);
   });
