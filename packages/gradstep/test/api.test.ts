@@ -155,6 +155,7 @@ describe.each(BACKENDS)('%s backend', (backend) => {
   it('tells a list of params from a list of groups, and refuses a mix or a null', () => {
     const a = param(2, { backend }), b = param(2, { backend });
     expect(() => new Adam([a, null] as never)).toThrow(new TypeError('Adam: params[1] must be a Param (from param()), got null'));
+    expect(() => new Adam([a, 3] as never)).toThrow(new TypeError('Adam: params[1] must be a Param (from param()), got 3'));
     expect(() => new Adam([{ params: [a] }, b] as never)).toThrow(
       new TypeError('Adam: params[1] must be a parameter group { params, ...options } like the others, got an object (Param)'),
     );
