@@ -49,12 +49,14 @@ for (const name of modules) {
   for (const [file, { tests }] of Object.entries(report.testFiles ?? {})) for (const test of tests) testFileOf.set(test.id, file);
   const verdicts = [];
   const verifiedPath = `${root}reports/mutation/${name}.verified.json`;
-  const killedBefore = new Map(again ? JSON.parse(readFileSync(verifiedPath, 'utf8')).verdicts.filter((v) => v.killed).map((v) => [v.id, v]) : []);
+  const killedBefore = new Map(again ? JSON.parse(readFileSync(verifiedPath, 'utf8')).verdicts.filter((v) => v.killed).map((v) => [v.id, { status: 'Survived', ...v }]) : []);
   for (const [file, { source, mutants }] of Object.entries(report.files)) {
     const path = `${root}${file}`;
     const original = readFileSync(path, 'utf8');
     if (original !== source) throw new Error(`${file} differs from the source in ${reportPath}: rerun pnpm mutate ${name} first`);
-    for (const mutant of mutants.filter((m) => m.status === 'Survived')) {
+    // Mutants no test reached are checked too when --also names tests written since the report.
+    const candidates = mutants.filter((m) => m.status === 'Survived' || (m.status === 'NoCoverage' && also.length > 0));
+    for (const mutant of candidates) {
       if (killedBefore.has(mutant.id)) {
         verdicts.push(killedBefore.get(mutant.id));
         continue;
@@ -72,15 +74,16 @@ for (const name of modules) {
       // A nonzero exit is a failing test (or a run that could not finish): the mutant is killed.
       const killed = run.status !== 0;
       const where = `${file}:${mutant.location.start.line}:${mutant.location.start.column}`;
-      verdicts.push({ id: mutant.id, where, mutator: mutant.mutatorName, replacement: mutant.replacement, killed, testFiles: files.length });
+      verdicts.push({ id: mutant.id, status: mutant.status, where, mutator: mutant.mutatorName, replacement: mutant.replacement, killed, testFiles: files.length });
       console.log(`${killed ? 'killed  ' : 'survived'} ${where} ${mutant.mutatorName} → ${JSON.stringify(mutant.replacement).slice(0, 70)} (${files.length} test files)`);
     }
   }
   const all = Object.values(report.files).flatMap((f) => f.mutants);
   const count = (status) => all.filter((m) => m.status === status).length;
   const valid = all.length - count('CompileError') - count('RuntimeError') - count('Ignored');
-  const falseSurvivors = verdicts.filter((v) => v.killed).length;
-  const killed = count('Killed') + count('Timeout') + falseSurvivors;
+  const falseSurvivors = verdicts.filter((v) => v.killed && v.status !== 'NoCoverage').length;
+  const coveredSince = verdicts.filter((v) => v.killed && v.status === 'NoCoverage').length;
+  const killed = count('Killed') + count('Timeout') + falseSurvivors + coveredSince;
   const summary = {
     module: name,
     mutants: valid,
@@ -89,9 +92,10 @@ for (const name of modules) {
     survivedByStryker: count('Survived'),
     killedWhenRechecked: falseSurvivors,
     survived: count('Survived') - falseSurvivors,
-    noCoverage: count('NoCoverage'),
+    noCoverageKilledByNewTests: coveredSince,
+    noCoverage: count('NoCoverage') - coveredSince,
     score: Number(((100 * killed) / valid).toFixed(2)),
-    scoreCovered: Number(((100 * killed) / (valid - count('NoCoverage'))).toFixed(2)),
+    scoreCovered: Number(((100 * killed) / (valid - count('NoCoverage') + coveredSince)).toFixed(2)),
   };
   writeFileSync(verifiedPath, JSON.stringify({ summary, verdicts }, null, 2));
   console.log(JSON.stringify(summary));
