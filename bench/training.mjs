@@ -90,9 +90,9 @@ export async function benchKernels({ quick, progress }) {
       const x = block(rows * inputs, 1), w = block(inputs * outputs, 2), b = block(outputs, 3), y = block(rows * outputs);
       const d = block(rows * outputs, 4), gw = block(inputs * outputs), gb = block(outputs), di = block(rows * inputs);
       const flops = 2 * rows * inputs * outputs;
-      const forward = msPerSyncCall(() => glue.denseForward(x, rows, inputs, w, b, outputs, y), timing);
-      const weights = msPerSyncCall(() => glue.denseBackward(x, rows, inputs, w, outputs, d, gw, gb, 0), timing);
-      const both = msPerSyncCall(() => glue.denseBackward(x, rows, inputs, w, outputs, d, gw, gb, di), timing);
+      const forward = msPerSyncCall(() => glue.denseForward(x, rows, inputs, w, b, outputs, y, 0), timing);
+      const weights = msPerSyncCall(() => glue.denseBackward(x, rows, inputs, w, outputs, d, gw, gb, 0, 0), timing);
+      const both = msPerSyncCall(() => glue.denseBackward(x, rows, inputs, w, outputs, d, gw, gb, di, 0), timing);
       const gf = (ms) => flops / ms / 1e6;
       run.gemm.push({ rows, inputs, outputs, peakGFs, GFs: { 'X·W': gf(forward), 'Xᵀ·dY': gf(weights), backward: (2 * flops) / both / 1e6 } });
       for (const [p, n] of [[x, rows * inputs], [w, inputs * outputs], [b, outputs], [y, rows * outputs], [d, rows * outputs], [gw, inputs * outputs], [gb, outputs], [di, rows * inputs]]) glue.freeF32(p, n);

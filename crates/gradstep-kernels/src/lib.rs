@@ -240,14 +240,22 @@ pub fn flop_probe_lanes<L: lane::Lane>(iterations: u32, x: f32) -> f32 {
 }
 
 /// [`dense::dense_forward`] with the platform's lanes (f32x4 on wasm32 with simd128).
-pub fn dense_forward(shape: dense::DenseShape, input: &[f32], weights: &[f32], bias: &[f32], output: &mut [f32]) {
+pub fn dense_forward(
+    shape: dense::DenseShape,
+    input: &[f32],
+    weights: &[f32],
+    bias: &[f32],
+    output: &mut [f32],
+    activation: dense::Activation,
+) {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    dense::dense_forward::<simd128::F32x4>(shape, input, weights, bias, output);
+    dense::dense_forward::<simd128::F32x4>(shape, input, weights, bias, output, activation);
     #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-    dense::dense_forward::<f32>(shape, input, weights, bias, output);
+    dense::dense_forward::<f32>(shape, input, weights, bias, output, activation);
 }
 
 /// [`dense::dense_backward`] with the platform's lanes.
+#[allow(clippy::too_many_arguments)]
 pub fn dense_backward(
     shape: dense::DenseShape,
     input: &[f32],
@@ -256,9 +264,11 @@ pub fn dense_backward(
     grad_weights: &mut [f32],
     grad_bias: &mut [f32],
     d_input: Option<&mut [f32]>,
+    input_activation: dense::Activation,
 ) {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    dense::dense_backward::<simd128::F32x4>(shape, input, weights, d_output, grad_weights, grad_bias, d_input);
+    dense::dense_backward::<simd128::F32x4>(shape, input, weights, d_output, grad_weights, grad_bias, d_input, input_activation);
     #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-    dense::dense_backward::<f32>(shape, input, weights, d_output, grad_weights, grad_bias, d_input);
+    dense::dense_backward::<f32>(shape, input, weights, d_output, grad_weights, grad_bias, d_input, input_activation);
 }
+

@@ -384,7 +384,7 @@ fn gradient_norm_partials_follow_the_documented_order() {
 
 #[test]
 fn dense_layers_same_bits_on_every_lane_type_and_correct_values() {
-    use gradstep_kernels::dense::{dense_backward, dense_forward, DenseShape};
+    use gradstep_kernels::dense::{dense_backward, dense_forward, Activation, DenseShape};
     for rows in 0..=9 {
         for inputs in 1..=6 {
             for outputs in [1, 3, 4, 5, 9] {
@@ -402,11 +402,20 @@ fn dense_layers_same_bits_on_every_lane_type_and_correct_values() {
                     let mut out = vec![0.0f32; rows * outputs];
                     let (mut gw, mut gb, mut di) = (vec![0.0f32; inputs * outputs], vec![0.0f32; outputs], vec![0.0f32; rows * inputs]);
                     if emulated {
-                        dense_forward::<EmulatedF32x4>(shape, &input, &weights, &bias, &mut out);
-                        dense_backward::<EmulatedF32x4>(shape, &input, &weights, &d_output, &mut gw, &mut gb, Some(&mut di));
+                        dense_forward::<EmulatedF32x4>(shape, &input, &weights, &bias, &mut out, Activation::Identity);
+                        dense_backward::<EmulatedF32x4>(
+                            shape,
+                            &input,
+                            &weights,
+                            &d_output,
+                            &mut gw,
+                            &mut gb,
+                            Some(&mut di),
+                            Activation::Identity,
+                        );
                     } else {
-                        dense_forward::<f32>(shape, &input, &weights, &bias, &mut out);
-                        dense_backward::<f32>(shape, &input, &weights, &d_output, &mut gw, &mut gb, Some(&mut di));
+                        dense_forward::<f32>(shape, &input, &weights, &bias, &mut out, Activation::Identity);
+                        dense_backward::<f32>(shape, &input, &weights, &d_output, &mut gw, &mut gb, Some(&mut di), Activation::Identity);
                     }
                     (out, gw, gb, di)
                 };
@@ -505,9 +514,10 @@ mod dense_reference {
 
 #[test]
 fn blocked_dense_kernels_follow_the_documented_order_at_every_tail_of_the_blocking() {
-    use gradstep_kernels::dense::{dense_backward, dense_forward, DenseShape};
-    // The blocking: 4-row groups and 64-row chunks, 4- and 8-column tiles, 128-long chunks of the
-    // reduction and of transposed columns, 64-feature and 32-block chunks of the weight gradient.
+    use gradstep_kernels::dense::{dense_backward, dense_forward, Activation, DenseShape};
+    // The blocking: 4-row groups and 64-row chunks, 4- and 8-column tiles and a zero-padded lane for
+    // the last columns, 128-long chunks of the reduction and of transposed columns, 64-feature and
+    // 32-block chunks of the weight gradient.
     let rows_list = [1, 2, 3, 4, 5, 7, 8, 9, 63, 64, 65, 67, 129, 131];
     let widths = [1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 17, 63, 64, 65, 127, 128, 129, 257];
     let mut case = 0u32;
@@ -536,15 +546,42 @@ fn blocked_dense_kernels_follow_the_documented_order_at_every_tail_of_the_blocki
                 let (egw, egb, edi) = dense_reference::backward(rows, inputs, outputs, &input, &weights, &d_output);
                 let mut out = vec![7.0f32; rows * outputs];
                 let (mut gw, mut gb, mut di) = (vec![7.0f32; inputs * outputs], vec![7.0f32; outputs], vec![7.0f32; rows * inputs]);
-                dense_forward::<EmulatedF32x4>(shape, &input, &weights, &bias, &mut out);
-                dense_backward::<EmulatedF32x4>(shape, &input, &weights, &d_output, &mut gw, &mut gb, Some(&mut di));
+                dense_forward::<EmulatedF32x4>(shape, &input, &weights, &bias, &mut out, Activation::Identity);
+                dense_backward::<EmulatedF32x4>(shape, &input, &weights, &d_output, &mut gw, &mut gb, Some(&mut di), Activation::Identity);
                 assert!(same_bits(&out, &expected_out), "forward {shape:?}");
                 assert!(same_bits(&gw, &egw), "grad_weights {shape:?}");
                 assert!(same_bits(&gb, &egb), "grad_bias {shape:?}");
                 assert!(same_bits(&di, &edi), "d_input {shape:?}");
                 let mut out1 = vec![7.0f32; rows * outputs];
-                dense_forward::<f32>(shape, &input, &weights, &bias, &mut out1);
+                dense_forward::<f32>(shape, &input, &weights, &bias, &mut out1, Activation::Identity);
                 assert!(same_bits(&out1, &expected_out), "forward, f32 lanes {shape:?}");
+                // ReLU fused: the stored output clamped, d_input kept where the input (a ReLU's
+                // output) is > 0 and +0 elsewhere (−0 and 0 inputs included).
+                let relu: Vec<f32> = expected_out.iter().map(|&x| if x < 0.0 { 0.0 } else { x }).collect();
+                let masked: Vec<f32> = edi.iter().zip(&input).map(|(&d, &x)| if x > 0.0 { d } else { 0.0 }).collect();
+                for emulated in [true, false] {
+                    let mut out = vec![7.0f32; rows * outputs];
+                    let (mut gw2, mut gb2, mut di) = (vec![7.0f32; inputs * outputs], vec![7.0f32; outputs], vec![7.0f32; rows * inputs]);
+                    if emulated {
+                        dense_forward::<EmulatedF32x4>(shape, &input, &weights, &bias, &mut out, Activation::Relu);
+                        dense_backward::<EmulatedF32x4>(
+                            shape,
+                            &input,
+                            &weights,
+                            &d_output,
+                            &mut gw2,
+                            &mut gb2,
+                            Some(&mut di),
+                            Activation::Relu,
+                        );
+                    } else {
+                        dense_forward::<f32>(shape, &input, &weights, &bias, &mut out, Activation::Relu);
+                        dense_backward::<f32>(shape, &input, &weights, &d_output, &mut gw2, &mut gb2, Some(&mut di), Activation::Relu);
+                    }
+                    assert!(same_bits(&out, &relu), "relu forward {shape:?}, emulated {emulated}");
+                    assert!(same_bits(&di, &masked), "relu d_input {shape:?}, emulated {emulated}");
+                    assert!(same_bits(&gw2, &egw) && same_bits(&gb2, &egb), "relu weight gradients {shape:?}");
+                }
             }
         }
     }

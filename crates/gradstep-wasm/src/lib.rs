@@ -111,19 +111,25 @@ pub fn clamp_grads(list_ptr: u32, count: u32, clip: f32) -> u32 {
 }
 
 /// A dense layer's forward pass (`gradstep_kernels::dense`) on blocks from [`alloc_f32`]:
-/// `output = input·weights + bias` with `rows × inputs` input and `inputs × outputs` weights.
-/// Returns 0, or a [`CallError`] code for an invalid or overlapping block.
+/// `output = act(input·weights + bias)` with `rows × inputs` input and `inputs × outputs` weights, `act`
+/// the [`Activation`](gradstep_kernels::dense::Activation) of id `activation`. Returns 0, or a
+/// [`CallError`] code for an invalid or overlapping block or an unknown activation.
 #[wasm_bindgen(js_name = denseForward)]
-pub fn dense_forward(input: u32, rows: u32, inputs: u32, weights: u32, bias: u32, outputs: u32, output: u32) -> u32 {
+#[allow(clippy::too_many_arguments)]
+pub fn dense_forward(input: u32, rows: u32, inputs: u32, weights: u32, bias: u32, outputs: u32, output: u32, activation: u32) -> u32 {
     let shape = gradstep_kernels::dense::DenseShape { rows: rows as usize, inputs: inputs as usize, outputs: outputs as usize };
+    let Some(activation) = gradstep_kernels::dense::Activation::from_id(activation) else {
+        return CallError::UnknownKernel as u32;
+    };
     code(memory::with_dense_forward(shape, [input, weights, bias], output, |[input, weights, bias], output| {
-        gradstep_kernels::dense_forward(shape, input, weights, bias, output)
+        gradstep_kernels::dense_forward(shape, input, weights, bias, output, activation)
     }))
 }
 
 /// A dense layer's backward pass: weight and bias gradients from `d_output` (overwritten), and the
-/// input gradient when `d_input` is not 0. Returns 0, or a [`CallError`] code for an invalid or
-/// overlapping block.
+/// input gradient when `d_input` is not 0, through the derivative of `input_activation` (the
+/// activation whose output `input` is: id 1, ReLU, keeps the elements where `input > 0`). Returns 0,
+/// or a [`CallError`] code for an invalid or overlapping block or an unknown activation.
 #[wasm_bindgen(js_name = denseBackward)]
 #[allow(clippy::too_many_arguments)]
 pub fn dense_backward(
@@ -136,13 +142,19 @@ pub fn dense_backward(
     grad_weights: u32,
     grad_bias: u32,
     d_input: u32,
+    input_activation: u32,
 ) -> u32 {
     let shape = gradstep_kernels::dense::DenseShape { rows: rows as usize, inputs: inputs as usize, outputs: outputs as usize };
+    let Some(activation) = gradstep_kernels::dense::Activation::from_id(input_activation) else {
+        return CallError::UnknownKernel as u32;
+    };
     code(memory::with_dense_backward(
         shape,
         [input, weights, d_output],
         [grad_weights, grad_bias, d_input],
-        |[input, weights, d_output], (gw, gb, di)| gradstep_kernels::dense_backward(shape, input, weights, d_output, gw, gb, di),
+        |[input, weights, d_output], (gw, gb, di)| {
+            gradstep_kernels::dense_backward(shape, input, weights, d_output, gw, gb, di, activation)
+        },
     ))
 }
 

@@ -34,7 +34,7 @@ impl CallError {
 
     pub fn message(self) -> &'static str {
         match self {
-            CallError::UnknownKernel => "unknown kernel or norm",
+            CallError::UnknownKernel => "unknown kernel, norm or activation",
             CallError::LengthMismatch => "a state buffer has the wrong length",
             CallError::InvalidBlock => "a block is null, misaligned or outside wasm memory, or a group is out of range",
             CallError::OverlappingBlocks => "two blocks that must be distinct overlap",

@@ -54,11 +54,27 @@ export interface DenseShape {
 }
 
 /**
- * Checks that each block holds what a dense call of `shape` reads or writes. Both backends call it
- * before a dense kernel: a wrong shape is a bug in the package, and it must neither write past a
- * wasm block (into another block or the allocator) nor, on the js backend, silently read undefined.
+ * The activation a dense kernel fuses into its passes: `'relu'` clamps the forward output as it is
+ * stored, and in the backward pass masks dInput with ReLU's derivative [input > 0] (the input being
+ * the previous layer's ReLU output); `'none'` leaves both alone. tanh is not fused: HACKING.md says why.
  */
-export function checkDenseBlocks(kernel: string, { rows, inputs, outputs }: DenseShape, blocks: Record<string, Float32Block | null>): void {
+export type FusedActivation = 'none' | 'relu';
+
+/** The wasm ABI's number of each fused activation (`Activation` in crates/gradstep-kernels/src/dense.rs). */
+export const FUSED_ACTIVATION_IDS: Readonly<Record<FusedActivation, number>> = Object.freeze({ none: 0, relu: 1 });
+
+/**
+ * Checks that each block holds what a dense call of `shape` reads or writes, and that `activation`
+ * is one the kernels fuse. Both backends call it before a dense kernel: a wrong shape is a bug in the
+ * package, and it must neither write past a wasm block (into another block or the allocator) nor, on
+ * the js backend, silently read undefined.
+ */
+export function checkDenseBlocks(
+  kernel: string,
+  { rows, inputs, outputs }: DenseShape,
+  blocks: Record<string, Float32Block | null>,
+  activation: FusedActivation = 'none',
+): void {
   const needed: Record<string, number> = {
     input: rows * inputs,
     weights: inputs * outputs,
@@ -73,6 +89,9 @@ export function checkDenseBlocks(kernel: string, { rows, inputs, outputs }: Dens
     if (block !== null && block.length < needed[name]) {
       throw new Error(`gradstep: internal error: ${kernel} of ${rows}×${inputs}→${outputs} needs ${needed[name]} values in ${name}, the block holds ${block.length}`);
     }
+  }
+  if (activation !== 'none' && activation !== 'relu') {
+    throw new Error(`gradstep: internal error: ${kernel} fuses 'none' or 'relu', got ${String(activation)}`);
   }
 }
 
@@ -89,9 +108,16 @@ export interface Backend {
   scaleGrads(grads: readonly Float32Block[], coefficient: number): void;
   /** g = min(max(g, −clip), clip) for every block; NaN passes through. */
   clampGrads(grads: readonly Float32Block[], clip: number): void;
-  /** output = input·weights + bias for a dense layer (see crates/gradstep-kernels/src/dense.rs). */
-  denseForward(shape: DenseShape, input: Float32Block, weights: Float32Block, bias: Float32Block, output: Float32Block): void;
-  /** A dense layer's weight, bias (overwritten) and, unless dInput is null, input gradients. */
+  /**
+   * output = act(input·weights + bias) for a dense layer, `act` fused into the kernel's store (see
+   * crates/gradstep-kernels/src/dense.rs).
+   */
+  denseForward(shape: DenseShape, input: Float32Block, weights: Float32Block, bias: Float32Block, output: Float32Block, activation: FusedActivation): void;
+  /**
+   * A dense layer's weight, bias (overwritten) and, unless dInput is null, input gradients; with
+   * `inputActivation` 'relu' (the input is a ReLU's output), dInput is ∂loss/∂(the previous layer's
+   * pre-activations): masked by [input > 0] as it is written.
+   */
   denseBackward(
     shape: DenseShape,
     input: Float32Block,
@@ -100,6 +126,7 @@ export interface Backend {
     gradWeights: Float32Block,
     gradBias: Float32Block,
     dInput: Float32Block | null,
+    inputActivation: FusedActivation,
   ): void;
   /** a = a + scalar·b, the benchmarks' memory-bandwidth probe; blocks of equal length. */
   bandwidthProbe(a: Float32Block, b: Float32Block, scalar: number): void;

@@ -67,15 +67,16 @@ export const jsBackend: Backend = {
   clampGrads(grads, clip) {
     for (const block of grads) clampInPlace(block.view(), clip);
   },
-  denseForward(shape, input, weights, bias, output) {
-    checkDenseBlocks('denseForward', shape, { input, weights, bias, output });
+  denseForward(shape, input, weights, bias, output, activation) {
+    checkDenseBlocks('denseForward', shape, { input, weights, bias, output }, activation);
     const { rows, inputs, outputs } = shape;
-    denseForward(input.view(), rows, inputs, weights.view(), bias.view(), outputs, output.view());
+    denseForward(input.view(), rows, inputs, weights.view(), bias.view(), outputs, output.view(), activation === 'relu');
   },
-  denseBackward(shape, input, weights, dOutput, gradWeights, gradBias, dInput) {
-    checkDenseBlocks('denseBackward', shape, { input, weights, dOutput, gradWeights, gradBias, dInput });
+  denseBackward(shape, input, weights, dOutput, gradWeights, gradBias, dInput, inputActivation) {
+    checkDenseBlocks('denseBackward', shape, { input, weights, dOutput, gradWeights, gradBias, dInput }, inputActivation);
     const { rows, inputs, outputs } = shape;
-    denseBackward(input.view(), rows, inputs, weights.view(), outputs, dOutput.view(), gradWeights.view(), gradBias.view(), dInput?.view() ?? null);
+    const relu = inputActivation === 'relu';
+    denseBackward(input.view(), rows, inputs, weights.view(), outputs, dOutput.view(), gradWeights.view(), gradBias.view(), dInput?.view() ?? null, relu);
   },
   bandwidthProbe(a, b, scalar) {
     axpy(a.view(), scalar, b.view());

@@ -13,7 +13,7 @@ import { disposeSymbol, param, type Param } from '../param.js';
 import { Random, randomFrom, type Seed } from '../model-selection/random.js';
 import { describe } from '../validate.js';
 import type { NamedParam } from '../checkpoints/torch.js';
-import { activateInPlace, activationBackwardInPlace, gatherRows, type Activation } from './activations.js';
+import { gatherRows, tanhBackwardInPlace, tanhInPlace, type Activation } from './activations.js';
 import type { Evaluation, Model } from './model.js';
 import { outputLoss, sigmoid, type OutputLoss } from './output-losses.js';
 import { initializeWeights, type WeightInit } from './weight-init.js';
@@ -166,9 +166,11 @@ export class DenseNetwork implements Model {
       const layerInput = l === 0 ? input : this.layerOutputs[l - 1];
       const shape = { rows: count, inputs: sizes[l], outputs: sizes[l + 1] };
       const [weights, bias] = [this.weights[l].memory(), this.biases[l].memory()];
-      this.backend.denseBackward(shape, layerInput, weights.value, dOutput, weights.grad, bias.grad, l === 0 ? null : dInput);
+      // ReLU's derivative is fused into the kernel's dInput; tanh's runs here (HACKING.md: why).
+      const relu = l > 0 && this.activation === 'relu';
+      this.backend.denseBackward(shape, layerInput, weights.value, dOutput, weights.grad, bias.grad, l === 0 ? null : dInput, relu ? 'relu' : 'none');
       if (l > 0) {
-        activationBackwardInPlace(this.activation, this.layerOutputs[l - 1].view(), dInput.view(), count * sizes[l]);
+        if (!relu) tanhBackwardInPlace(this.layerOutputs[l - 1].view(), dInput.view(), count * sizes[l]);
         const swap = dOutput;
         dOutput = dInput;
         dInput = swap;
@@ -281,8 +283,11 @@ export class DenseNetwork implements Model {
     for (let l = 0; l < layers; l++) {
       const out = this.layerOutputs[l];
       const shape = { rows: count, inputs: sizes[l], outputs: sizes[l + 1] };
-      this.backend.denseForward(shape, layerInput, this.weights[l].memory().value, this.biases[l].memory().value, out);
-      if (l + 1 < layers) activateInPlace(this.activation, out.view(), count * sizes[l + 1]);
+      const hidden = l + 1 < layers;
+      // ReLU is fused into the kernel's store; tanh runs here, after it (HACKING.md: why).
+      const fused = hidden && this.activation === 'relu' ? 'relu' : 'none';
+      this.backend.denseForward(shape, layerInput, this.weights[l].memory().value, this.biases[l].memory().value, out, fused);
+      if (hidden && fused === 'none') tanhInPlace(out.view(), count * sizes[l + 1]);
       layerInput = out;
     }
     return this.gathered;
