@@ -158,6 +158,27 @@ pub fn dense_backward(
     ))
 }
 
+/// Softmax cross-entropy's float32 part (`gradstep_kernels::softmax`) over `rows` rows of `classes`
+/// logits: per row, the maximum, Σ exp(z − max) and the index of the maximum into `stats` (3 per
+/// row), and, when `d_logits` is not 0, `(softmax − one_hot(target))·scale` into it (`targets`: one
+/// class index per row, checked by the caller). Returns 0, or a [`CallError`] code for an invalid or
+/// overlapping block.
+#[wasm_bindgen(js_name = softmaxCrossEntropy)]
+pub fn softmax_cross_entropy(logits: u32, rows: u32, classes: u32, targets: u32, scale: f32, d_logits: u32, stats: u32) -> u32 {
+    let (rows, classes) = (rows as usize, classes as usize);
+    code(memory::with_softmax(rows, classes, [logits, targets], d_logits, stats, |[logits, targets], d_logits, stats| {
+        gradstep_kernels::softmax_cross_entropy(rows, classes, logits, targets, scale, d_logits, stats)
+    }))
+}
+
+/// `out[i] = e^x[i]` by the softmax's own exp (`gradstep_kernels::softmax::exp_nonpositive`, for
+/// x ≤ 0), over `len` f32 at two blocks from [`alloc_f32`]: what the tests compare with the TypeScript
+/// twin and with Math.exp. Returns 0, or a [`CallError`] code for an invalid or overlapping block.
+#[wasm_bindgen(js_name = expNonPositive)]
+pub fn exp_non_positive(out: u32, x: u32, len: u32) -> u32 {
+    code(memory::with_probe_slices(out, x, len as usize, gradstep_kernels::exp_nonpositive_slice))
+}
+
 /// True when this module was compiled with simd128 (the f32x4 body runs).
 #[wasm_bindgen(js_name = simdEnabled)]
 pub fn simd_enabled() -> bool {

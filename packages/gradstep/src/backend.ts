@@ -3,6 +3,7 @@
  * only; `wasm-backend.ts` keeps memory in WebAssembly linear memory, `js-backend.ts` in plain
  * Float32Arrays.
  */
+import { SOFTMAX_STATS } from './js-kernels/softmax.js';
 import type { KernelId } from './kernels.js';
 
 export type BackendName = 'wasm' | 'js';
@@ -95,6 +96,20 @@ export function checkDenseBlocks(
   }
 }
 
+/**
+ * Checks the blocks of a softmax cross-entropy call over `rows` × `classes` logits (see
+ * Backend.softmaxCrossEntropy), as checkDenseBlocks does for the dense kernels.
+ */
+export function checkSoftmaxBlocks(rows: number, classes: number, blocks: Record<string, Float32Block | null>): void {
+  const needed: Record<string, number> = { logits: rows * classes, targets: rows, dLogits: rows * classes, stats: rows * SOFTMAX_STATS };
+  for (const [name, block] of Object.entries(blocks)) {
+    if (block !== null && block.length < needed[name]) {
+      throw new Error(`gradstep: internal error: softmaxCrossEntropy of ${rows}×${classes} needs ${needed[name]} values in ${name}, the block holds ${block.length}`);
+    }
+  }
+  if (!(classes >= 1)) throw new Error(`gradstep: internal error: softmaxCrossEntropy needs at least one class, got ${classes}`);
+}
+
 export interface Backend {
   readonly name: BackendName;
   allocate(length: number): Float32Block;
@@ -128,6 +143,13 @@ export interface Backend {
     dInput: Float32Block | null,
     inputActivation: FusedActivation,
   ): void;
+  /**
+   * Softmax cross-entropy's float32 part (crates/gradstep-kernels/src/softmax.rs) over `rows` rows of
+   * `classes` logits: per row the maximum, Σ exp(z − max) and the index of the maximum into `stats`
+   * (SOFTMAX_STATS per row), and unless dLogits is null, (softmax − one_hot(target))·scale into it
+   * (`targets`: a class index per row, already checked; `scale`: 1/rows, rounded to float32).
+   */
+  softmaxCrossEntropy(rows: number, classes: number, logits: Float32Block, targets: Float32Block, scale: number, dLogits: Float32Block | null, stats: Float32Block): void;
   /** a = a + scalar·b, the benchmarks' memory-bandwidth probe; blocks of equal length. */
   bandwidthProbe(a: Float32Block, b: Float32Block, scalar: number): void;
 }

@@ -3,10 +3,11 @@
  * arithmetic is in js-kernels/ (rules.ts, dense.ts, reductions.ts: the twins of the Rust files of the
  * same names); this file only wires it to the Backend interface.
  */
-import { checkDenseBlocks, type Allocation, type Backend, type Float32Block, type StepProgram, type TensorBlocks } from './backend.js';
+import { checkDenseBlocks, checkSoftmaxBlocks, type Allocation, type Backend, type Float32Block, type StepProgram, type TensorBlocks } from './backend.js';
 import { axpy, denseBackward, denseForward } from './js-kernels/dense.js';
 import { clampInPlace, normPartial, scaleInPlace } from './js-kernels/reductions.js';
 import { runJsKernel, type TensorArrays } from './js-kernels/rules.js';
+import { softmaxCrossEntropy } from './js-kernels/softmax.js';
 import { SCALARS, type KernelId } from './kernels.js';
 
 const EMPTY = new Float32Array(0);
@@ -77,6 +78,10 @@ export const jsBackend: Backend = {
     const { rows, inputs, outputs } = shape;
     const relu = inputActivation === 'relu';
     denseBackward(input.view(), rows, inputs, weights.view(), outputs, dOutput.view(), gradWeights.view(), gradBias.view(), dInput?.view() ?? null, relu);
+  },
+  softmaxCrossEntropy(rows, classes, logits, targets, scale, dLogits, stats) {
+    checkSoftmaxBlocks(rows, classes, { logits, targets, dLogits, stats });
+    softmaxCrossEntropy(logits.view(), rows, classes, targets.view(), scale, dLogits?.view() ?? null, stats.view());
   },
   bandwidthProbe(a, b, scalar) {
     axpy(a.view(), scalar, b.view());

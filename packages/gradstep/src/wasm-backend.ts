@@ -4,7 +4,7 @@
  * The module is loaded by wasm-loader.ts; everything here runs after init().
  */
 import * as glue from '../wasm/simd/gradstep_wasm.js';
-import { checkDenseBlocks, FUSED_ACTIVATION_IDS, type Allocation, type Backend, type Float32Block, type StepProgram, type TensorBlocks } from './backend.js';
+import { checkDenseBlocks, checkSoftmaxBlocks, FUSED_ACTIVATION_IDS, type Allocation, type Backend, type Float32Block, type StepProgram, type TensorBlocks } from './backend.js';
 import { SCALARS, TABLE_WORDS, type KernelId } from './kernels.js';
 import { loaded, loadedOrNull } from './wasm-loader.js';
 
@@ -185,6 +185,11 @@ export const wasmBackend: Backend = {
       addressOf(gradWeights), addressOf(gradBias), dInput === null ? 0 : addressOf(dInput), FUSED_ACTIVATION_IDS[inputActivation],
     );
     checkWasmCall(code, 'denseBackward');
+  },
+  softmaxCrossEntropy(rows, classes, logits, targets, scale, dLogits, stats) {
+    checkSoftmaxBlocks(rows, classes, { logits, targets, dLogits, stats });
+    const code = glue.softmaxCrossEntropy(addressOf(logits), rows, classes, addressOf(targets), scale, dLogits === null ? 0 : addressOf(dLogits), addressOf(stats));
+    checkWasmCall(code, 'softmaxCrossEntropy');
   },
   bandwidthProbe(a, b, scalar) {
     checkWasmCall(glue.bandwidthProbe(addressOf(a), addressOf(b), a.length, scalar), 'bandwidthProbe');
