@@ -180,20 +180,34 @@ impl<'a> Finish<'a> {
     }
 }
 
+// The column tail moves a few values at a time: element loops over fixed-size lanes, never
+// `copy_from_slice` or `fill` with a run-time length (in wasm, each is a call to memcpy or memset).
+
 /// The first `cols` (< the lane width ≤ 4) values of `src` in a lane, zero-padded.
 #[inline(always)]
 fn load_part<L: Lane>(src: &[f32], cols: usize) -> L {
     let mut lane = [0.0f32; MAX_WIDTH];
-    lane[..cols].copy_from_slice(&src[..cols]);
+    pad_into(&mut lane, src, cols);
     L::load(&lane)
 }
 
 /// Writes the first `cols` lanes of `x` to `dst`.
 #[inline(always)]
+#[allow(clippy::manual_memcpy)] // on purpose: see above
 fn store_part<L: Lane>(x: L, dst: &mut [f32], cols: usize) {
     let mut lane = [0.0f32; MAX_WIDTH];
     x.store(&mut lane);
-    dst[..cols].copy_from_slice(&lane[..cols]);
+    for c in 0..cols {
+        dst[c] = lane[c];
+    }
+}
+
+/// `lane[c] = src[c]` for c < cols, 0 after.
+#[inline(always)]
+fn pad_into(lane: &mut [f32], src: &[f32], cols: usize) {
+    for (c, x) in lane.iter_mut().enumerate() {
+        *x = if c < cols { src[c] } else { 0.0 };
+    }
 }
 
 /// The rows of `a` packed for one chunk of the reduction: for each row group (a block of four rows,
@@ -302,9 +316,7 @@ fn gemm<L: Lane, const SKIP: bool>(
             let full = nc - nc % w;
             if full < nc {
                 for kk in 0..kc {
-                    let lane = &mut right_tail[kk * w..(kk + 1) * w];
-                    lane[..nc - full].copy_from_slice(&right[kk * ldb + full..kk * ldb + nc]);
-                    lane[nc - full..].fill(0.0);
+                    pad_into(&mut right_tail[kk * w..(kk + 1) * w], &right[kk * ldb + full..], nc - full);
                 }
             }
             let mut i0 = 0;
@@ -546,9 +558,18 @@ fn weight_gradient<L: Lane>(scratch: &mut Scratch, shape: DenseShape, input: &[f
     grad_weights.fill(0.0);
     let blocks = rows / 4;
     if blocks > 0 && n_out > 0 {
+        // The last columns (after the last whole lane) go through one zero-padded lane: d_output's
+        // columns j_tail … n_out − 1 of each chunk of rows, packed once per chunk of rows.
+        let (j_tail, cols) = (n_out - n_out % w, n_out % w);
         let mut b0 = 0;
         while b0 < blocks {
             let bc = BC.min(blocks - b0);
+            let d = &d_output[4 * b0 * n_out..4 * (b0 + bc) * n_out];
+            if cols > 0 {
+                for row in 0..4 * bc {
+                    pad_into(&mut d_tail[row * w..(row + 1) * w], &d[row * n_out + j_tail..], cols);
+                }
+            }
             let mut p0 = 0;
             while p0 < n_in {
                 let pc = PC.min(n_in - p0);
@@ -561,28 +582,22 @@ fn weight_gradient<L: Lane>(scratch: &mut Scratch, shape: DenseShape, input: &[f
                 }
                 // Column tiles outer: a tile's rows of d_output stay in L1 while every feature of the
                 // chunk passes over them.
-                let d = &d_output[4 * b0 * n_out..4 * (b0 + bc) * n_out];
                 let gw = &mut grad_weights[p0 * n_out..(p0 + pc) * n_out];
                 let mut j = 0;
                 while j + w <= n_out {
                     weight_tiles::<L>(packed, bc, pc, &d[j..], n_out, &mut gw[j..]);
                     j += w;
                 }
-                if j < n_out {
-                    // The last columns through one zero-padded lane: d_output's and grad_weights'
-                    // columns j … n_out − 1 copied into rows of one lane, and back.
-                    let cols = n_out - j;
-                    for row in 0..4 * bc {
-                        let lane = &mut d_tail[row * w..(row + 1) * w];
-                        lane[..cols].copy_from_slice(&d[row * n_out + j..(row + 1) * n_out]);
-                        lane[cols..].fill(0.0);
-                    }
+                if cols > 0 {
+                    // grad_weights' last columns into rows of one lane, and back.
                     for q in 0..pc {
-                        gw_tail[q * w..q * w + cols].copy_from_slice(&gw[q * n_out + j..(q + 1) * n_out]);
+                        pad_into(&mut gw_tail[q * w..(q + 1) * w], &gw[q * n_out + j..], cols);
                     }
                     weight_tiles::<L>(packed, bc, pc, &d_tail[..4 * bc * w], w, &mut gw_tail[..pc * w]);
                     for q in 0..pc {
-                        gw[q * n_out + j..(q + 1) * n_out].copy_from_slice(&gw_tail[q * w..q * w + cols]);
+                        for c in 0..cols {
+                            gw[q * n_out + j + c] = gw_tail[q * w + c];
+                        }
                     }
                 }
                 p0 += pc;
