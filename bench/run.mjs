@@ -19,7 +19,7 @@ import { BENCH_OPTIMIZERS } from './optimizers.mjs';
 import { loadTfjs, tfjsModel, tfjsOptimizer } from './peers.mjs';
 import { printWorkersBench, runWorkersBench } from './workers.mjs';
 import { benchTfjsAdapter } from './tfjs-adapter.mjs';
-import { benchKernels, benchTraining } from './training.mjs';
+import { benchKernels, benchPredict, benchTraining } from './training.mjs';
 import { printEnsemblesBench, runEnsemblesBench } from './ensembles.mjs';
 
 const { init, param, wasmSimd, bandwidthProbe, Adam } = gradstep;
@@ -184,10 +184,11 @@ for (const config of chosen) {
 }
 
 // ---------------------------------------------------------------- dense layers and training
-// The FLOP roofline (flopProbe) with the dense layers' GEMMs at the models' shapes, and end-to-end
-// training steps against tfjs-layers (bench/training.mjs).
+// The FLOP roofline (flopProbe) with the dense layers' GEMMs at the models' shapes, end-to-end
+// training steps against tfjs-layers, and one-row predictions (bench/training.mjs).
 const kernels = await benchKernels({ quick, progress });
 const training = await benchTraining({ tf: tfjs?.tf ?? null, quick, progress });
+const predict = await benchPredict({ tf: tfjs?.tf ?? null, quick, progress });
 
 // ---------------------------------------------------------------- allocation per step
 const newSpace = () => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_used_size;
@@ -305,7 +306,7 @@ const outArg = option('out', null);
 const outDir = outArg ? pathToFileURL(resolve(outArg) + '/') : new URL('./results/', import.meta.url);
 mkdirSync(outDir, { recursive: true });
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-const result = { date: new Date().toISOString(), machine, quick, timeMs, tfjs: tfjs?.versions ?? null, roofline: { probeGBs: roofline, boundGBs }, rows, kernels, training, allocation, splitters, checkpoints, search, ensembles, tfjsAdapter };
+const result = { date: new Date().toISOString(), machine, quick, timeMs, tfjs: tfjs?.versions ?? null, roofline: { probeGBs: roofline, boundGBs }, rows, kernels, training, predict, allocation, splitters, checkpoints, search, ensembles, tfjsAdapter };
 const jsonPath = new URL(`${quick ? 'quick-' : ''}${stamp}.json`, outDir);
 writeFileSync(jsonPath, JSON.stringify(result, null, 2));
 const md = [

@@ -90,9 +90,9 @@ export async function benchKernels({ quick, progress }) {
       const x = block(rows * inputs, 1), w = block(inputs * outputs, 2), b = block(outputs, 3), y = block(rows * outputs);
       const d = block(rows * outputs, 4), gw = block(inputs * outputs), gb = block(outputs), di = block(rows * inputs);
       const flops = 2 * rows * inputs * outputs;
-      const forward = msPerSyncCall(() => glue.denseForward(x, rows, inputs, w, b, outputs, y), timing);
-      const weights = msPerSyncCall(() => glue.denseBackward(x, rows, inputs, w, outputs, d, gw, gb, 0), timing);
-      const both = msPerSyncCall(() => glue.denseBackward(x, rows, inputs, w, outputs, d, gw, gb, di), timing);
+      const forward = msPerSyncCall(() => glue.denseForward(x, rows, inputs, w, b, outputs, y, 0), timing);
+      const weights = msPerSyncCall(() => glue.denseBackward(x, rows, inputs, w, outputs, d, gw, gb, 0, 0), timing);
+      const both = msPerSyncCall(() => glue.denseBackward(x, rows, inputs, w, outputs, d, gw, gb, di, 0), timing);
       const gf = (ms) => flops / ms / 1e6;
       run.gemm.push({ rows, inputs, outputs, peakGFs, GFs: { 'X·W': gf(forward), 'Xᵀ·dY': gf(weights), backward: (2 * flops) / both / 1e6 } });
       for (const [p, n] of [[x, rows * inputs], [w, inputs * outputs], [b, outputs], [y, rows * outputs], [d, rows * outputs], [gw, inputs * outputs], [gb, outputs], [di, rows * inputs]]) glue.freeF32(p, n);
@@ -191,4 +191,65 @@ function gradstepStep(backend, { layers }, X, y) {
     },
     dispose: () => (optimizer.dispose(), model.dispose()),
   };
+}
+
+/**
+ * µs per one-row prediction (`predict` of one row: the forward pass through every layer and the
+ * class) for every model, gradstep wasm and js against tfjs-layers' `predict` + `dataSync` on
+ * tfjs-backend-wasm, twice: the per-call cost of the kernels when there is no batch to amortise it.
+ */
+export async function benchPredict({ tf, quick, progress }) {
+  const tfl = tf ? await import('@tensorflow/tfjs-layers') : null;
+  const rows = [];
+  const timing = quick ? { warmup: 2, reps: 5, samples: 2 } : { warmup: 100, reps: 50, samples: 9 };
+  for (const spec of TRAINING_MODELS) {
+    const { layers } = spec;
+    const x = seeded(layers[0], 12).map((v) => v + 0.5);
+    const makers = {
+      'gradstep wasm': () => gradstepPredict('wasm', layers, x),
+      'gradstep js': () => gradstepPredict('js', layers, x),
+    };
+    if (tf) {
+      makers['tfjs-wasm'] = async () => {
+        await tf.setBackend('wasm');
+        await tf.ready();
+        const model = buildTfjsModel(tfl, layers);
+        const xs = tf.tensor2d(x, [1, layers[0]]);
+        return {
+          step: () => {
+            const y = model.predict(xs);
+            y.dataSync();
+            y.dispose();
+          },
+          dispose: () => (xs.dispose(), model.dispose()),
+        };
+      };
+    }
+    const row = { model: spec.name, usPerPredict: {} };
+    for (let round = 0; round < 2; round++) {
+      for (const [label, make] of Object.entries(makers)) {
+        progress(`one-row predict ${spec.name}: ${label}, round ${round + 1}…`);
+        const run = await make();
+        (row.usPerPredict[label] ??= []).push(1000 * msPerSyncCall(run.step, timing));
+        run.dispose();
+      }
+    }
+    rows.push(row);
+  }
+  progress('');
+  const labels = ['gradstep wasm', 'gradstep js', 'tfjs-wasm'];
+  console.log(`\none-row predict (forward of one row, the class), µs per call (round 1 / round 2):`);
+  console.log(['model'.padEnd(20), ...labels.map((l) => l.padStart(17)), 'vs tfjs-wasm'.padStart(13)].join(' '));
+  for (const row of rows) {
+    const us = row.usPerPredict;
+    const cell = (l) => (us[l] ? us[l].map((v) => v.toFixed(v < 100 ? 1 : 0)).join(' / ') : '-').padStart(17);
+    row.vsTfjsWasm = us['tfjs-wasm'] ? Math.min(...us['tfjs-wasm']) / Math.min(...us['gradstep wasm']) : null;
+    console.log([row.model.padEnd(20), ...labels.map(cell), (row.vsTfjsWasm ? `${row.vsTfjsWasm.toFixed(1)}x` : '-').padStart(13)].join(' '));
+  }
+  return rows;
+}
+
+function gradstepPredict(backend, layers, x) {
+  const model = new MLP({ layers, seed: 1, backend });
+  return { step: () => model.predict(x), dispose: () => model.dispose() };
 }

@@ -4,7 +4,7 @@
 //   pnpm mutate clip-grad js-kernels   those modules (names below)
 //   pnpm mutate packages/gradstep/src/metrics/ranking.ts   a file or a glob (report "custom")
 //   pnpm mutate clip-grad --logLevel debug                 options after the names go to Stryker
-//   pnpm mutate:rust [rules|reductions|dense …]            cargo-mutants over crates/gradstep-kernels
+//   pnpm mutate:rust [rules|reductions|dense|softmax …]            cargo-mutants over crates/gradstep-kernels
 //
 // Each TypeScript module keeps its own incremental file and reports in reports/mutation/ (gitignored:
 // generated), so a second run only tests the mutants whose code or tests changed.
@@ -18,9 +18,10 @@ const src = 'packages/gradstep/src';
 const MODULES = {
   optimizer: [`${src}/optimizer.ts`],
   optimizers: [`${src}/optimizers/**/*.ts`],
-  // The optimizers' twins; dense.ts apart: instrumented, it makes fit's training tests take minutes.
+  // The optimizers' twins; the models' (dense.ts, softmax.ts) apart: instrumented, they make fit's
+  // training tests take minutes.
   'js-kernels': [`${src}/js-kernels/rules.ts`, `${src}/js-kernels/reductions.ts`],
-  'js-dense': [`${src}/js-kernels/dense.ts`],
+  'js-dense': [`${src}/js-kernels/dense.ts`, `${src}/js-kernels/softmax.ts`],
   kernels: [`${src}/kernels.ts`],
   'clip-grad': [`${src}/clip-grad.ts`],
   'state-dict': [`${src}/state-dict.ts`],
@@ -29,7 +30,7 @@ const MODULES = {
   evaluation: [`${src}/evaluation/**/*.ts`],
   metrics: [`${src}/metrics/**/*.ts`],
 };
-const RUST_FILES = ['reductions', 'dense', 'rules'];
+const RUST_FILES = ['reductions', 'dense', 'softmax', 'rules'];
 
 function run(command, args, env = {}) {
   console.log(`\n$ ${command} ${args.join(' ')}`);

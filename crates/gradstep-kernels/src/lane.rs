@@ -1,7 +1,8 @@
 //! The arithmetic an update rule may use, implemented for one `f32` and (in `simd128`) for `f32x4`.
 //!
-//! Only IEEE-754 correctly rounded operations appear here (+, −, ×, ÷, √, negation, maximum, a
-//! select), so every lane of the vector computes exactly what the scalar path computes.
+//! Only IEEE-754 correctly rounded operations appear here (+, −, ×, ÷, √, negation, maximum, floor,
+//! selects, powers of two built from their exponent bits), so every lane of the vector computes
+//! exactly what the scalar path computes.
 
 use core::ops::{Add, Div, Mul, Neg, Sub};
 
@@ -27,6 +28,13 @@ pub trait Lane: Copy + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Se
     fn store_strided(self, dst: &mut [f32], stride: usize);
     /// `x > 0 ? 1 : x < 0 ? −1 : x`: ±1, with ±0 and NaN passing through (torch.sign).
     fn sign(self) -> Self;
+    /// `self > other ? then : otherwise` per element (false when either is NaN).
+    fn greater_select(self, other: Self, then: Self, otherwise: Self) -> Self;
+    /// The largest integer ≤ x (IEEE roundToIntegralTowardNegative: exact; NaN and ±∞ pass through).
+    fn floor(self) -> Self;
+    /// 2^x exactly, for x an integer from −126 to 127 (a normal float32 built from its exponent
+    /// bits); other inputs give an unspecified power of two (NaN gives 1).
+    fn exp2_integral(self) -> Self;
 }
 
 impl Lane for f32 {
@@ -87,6 +95,23 @@ impl Lane for f32 {
         } else {
             self
         }
+    }
+    #[inline(always)]
+    fn greater_select(self, other: f32, then: f32, otherwise: f32) -> f32 {
+        if self > other {
+            then
+        } else {
+            otherwise
+        }
+    }
+    #[inline(always)]
+    fn floor(self) -> f32 {
+        f32::floor(self)
+    }
+    #[inline(always)]
+    fn exp2_integral(self) -> f32 {
+        // `as` saturates (NaN → 0), as wasm's i32x4.trunc_sat_f32x4 does in the f32x4 lane.
+        f32::from_bits(((self as i32).wrapping_add(127) as u32) << 23)
     }
 }
 
@@ -151,5 +176,14 @@ impl Lane for EmulatedF32x4 {
     }
     fn sign(self) -> Self {
         EmulatedF32x4(self.0.map(Lane::sign))
+    }
+    fn greater_select(self, other: Self, then: Self, otherwise: Self) -> Self {
+        EmulatedF32x4(core::array::from_fn(|i| self.0[i].greater_select(other.0[i], then.0[i], otherwise.0[i])))
+    }
+    fn floor(self) -> Self {
+        EmulatedF32x4(self.0.map(f32::floor))
+    }
+    fn exp2_integral(self) -> Self {
+        EmulatedF32x4(self.0.map(Lane::exp2_integral))
     }
 }

@@ -23,6 +23,7 @@ pub mod rules;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 #[allow(unsafe_code)]
 mod simd128;
+pub mod softmax;
 
 use rules::with_const_flags;
 pub use rules::{AdadeltaRule, AdagradRule, AdamRule, AdamaxRule, LionRule, NadamRule, RadamRule, RmspropRule, SgdRule, UpdateRule};
@@ -240,14 +241,22 @@ pub fn flop_probe_lanes<L: lane::Lane>(iterations: u32, x: f32) -> f32 {
 }
 
 /// [`dense::dense_forward`] with the platform's lanes (f32x4 on wasm32 with simd128).
-pub fn dense_forward(shape: dense::DenseShape, input: &[f32], weights: &[f32], bias: &[f32], output: &mut [f32]) {
+pub fn dense_forward(
+    shape: dense::DenseShape,
+    input: &[f32],
+    weights: &[f32],
+    bias: &[f32],
+    output: &mut [f32],
+    activation: dense::Activation,
+) {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    dense::dense_forward::<simd128::F32x4>(shape, input, weights, bias, output);
+    dense::dense_forward::<simd128::F32x4>(shape, input, weights, bias, output, activation);
     #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-    dense::dense_forward::<f32>(shape, input, weights, bias, output);
+    dense::dense_forward::<f32>(shape, input, weights, bias, output, activation);
 }
 
 /// [`dense::dense_backward`] with the platform's lanes.
+#[allow(clippy::too_many_arguments)]
 pub fn dense_backward(
     shape: dense::DenseShape,
     input: &[f32],
@@ -256,9 +265,49 @@ pub fn dense_backward(
     grad_weights: &mut [f32],
     grad_bias: &mut [f32],
     d_input: Option<&mut [f32]>,
+    input_activation: dense::Activation,
 ) {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    dense::dense_backward::<simd128::F32x4>(shape, input, weights, d_output, grad_weights, grad_bias, d_input);
+    dense::dense_backward::<simd128::F32x4>(shape, input, weights, d_output, grad_weights, grad_bias, d_input, input_activation);
     #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-    dense::dense_backward::<f32>(shape, input, weights, d_output, grad_weights, grad_bias, d_input);
+    dense::dense_backward::<f32>(shape, input, weights, d_output, grad_weights, grad_bias, d_input, input_activation);
+}
+
+/// [`softmax::softmax_cross_entropy`] with the platform's lanes.
+pub fn softmax_cross_entropy(
+    rows: usize,
+    classes: usize,
+    logits: &[f32],
+    targets: &[f32],
+    scale: f32,
+    d_logits: Option<&mut [f32]>,
+    stats: &mut [f32],
+) {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    softmax::softmax_cross_entropy::<simd128::F32x4>(rows, classes, logits, targets, scale, d_logits, stats);
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    softmax::softmax_cross_entropy::<f32>(rows, classes, logits, targets, scale, d_logits, stats);
+}
+
+/// `out[i] = e^x[i]` by [`softmax::exp_nonpositive`] (x ≤ 0) with the platform's lanes, an f32 tail:
+/// the tests' and benchmarks' handle on the softmax's exp.
+pub fn exp_nonpositive_slice(out: &mut [f32], x: &[f32]) {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    exp_nonpositive_lanes::<simd128::F32x4>(out, x);
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    exp_nonpositive_lanes::<f32>(out, x);
+}
+
+/// [`exp_nonpositive_slice`] with lane type `L` for the body and `f32` for the tail.
+pub fn exp_nonpositive_lanes<L: lane::Lane>(out: &mut [f32], x: &[f32]) {
+    let n = out.len();
+    let x = &x[..n];
+    let mut i = 0;
+    while i + L::WIDTH <= n {
+        softmax::exp_nonpositive(L::load(&x[i..])).store(&mut out[i..]);
+        i += L::WIDTH;
+    }
+    for k in i..n {
+        out[k] = softmax::exp_nonpositive(x[k]);
+    }
 }

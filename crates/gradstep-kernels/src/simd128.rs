@@ -101,6 +101,19 @@ impl Lane for F32x4 {
         let with_negatives = v128_bitselect(f32x4_splat(-1.0), self.0, negative);
         F32x4(v128_bitselect(f32x4_splat(1.0), with_negatives, positive))
     }
+    #[inline(always)]
+    fn greater_select(self, other: Self, then: Self, otherwise: Self) -> Self {
+        F32x4(v128_bitselect(then.0, otherwise.0, f32x4_gt(self.0, other.0)))
+    }
+    #[inline(always)]
+    fn floor(self) -> Self {
+        F32x4(f32x4_floor(self.0))
+    }
+    #[inline(always)]
+    fn exp2_integral(self) -> Self {
+        let biased = i32x4_add(i32x4_trunc_sat_f32x4(self.0), i32x4_splat(127));
+        F32x4(i32x4_shl(biased, 23))
+    }
 }
 
 /// The f32x4 body of [`crate::reductions::norm_partial`]: lanes 0..3 of the float64 accumulators over

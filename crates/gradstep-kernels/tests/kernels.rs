@@ -384,7 +384,7 @@ fn gradient_norm_partials_follow_the_documented_order() {
 
 #[test]
 fn dense_layers_same_bits_on_every_lane_type_and_correct_values() {
-    use gradstep_kernels::dense::{dense_backward, dense_forward, DenseShape};
+    use gradstep_kernels::dense::{dense_backward, dense_forward, Activation, DenseShape};
     for rows in 0..=9 {
         for inputs in 1..=6 {
             for outputs in [1, 3, 4, 5, 9] {
@@ -402,11 +402,20 @@ fn dense_layers_same_bits_on_every_lane_type_and_correct_values() {
                     let mut out = vec![0.0f32; rows * outputs];
                     let (mut gw, mut gb, mut di) = (vec![0.0f32; inputs * outputs], vec![0.0f32; outputs], vec![0.0f32; rows * inputs]);
                     if emulated {
-                        dense_forward::<EmulatedF32x4>(shape, &input, &weights, &bias, &mut out);
-                        dense_backward::<EmulatedF32x4>(shape, &input, &weights, &d_output, &mut gw, &mut gb, Some(&mut di));
+                        dense_forward::<EmulatedF32x4>(shape, &input, &weights, &bias, &mut out, Activation::Identity);
+                        dense_backward::<EmulatedF32x4>(
+                            shape,
+                            &input,
+                            &weights,
+                            &d_output,
+                            &mut gw,
+                            &mut gb,
+                            Some(&mut di),
+                            Activation::Identity,
+                        );
                     } else {
-                        dense_forward::<f32>(shape, &input, &weights, &bias, &mut out);
-                        dense_backward::<f32>(shape, &input, &weights, &d_output, &mut gw, &mut gb, Some(&mut di));
+                        dense_forward::<f32>(shape, &input, &weights, &bias, &mut out, Activation::Identity);
+                        dense_backward::<f32>(shape, &input, &weights, &d_output, &mut gw, &mut gb, Some(&mut di), Activation::Identity);
                     }
                     (out, gw, gb, di)
                 };
@@ -505,9 +514,10 @@ mod dense_reference {
 
 #[test]
 fn blocked_dense_kernels_follow_the_documented_order_at_every_tail_of_the_blocking() {
-    use gradstep_kernels::dense::{dense_backward, dense_forward, DenseShape};
-    // The blocking: 4-row groups and 64-row chunks, 4- and 8-column tiles, 128-long chunks of the
-    // reduction and of transposed columns, 64-feature and 32-block chunks of the weight gradient.
+    use gradstep_kernels::dense::{dense_backward, dense_forward, Activation, DenseShape};
+    // The blocking: 4-row groups and 64-row chunks, 4- and 8-column tiles and a zero-padded lane for
+    // the last columns, 128-long chunks of the reduction and of transposed columns, 64-feature and
+    // 32-block chunks of the weight gradient.
     let rows_list = [1, 2, 3, 4, 5, 7, 8, 9, 63, 64, 65, 67, 129, 131];
     let widths = [1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 17, 63, 64, 65, 127, 128, 129, 257];
     let mut case = 0u32;
@@ -536,15 +546,42 @@ fn blocked_dense_kernels_follow_the_documented_order_at_every_tail_of_the_blocki
                 let (egw, egb, edi) = dense_reference::backward(rows, inputs, outputs, &input, &weights, &d_output);
                 let mut out = vec![7.0f32; rows * outputs];
                 let (mut gw, mut gb, mut di) = (vec![7.0f32; inputs * outputs], vec![7.0f32; outputs], vec![7.0f32; rows * inputs]);
-                dense_forward::<EmulatedF32x4>(shape, &input, &weights, &bias, &mut out);
-                dense_backward::<EmulatedF32x4>(shape, &input, &weights, &d_output, &mut gw, &mut gb, Some(&mut di));
+                dense_forward::<EmulatedF32x4>(shape, &input, &weights, &bias, &mut out, Activation::Identity);
+                dense_backward::<EmulatedF32x4>(shape, &input, &weights, &d_output, &mut gw, &mut gb, Some(&mut di), Activation::Identity);
                 assert!(same_bits(&out, &expected_out), "forward {shape:?}");
                 assert!(same_bits(&gw, &egw), "grad_weights {shape:?}");
                 assert!(same_bits(&gb, &egb), "grad_bias {shape:?}");
                 assert!(same_bits(&di, &edi), "d_input {shape:?}");
                 let mut out1 = vec![7.0f32; rows * outputs];
-                dense_forward::<f32>(shape, &input, &weights, &bias, &mut out1);
+                dense_forward::<f32>(shape, &input, &weights, &bias, &mut out1, Activation::Identity);
                 assert!(same_bits(&out1, &expected_out), "forward, f32 lanes {shape:?}");
+                // ReLU fused: the stored output clamped, d_input kept where the input (a ReLU's
+                // output) is > 0 and +0 elsewhere (−0 and 0 inputs included).
+                let relu: Vec<f32> = expected_out.iter().map(|&x| if x < 0.0 { 0.0 } else { x }).collect();
+                let masked: Vec<f32> = edi.iter().zip(&input).map(|(&d, &x)| if x > 0.0 { d } else { 0.0 }).collect();
+                for emulated in [true, false] {
+                    let mut out = vec![7.0f32; rows * outputs];
+                    let (mut gw2, mut gb2, mut di) = (vec![7.0f32; inputs * outputs], vec![7.0f32; outputs], vec![7.0f32; rows * inputs]);
+                    if emulated {
+                        dense_forward::<EmulatedF32x4>(shape, &input, &weights, &bias, &mut out, Activation::Relu);
+                        dense_backward::<EmulatedF32x4>(
+                            shape,
+                            &input,
+                            &weights,
+                            &d_output,
+                            &mut gw2,
+                            &mut gb2,
+                            Some(&mut di),
+                            Activation::Relu,
+                        );
+                    } else {
+                        dense_forward::<f32>(shape, &input, &weights, &bias, &mut out, Activation::Relu);
+                        dense_backward::<f32>(shape, &input, &weights, &d_output, &mut gw2, &mut gb2, Some(&mut di), Activation::Relu);
+                    }
+                    assert!(same_bits(&out, &relu), "relu forward {shape:?}, emulated {emulated}");
+                    assert!(same_bits(&di, &masked), "relu d_input {shape:?}, emulated {emulated}");
+                    assert!(same_bits(&gw2, &egw) && same_bits(&gb2, &egb), "relu weight gradients {shape:?}");
+                }
             }
         }
     }
@@ -613,4 +650,116 @@ fn lion_follows_its_definition_from_a_nonzero_moment() {
         assert_eq!(value[i].to_bits(), (p[i] - lr * sign).to_bits(), "value[{i}]");
         assert_eq!(moment[i].to_bits(), (m[i] * beta2 + (1.0 - beta2) * g[i]).to_bits(), "moment[{i}]");
     }
+}
+
+/// e^x in float64 (std's, well within a float32 ulp) against which the softmax's exp is measured, in
+/// ulps of the float32 result (2^−149 for subnormal results).
+fn exp_error_in_ulps(x: f32, got: f32) -> f64 {
+    let exact = (x as f64).exp();
+    let ulp = if exact >= f32::MIN_POSITIVE as f64 { 2f64.powi(exact.log2().floor() as i32 - 23) } else { 2f64.powi(-149) };
+    (got as f64 - exact).abs() / ulp
+}
+
+#[test]
+fn softmax_exp_is_within_one_ulp_of_exp_over_minus_90_to_0_and_underflows_to_zero() {
+    use gradstep_kernels::softmax::exp_nonpositive;
+    // A dense sweep of [−90, 0] (subnormal results below about −87.3), every lane type.
+    let xs: Vec<f32> = (0..=900_000).map(|i| -(i as f32) * 1e-4).collect();
+    let mut worst = (0.0f64, 0.0f32);
+    let mut lanes = vec![0.0f32; xs.len()];
+    gradstep_kernels::exp_nonpositive_lanes::<EmulatedF32x4>(&mut lanes, &xs);
+    for (k, &x) in xs.iter().enumerate() {
+        let got = exp_nonpositive(x);
+        assert_eq!(got.to_bits(), lanes[k].to_bits(), "lanes differ at {x}");
+        let error = exp_error_in_ulps(x, got);
+        if error > worst.0 {
+            worst = (error, x);
+        }
+    }
+    // Measured: 0.98 ulp at most (Cephes' polynomial, float32 steps, no FMA).
+    assert!(worst.0 <= 1.0, "{} ulps at {}", worst.0, worst.1);
+    assert_eq!(exp_nonpositive(0.0f32), 1.0);
+    assert_eq!(exp_nonpositive(-0.0f32), 1.0);
+    assert_eq!(exp_nonpositive(-103.9f32).to_bits(), 1, "the smallest subnormal");
+    for x in [-104.0f32, -110.0, -1e30, f32::MIN, f32::NEG_INFINITY] {
+        assert_eq!(exp_nonpositive(x).to_bits(), 0, "{x} underflows to +0");
+    }
+    assert!(exp_nonpositive(f32::NAN).is_nan());
+}
+
+/// Softmax cross-entropy's documented order, as plainly as possible (js-kernels/softmax.ts's order).
+fn softmax_reference(rows: usize, k: usize, z: &[f32], targets: &[f32], scale: f32) -> (Vec<f32>, Vec<f32>) {
+    use gradstep_kernels::softmax::exp_nonpositive;
+    let (mut d, mut stats) = (vec![0.0f32; rows * k], vec![0.0f32; rows * 3]);
+    for i in 0..rows {
+        let row = &z[i * k..(i + 1) * k];
+        let (mut max, mut best) = (row[0], 0);
+        for (c, &x) in row.iter().enumerate().skip(1) {
+            if x > max {
+                (max, best) = (x, c);
+            }
+        }
+        let mut sum = 0.0f32;
+        for &x in row {
+            sum += exp_nonpositive(x - max);
+        }
+        for c in 0..k {
+            let one_hot = if c as f32 == targets[i] { 1.0 } else { 0.0 };
+            d[i * k + c] = (exp_nonpositive(row[c] - max) / sum - one_hot) * scale;
+        }
+        stats[i * 3..i * 3 + 3].copy_from_slice(&[max, sum, best as f32]);
+    }
+    (d, stats)
+}
+
+#[test]
+fn softmax_cross_entropy_follows_the_documented_order_on_every_lane_type() {
+    use gradstep_kernels::softmax::softmax_cross_entropy;
+    for rows in 0..=9 {
+        for k in 1..=12 {
+            let mut z: Vec<f32> = values(rows as u32 * 13 + k as u32, rows * k).iter().map(|v| v * 8.0).collect();
+            for (i, row) in z.chunks_exact_mut(k).enumerate() {
+                match i % 4 {
+                    // The maximum repeated (the first one is the predicted class).
+                    1 if k > 2 => (row[k - 1], row[1]) = (9.0, 9.0),
+                    // Huge and tiny logits: the others underflow to 0 after the maximum is subtracted.
+                    2 => (row[0], row[k - 1]) = (3e30, -3e38),
+                    3 => row[k / 2] = -1e30,
+                    _ => {}
+                }
+            }
+            let targets: Vec<f32> = (0..rows).map(|i| ((i * 7) % k) as f32).collect();
+            let scale = 1.0 / rows.max(1) as f32;
+            let (ed, es) = softmax_reference(rows, k, &z, &targets, scale);
+            for emulated in [true, false] {
+                let (mut d, mut stats) = (vec![7.0f32; rows * k], vec![7.0f32; rows * 3]);
+                let mut stats_only = vec![7.0f32; rows * 3];
+                if emulated {
+                    softmax_cross_entropy::<EmulatedF32x4>(rows, k, &z, &targets, scale, Some(&mut d), &mut stats);
+                    softmax_cross_entropy::<EmulatedF32x4>(rows, k, &z, &targets, scale, None, &mut stats_only);
+                } else {
+                    softmax_cross_entropy::<f32>(rows, k, &z, &targets, scale, Some(&mut d), &mut stats);
+                    softmax_cross_entropy::<f32>(rows, k, &z, &targets, scale, None, &mut stats_only);
+                }
+                assert!(same_bits(&d, &ed) && same_bits(&stats, &es) && same_bits(&stats_only, &es), "{rows}×{k}, emulated {emulated}");
+            }
+            // The values: the softmax minus the one-hot target, over rows, against float64.
+            for i in 0..rows {
+                let row: Vec<f64> = z[i * k..(i + 1) * k].iter().map(|&x| x as f64).collect();
+                let max = row.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+                let total: f64 = row.iter().map(|x| (x - max).exp()).sum();
+                assert_eq!(es[i * 3] as f64, max);
+                assert!(((es[i * 3 + 1] as f64) - total).abs() <= 1e-6 * total);
+                for c in 0..k {
+                    let p = (row[c] - max).exp() / total;
+                    let exact = (p - if c as f32 == targets[i] { 1.0 } else { 0.0 }) * scale as f64;
+                    assert!((ed[i * k + c] as f64 - exact).abs() <= 1e-6 * scale as f64, "{rows}×{k} row {i} class {c}");
+                }
+            }
+        }
+    }
+    // The first of equal maxima is the predicted class.
+    let mut stats = [0.0f32; 3];
+    softmax_cross_entropy::<f32>(1, 4, &[1.0, 5.0, 5.0, 2.0], &[0.0], 1.0, None, &mut stats);
+    assert_eq!(stats, [5.0, stats[1], 1.0]);
 }

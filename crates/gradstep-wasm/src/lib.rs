@@ -111,19 +111,25 @@ pub fn clamp_grads(list_ptr: u32, count: u32, clip: f32) -> u32 {
 }
 
 /// A dense layer's forward pass (`gradstep_kernels::dense`) on blocks from [`alloc_f32`]:
-/// `output = input·weights + bias` with `rows × inputs` input and `inputs × outputs` weights.
-/// Returns 0, or a [`CallError`] code for an invalid or overlapping block.
+/// `output = act(input·weights + bias)` with `rows × inputs` input and `inputs × outputs` weights, `act`
+/// the [`Activation`](gradstep_kernels::dense::Activation) of id `activation`. Returns 0, or a
+/// [`CallError`] code for an invalid or overlapping block or an unknown activation.
 #[wasm_bindgen(js_name = denseForward)]
-pub fn dense_forward(input: u32, rows: u32, inputs: u32, weights: u32, bias: u32, outputs: u32, output: u32) -> u32 {
+#[allow(clippy::too_many_arguments)]
+pub fn dense_forward(input: u32, rows: u32, inputs: u32, weights: u32, bias: u32, outputs: u32, output: u32, activation: u32) -> u32 {
     let shape = gradstep_kernels::dense::DenseShape { rows: rows as usize, inputs: inputs as usize, outputs: outputs as usize };
+    let Some(activation) = gradstep_kernels::dense::Activation::from_id(activation) else {
+        return CallError::UnknownKernel as u32;
+    };
     code(memory::with_dense_forward(shape, [input, weights, bias], output, |[input, weights, bias], output| {
-        gradstep_kernels::dense_forward(shape, input, weights, bias, output)
+        gradstep_kernels::dense_forward(shape, input, weights, bias, output, activation)
     }))
 }
 
 /// A dense layer's backward pass: weight and bias gradients from `d_output` (overwritten), and the
-/// input gradient when `d_input` is not 0. Returns 0, or a [`CallError`] code for an invalid or
-/// overlapping block.
+/// input gradient when `d_input` is not 0, through the derivative of `input_activation` (the
+/// activation whose output `input` is: id 1, ReLU, keeps the elements where `input > 0`). Returns 0,
+/// or a [`CallError`] code for an invalid or overlapping block or an unknown activation.
 #[wasm_bindgen(js_name = denseBackward)]
 #[allow(clippy::too_many_arguments)]
 pub fn dense_backward(
@@ -136,14 +142,41 @@ pub fn dense_backward(
     grad_weights: u32,
     grad_bias: u32,
     d_input: u32,
+    input_activation: u32,
 ) -> u32 {
     let shape = gradstep_kernels::dense::DenseShape { rows: rows as usize, inputs: inputs as usize, outputs: outputs as usize };
+    let Some(activation) = gradstep_kernels::dense::Activation::from_id(input_activation) else {
+        return CallError::UnknownKernel as u32;
+    };
     code(memory::with_dense_backward(
         shape,
         [input, weights, d_output],
         [grad_weights, grad_bias, d_input],
-        |[input, weights, d_output], (gw, gb, di)| gradstep_kernels::dense_backward(shape, input, weights, d_output, gw, gb, di),
+        |[input, weights, d_output], (gw, gb, di)| {
+            gradstep_kernels::dense_backward(shape, input, weights, d_output, gw, gb, di, activation)
+        },
     ))
+}
+
+/// Softmax cross-entropy's float32 part (`gradstep_kernels::softmax`) over `rows` rows of `classes`
+/// logits: per row, the maximum, Σ exp(z − max) and the index of the maximum into `stats` (3 per
+/// row), and, when `d_logits` is not 0, `(softmax − one_hot(target))·scale` into it (`targets`: one
+/// class index per row, checked by the caller). Returns 0, or a [`CallError`] code for an invalid or
+/// overlapping block.
+#[wasm_bindgen(js_name = softmaxCrossEntropy)]
+pub fn softmax_cross_entropy(logits: u32, rows: u32, classes: u32, targets: u32, scale: f32, d_logits: u32, stats: u32) -> u32 {
+    let (rows, classes) = (rows as usize, classes as usize);
+    code(memory::with_softmax(rows, classes, [logits, targets], d_logits, stats, |[logits, targets], d_logits, stats| {
+        gradstep_kernels::softmax_cross_entropy(rows, classes, logits, targets, scale, d_logits, stats)
+    }))
+}
+
+/// `out[i] = e^x[i]` by the softmax's own exp (`gradstep_kernels::softmax::exp_nonpositive`, for
+/// x ≤ 0), over `len` f32 at two blocks from [`alloc_f32`]: what the tests compare with the TypeScript
+/// twin and with Math.exp. Returns 0, or a [`CallError`] code for an invalid or overlapping block.
+#[wasm_bindgen(js_name = expNonPositive)]
+pub fn exp_non_positive(out: u32, x: u32, len: u32) -> u32 {
+    code(memory::with_probe_slices(out, x, len as usize, gradstep_kernels::exp_nonpositive_slice))
 }
 
 /// True when this module was compiled with simd128 (the f32x4 body runs).

@@ -34,7 +34,7 @@ impl CallError {
 
     pub fn message(self) -> &'static str {
         match self {
-            CallError::UnknownKernel => "unknown kernel or norm",
+            CallError::UnknownKernel => "unknown kernel, norm or activation",
             CallError::LengthMismatch => "a state buffer has the wrong length",
             CallError::InvalidBlock => "a block is null, misaligned or outside wasm memory, or a group is out of range",
             CallError::OverlappingBlocks => "two blocks that must be distinct overlap",
@@ -313,6 +313,36 @@ pub fn with_dense_backward(
         let gb = core::slice::from_raw_parts_mut(grad_bias as usize as *mut f32, outputs);
         let di = (d_input != 0).then(|| core::slice::from_raw_parts_mut(d_input as usize as *mut f32, n_input));
         f(reads, (gw, gb, di));
+    }
+    Ok(())
+}
+
+/// Calls `f` with a softmax cross-entropy's operands: `rows × classes` logits and `rows` targets read,
+/// `rows × classes` gradients (when `d_logits` is not 0) and `3·rows` stats written; or returns
+/// [`CallError::InvalidBlock`] when a block is invalid or a written one overlaps another.
+pub fn with_softmax(
+    rows: usize,
+    classes: usize,
+    [logits, targets]: [u32; 2],
+    d_logits: u32,
+    stats: u32,
+    f: impl FnOnce([&[f32]; 2], Option<&mut [f32]>, &mut [f32]),
+) -> Result<(), CallError> {
+    let (Some(n_logits), Some(n_stats)) = (rows.checked_mul(classes), rows.checked_mul(gradstep_kernels::softmax::STATS)) else {
+        return Err(CallError::InvalidBlock);
+    };
+    let read = [(logits, n_logits), (targets, rows)];
+    let written = [(stats, n_stats), (d_logits, n_logits)];
+    if !valid_operands(&read, &written[..if d_logits != 0 { 2 } else { 1 }]) {
+        return Err(CallError::InvalidBlock);
+    }
+    // SAFETY: every block lies inside linear memory and is aligned; the written ones overlap neither
+    // each other nor the read ones (checked above), so each `&mut` is unique for this call.
+    unsafe {
+        let reads = read.map(|(p, l)| core::slice::from_raw_parts(p as usize as *const f32, l));
+        let st = core::slice::from_raw_parts_mut(stats as usize as *mut f32, n_stats);
+        let d = (d_logits != 0).then(|| core::slice::from_raw_parts_mut(d_logits as usize as *mut f32, n_logits));
+        f(reads, d, st);
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
  * only; `wasm-backend.ts` keeps memory in WebAssembly linear memory, `js-backend.ts` in plain
  * Float32Arrays.
  */
+import { SOFTMAX_STATS } from './js-kernels/softmax.js';
 import type { KernelId } from './kernels.js';
 
 export type BackendName = 'wasm' | 'js';
@@ -54,11 +55,27 @@ export interface DenseShape {
 }
 
 /**
- * Checks that each block holds what a dense call of `shape` reads or writes. Both backends call it
- * before a dense kernel: a wrong shape is a bug in the package, and it must neither write past a
- * wasm block (into another block or the allocator) nor, on the js backend, silently read undefined.
+ * The activation a dense kernel fuses into its passes: `'relu'` clamps the forward output as it is
+ * stored, and in the backward pass masks dInput with ReLU's derivative [input > 0] (the input being
+ * the previous layer's ReLU output); `'none'` leaves both alone. tanh is not fused: HACKING.md says why.
  */
-export function checkDenseBlocks(kernel: string, { rows, inputs, outputs }: DenseShape, blocks: Record<string, Float32Block | null>): void {
+export type FusedActivation = 'none' | 'relu';
+
+/** The wasm ABI's number of each fused activation (`Activation` in crates/gradstep-kernels/src/dense.rs). */
+export const FUSED_ACTIVATION_IDS: Readonly<Record<FusedActivation, number>> = Object.freeze({ none: 0, relu: 1 });
+
+/**
+ * Checks that each block holds what a dense call of `shape` reads or writes, and that `activation`
+ * is one the kernels fuse. Both backends call it before a dense kernel: a wrong shape is a bug in the
+ * package, and it must neither write past a wasm block (into another block or the allocator) nor, on
+ * the js backend, silently read undefined.
+ */
+export function checkDenseBlocks(
+  kernel: string,
+  { rows, inputs, outputs }: DenseShape,
+  blocks: Record<string, Float32Block | null>,
+  activation: FusedActivation = 'none',
+): void {
   const needed: Record<string, number> = {
     input: rows * inputs,
     weights: inputs * outputs,
@@ -74,6 +91,23 @@ export function checkDenseBlocks(kernel: string, { rows, inputs, outputs }: Dens
       throw new Error(`gradstep: internal error: ${kernel} of ${rows}×${inputs}→${outputs} needs ${needed[name]} values in ${name}, the block holds ${block.length}`);
     }
   }
+  if (activation !== 'none' && activation !== 'relu') {
+    throw new Error(`gradstep: internal error: ${kernel} fuses 'none' or 'relu', got ${String(activation)}`);
+  }
+}
+
+/**
+ * Checks the blocks of a softmax cross-entropy call over `rows` × `classes` logits (see
+ * Backend.softmaxCrossEntropy), as checkDenseBlocks does for the dense kernels.
+ */
+export function checkSoftmaxBlocks(rows: number, classes: number, blocks: Record<string, Float32Block | null>): void {
+  const needed: Record<string, number> = { logits: rows * classes, targets: rows, dLogits: rows * classes, stats: rows * SOFTMAX_STATS };
+  for (const [name, block] of Object.entries(blocks)) {
+    if (block !== null && block.length < needed[name]) {
+      throw new Error(`gradstep: internal error: softmaxCrossEntropy of ${rows}×${classes} needs ${needed[name]} values in ${name}, the block holds ${block.length}`);
+    }
+  }
+  if (!(classes >= 1)) throw new Error(`gradstep: internal error: softmaxCrossEntropy needs at least one class, got ${classes}`);
 }
 
 export interface Backend {
@@ -89,9 +123,16 @@ export interface Backend {
   scaleGrads(grads: readonly Float32Block[], coefficient: number): void;
   /** g = min(max(g, −clip), clip) for every block; NaN passes through. */
   clampGrads(grads: readonly Float32Block[], clip: number): void;
-  /** output = input·weights + bias for a dense layer (see crates/gradstep-kernels/src/dense.rs). */
-  denseForward(shape: DenseShape, input: Float32Block, weights: Float32Block, bias: Float32Block, output: Float32Block): void;
-  /** A dense layer's weight, bias (overwritten) and, unless dInput is null, input gradients. */
+  /**
+   * output = act(input·weights + bias) for a dense layer, `act` fused into the kernel's store (see
+   * crates/gradstep-kernels/src/dense.rs).
+   */
+  denseForward(shape: DenseShape, input: Float32Block, weights: Float32Block, bias: Float32Block, output: Float32Block, activation: FusedActivation): void;
+  /**
+   * A dense layer's weight, bias (overwritten) and, unless dInput is null, input gradients; with
+   * `inputActivation` 'relu' (the input is a ReLU's output), dInput is ∂loss/∂(the previous layer's
+   * pre-activations): masked by [input > 0] as it is written.
+   */
   denseBackward(
     shape: DenseShape,
     input: Float32Block,
@@ -100,7 +141,15 @@ export interface Backend {
     gradWeights: Float32Block,
     gradBias: Float32Block,
     dInput: Float32Block | null,
+    inputActivation: FusedActivation,
   ): void;
+  /**
+   * Softmax cross-entropy's float32 part (crates/gradstep-kernels/src/softmax.rs) over `rows` rows of
+   * `classes` logits: per row the maximum, Σ exp(z − max) and the index of the maximum into `stats`
+   * (SOFTMAX_STATS per row), and unless dLogits is null, (softmax − one_hot(target))·scale into it
+   * (`targets`: a class index per row, already checked; `scale`: 1/rows, rounded to float32).
+   */
+  softmaxCrossEntropy(rows: number, classes: number, logits: Float32Block, targets: Float32Block, scale: number, dLogits: Float32Block | null, stats: Float32Block): void;
   /** a = a + scalar·b, the benchmarks' memory-bandwidth probe; blocks of equal length. */
   bandwidthProbe(a: Float32Block, b: Float32Block, scalar: number): void;
 }

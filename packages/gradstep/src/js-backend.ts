@@ -3,10 +3,11 @@
  * arithmetic is in js-kernels/ (rules.ts, dense.ts, reductions.ts: the twins of the Rust files of the
  * same names); this file only wires it to the Backend interface.
  */
-import { checkDenseBlocks, type Allocation, type Backend, type Float32Block, type StepProgram, type TensorBlocks } from './backend.js';
+import { checkDenseBlocks, checkSoftmaxBlocks, type Allocation, type Backend, type Float32Block, type StepProgram, type TensorBlocks } from './backend.js';
 import { axpy, denseBackward, denseForward } from './js-kernels/dense.js';
 import { clampInPlace, normPartial, scaleInPlace } from './js-kernels/reductions.js';
 import { runJsKernel, type TensorArrays } from './js-kernels/rules.js';
+import { softmaxCrossEntropy } from './js-kernels/softmax.js';
 import { SCALARS, type KernelId } from './kernels.js';
 
 const EMPTY = new Float32Array(0);
@@ -67,15 +68,20 @@ export const jsBackend: Backend = {
   clampGrads(grads, clip) {
     for (const block of grads) clampInPlace(block.view(), clip);
   },
-  denseForward(shape, input, weights, bias, output) {
-    checkDenseBlocks('denseForward', shape, { input, weights, bias, output });
+  denseForward(shape, input, weights, bias, output, activation) {
+    checkDenseBlocks('denseForward', shape, { input, weights, bias, output }, activation);
     const { rows, inputs, outputs } = shape;
-    denseForward(input.view(), rows, inputs, weights.view(), bias.view(), outputs, output.view());
+    denseForward(input.view(), rows, inputs, weights.view(), bias.view(), outputs, output.view(), activation === 'relu');
   },
-  denseBackward(shape, input, weights, dOutput, gradWeights, gradBias, dInput) {
-    checkDenseBlocks('denseBackward', shape, { input, weights, dOutput, gradWeights, gradBias, dInput });
+  denseBackward(shape, input, weights, dOutput, gradWeights, gradBias, dInput, inputActivation) {
+    checkDenseBlocks('denseBackward', shape, { input, weights, dOutput, gradWeights, gradBias, dInput }, inputActivation);
     const { rows, inputs, outputs } = shape;
-    denseBackward(input.view(), rows, inputs, weights.view(), outputs, dOutput.view(), gradWeights.view(), gradBias.view(), dInput?.view() ?? null);
+    const relu = inputActivation === 'relu';
+    denseBackward(input.view(), rows, inputs, weights.view(), outputs, dOutput.view(), gradWeights.view(), gradBias.view(), dInput?.view() ?? null, relu);
+  },
+  softmaxCrossEntropy(rows, classes, logits, targets, scale, dLogits, stats) {
+    checkSoftmaxBlocks(rows, classes, { logits, targets, dLogits, stats });
+    softmaxCrossEntropy(logits.view(), rows, classes, targets.view(), scale, dLogits?.view() ?? null, stats.view());
   },
   bandwidthProbe(a, b, scalar) {
     axpy(a.view(), scalar, b.view());

@@ -4,7 +4,7 @@
  * The module is loaded by wasm-loader.ts; everything here runs after init().
  */
 import * as glue from '../wasm/simd/gradstep_wasm.js';
-import { checkDenseBlocks, type Allocation, type Backend, type Float32Block, type StepProgram, type TensorBlocks } from './backend.js';
+import { checkDenseBlocks, checkSoftmaxBlocks, FUSED_ACTIVATION_IDS, type Allocation, type Backend, type Float32Block, type StepProgram, type TensorBlocks } from './backend.js';
 import { SCALARS, TABLE_WORDS, type KernelId } from './kernels.js';
 import { loaded, loadedOrNull } from './wasm-loader.js';
 
@@ -171,20 +171,25 @@ export const wasmBackend: Backend = {
   clampGrads(grads, clip) {
     withGradList(grads, (list) => checkWasmCall(glue.clampGrads(list, grads.length, clip), 'clampGrads'));
   },
-  denseForward(shape, input, weights, bias, output) {
-    checkDenseBlocks('denseForward', shape, { input, weights, bias, output });
+  denseForward(shape, input, weights, bias, output, activation) {
+    checkDenseBlocks('denseForward', shape, { input, weights, bias, output }, activation);
     const { rows, inputs, outputs } = shape;
-    const code = glue.denseForward(addressOf(input), rows, inputs, addressOf(weights), addressOf(bias), outputs, addressOf(output));
+    const code = glue.denseForward(addressOf(input), rows, inputs, addressOf(weights), addressOf(bias), outputs, addressOf(output), FUSED_ACTIVATION_IDS[activation]);
     checkWasmCall(code, 'denseForward');
   },
-  denseBackward(shape, input, weights, dOutput, gradWeights, gradBias, dInput) {
-    checkDenseBlocks('denseBackward', shape, { input, weights, dOutput, gradWeights, gradBias, dInput });
+  denseBackward(shape, input, weights, dOutput, gradWeights, gradBias, dInput, inputActivation) {
+    checkDenseBlocks('denseBackward', shape, { input, weights, dOutput, gradWeights, gradBias, dInput }, inputActivation);
     const { rows, inputs, outputs } = shape;
     const code = glue.denseBackward(
       addressOf(input), rows, inputs, addressOf(weights), outputs, addressOf(dOutput),
-      addressOf(gradWeights), addressOf(gradBias), dInput === null ? 0 : addressOf(dInput),
+      addressOf(gradWeights), addressOf(gradBias), dInput === null ? 0 : addressOf(dInput), FUSED_ACTIVATION_IDS[inputActivation],
     );
     checkWasmCall(code, 'denseBackward');
+  },
+  softmaxCrossEntropy(rows, classes, logits, targets, scale, dLogits, stats) {
+    checkSoftmaxBlocks(rows, classes, { logits, targets, dLogits, stats });
+    const code = glue.softmaxCrossEntropy(addressOf(logits), rows, classes, addressOf(targets), scale, dLogits === null ? 0 : addressOf(dLogits), addressOf(stats));
+    checkWasmCall(code, 'softmaxCrossEntropy');
   },
   bandwidthProbe(a, b, scalar) {
     checkWasmCall(glue.bandwidthProbe(addressOf(a), addressOf(b), a.length, scalar), 'bandwidthProbe');

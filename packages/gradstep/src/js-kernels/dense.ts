@@ -6,15 +6,18 @@
  * - rows go four at a time; an input column whose four values are all 0 is skipped (after a ReLU
  *   about half the activations are, and many of the digits' pixels), a single remaining row skips
  *   its zeros;
- * - each output element adds its terms in order of the input feature p;
- * - dInput[r, p] sums its terms in order of the output feature j.
+ * - each output element adds its terms in order of the input feature p; with ReLU fused
+ *   (`relu`), the finished sum is stored as `x < 0 ? 0 : x`;
+ * - dInput[r, p] sums its terms in order of the output feature j; when the layer's input is a
+ *   ReLU's output (`inputRelu`), the finished sum is stored where input[r, p] > 0, +0 elsewhere.
  * Every function writes into buffers the caller owns and allocates nothing.
  */
 
 const f = Math.fround;
 /**
- * output[i, j] = bias[j] + Σ_p input[i, p] · weights[p, j] for i < rows, j < outFeatures.
- * input: rows × inFeatures, weights: inFeatures × outFeatures, output: rows × outFeatures.
+ * output[i, j] = act(bias[j] + Σ_p input[i, p] · weights[p, j]) for i < rows, j < outFeatures, act
+ * the identity or, when `relu`, max(x, 0). input: rows × inFeatures, weights: inFeatures ×
+ * outFeatures, output: rows × outFeatures.
  */
 export function denseForward(
   input: Float32Array,
@@ -24,6 +27,7 @@ export function denseForward(
   bias: Float32Array,
   outFeatures: number,
   output: Float32Array,
+  relu: boolean,
 ): void {
   let i = 0;
   for (; i + 4 <= rows; i += 4) {
@@ -69,12 +73,16 @@ export function denseForward(
       for (let j = 0; j < outFeatures; j++) output[o + j] = output[o + j] + f(a * weights[w + j]);
     }
   }
+  if (relu) {
+    for (let k = 0; k < rows * outFeatures; k++) if (output[k] < 0) output[k] = 0;
+  }
 }
 
 /**
  * The gradients of a dense layer given dOutput = ∂loss/∂output (rows × outFeatures):
  * gradWeights = inputᵀ · dOutput, gradBias = column sums of dOutput (both overwritten), and, when
- * `dInput` is given, dInput = dOutput · weightsᵀ (rows × inFeatures, overwritten).
+ * `dInput` is given, dInput = dOutput · weightsᵀ (rows × inFeatures, overwritten), times ReLU's
+ * derivative [input > 0] when `inputRelu` (the input is a ReLU's output).
  */
 export function denseBackward(
   input: Float32Array,
@@ -86,6 +94,7 @@ export function denseBackward(
   gradWeights: Float32Array,
   gradBias: Float32Array,
   dInput: Float32Array | null,
+  inputRelu: boolean,
 ): void {
   gradWeights.fill(0, 0, inFeatures * outFeatures);
   gradBias.fill(0, 0, outFeatures);
@@ -134,7 +143,7 @@ export function denseBackward(
       const w = p * outFeatures;
       let sum = 0;
       for (let j = 0; j < outFeatures; j++) sum = f(sum + f(dOutput[o + j] * weights[w + j]));
-      dInput[r + p] = sum;
+      dInput[r + p] = inputRelu && !(input[r + p] > 0) ? 0 : sum;
     }
   }
 }

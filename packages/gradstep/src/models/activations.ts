@@ -1,34 +1,24 @@
 /**
- * The models' elementwise math that runs in TypeScript on both backends: the hidden-layer
- * activations and their derivatives, and gathering a batch's rows. (The dense layers' products are
- * kernels with a twin in each backend: js-kernels/dense.ts and crates/gradstep-kernels/src/dense.rs.)
- * Every function writes into buffers the caller owns and allocates nothing.
+ * The models' elementwise math that runs in TypeScript on both backends: tanh and its derivative,
+ * and gathering a batch's rows. (The dense layers' products are kernels with a twin in each backend,
+ * js-kernels/dense.ts and crates/gradstep-kernels/src/dense.rs, which also fuse ReLU into their
+ * passes; tanh stays here because it is Math.tanh, which Rust cannot reproduce bit for bit: see
+ * HACKING.md.) Every function writes into buffers the caller owns and allocates nothing.
  */
 
 /** The hidden-layer nonlinearities. */
 export type Activation = 'relu' | 'tanh';
 
-/** values[i] = f(values[i]) for i < length, in place. */
-export function activateInPlace(activation: Activation, values: Float32Array, length: number): void {
-  if (activation === 'relu') {
-    for (let i = 0; i < length; i++) if (values[i] < 0) values[i] = 0;
-  } else {
-    for (let i = 0; i < length; i++) values[i] = Math.tanh(values[i]);
-  }
+/** values[i] = tanh(values[i]) for i < length, in place. */
+export function tanhInPlace(values: Float32Array, length: number): void {
+  for (let i = 0; i < length; i++) values[i] = Math.tanh(values[i]);
 }
 
-/**
- * Turns ∂loss/∂a into ∂loss/∂z in place, from the activations a = f(z) themselves:
- * ReLU' = [a > 0], tanh' = 1 − a².
- */
-export function activationBackwardInPlace(activation: Activation, activations: Float32Array, gradient: Float32Array, length: number): void {
-  if (activation === 'relu') {
-    for (let i = 0; i < length; i++) if (!(activations[i] > 0)) gradient[i] = 0;
-  } else {
-    for (let i = 0; i < length; i++) {
-      const a = activations[i];
-      gradient[i] *= 1 - a * a;
-    }
+/** Turns ∂loss/∂a into ∂loss/∂z in place, from the activations a = tanh(z) themselves: tanh' = 1 − a². */
+export function tanhBackwardInPlace(activations: Float32Array, gradient: Float32Array, length: number): void {
+  for (let i = 0; i < length; i++) {
+    const a = activations[i];
+    gradient[i] *= 1 - a * a;
   }
 }
 

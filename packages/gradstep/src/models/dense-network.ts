@@ -13,8 +13,9 @@ import { disposeSymbol, param, type Param } from '../param.js';
 import { Random, randomFrom, type Seed } from '../model-selection/random.js';
 import { describe } from '../validate.js';
 import type { NamedParam } from '../checkpoints/torch.js';
-import { activateInPlace, activationBackwardInPlace, gatherRows, type Activation } from './activations.js';
+import { gatherRows, tanhBackwardInPlace, tanhInPlace, type Activation } from './activations.js';
 import type { Evaluation, Model } from './model.js';
+import { SOFTMAX_STATS } from '../js-kernels/softmax.js';
 import { outputLoss, sigmoid, type OutputLoss } from './output-losses.js';
 import { initializeWeights, type WeightInit } from './weight-init.js';
 
@@ -89,7 +90,8 @@ export class DenseNetwork implements Model {
   private readonly scratch = new Scratch();
   private capacity = 0;
   private gathered!: Float32Block;
-  private targets = new Float32Array(0);
+  private targets!: Float32Block;
+  private lossStats!: Float32Block;
   private layerOutputs: Float32Block[] = [];
   private gradientA!: Float32Block;
   private gradientB!: Float32Block;
@@ -160,15 +162,17 @@ export class DenseNetwork implements Model {
     const sizes = this.layerSizes;
     let dOutput = this.gradientA;
     let dInput = this.gradientB;
-    const logits = this.layerOutputs[layers - 1].view();
-    const { loss } = outputLoss(this.owner, this.loss, logits, count, this.outputs, this.targets, dOutput.view(), (i) => this.rowOf(rows, i));
+    const blocks = { logits: this.layerOutputs[layers - 1], targets: this.targets, dLogits: dOutput, stats: this.lossStats };
+    const { loss } = outputLoss(this.owner, this.loss, this.backend, count, this.outputs, blocks, (i) => this.rowOf(rows, i));
     for (let l = layers - 1; l >= 0; l--) {
       const layerInput = l === 0 ? input : this.layerOutputs[l - 1];
       const shape = { rows: count, inputs: sizes[l], outputs: sizes[l + 1] };
       const [weights, bias] = [this.weights[l].memory(), this.biases[l].memory()];
-      this.backend.denseBackward(shape, layerInput, weights.value, dOutput, weights.grad, bias.grad, l === 0 ? null : dInput);
+      // ReLU's derivative is fused into the kernel's dInput; tanh's runs here (HACKING.md: why).
+      const relu = l > 0 && this.activation === 'relu';
+      this.backend.denseBackward(shape, layerInput, weights.value, dOutput, weights.grad, bias.grad, l === 0 ? null : dInput, relu ? 'relu' : 'none');
       if (l > 0) {
-        activationBackwardInPlace(this.activation, this.layerOutputs[l - 1].view(), dInput.view(), count * sizes[l]);
+        if (!relu) tanhBackwardInPlace(this.layerOutputs[l - 1].view(), dInput.view(), count * sizes[l]);
         const swap = dOutput;
         dOutput = dInput;
         dInput = swap;
@@ -185,7 +189,8 @@ export class DenseNetwork implements Model {
       const chunk = Math.min(CHUNK_ROWS, count - start);
       this.runForward(X, rows, start, chunk);
       this.gatherTargets(y, rows, start, chunk);
-      const result = outputLoss(this.owner, this.loss, this.layerOutputs[this.weights.length - 1].view(), chunk, this.outputs, this.targets, null, (i) => this.rowOf(rows, start + i));
+      const blocks = { logits: this.layerOutputs[this.weights.length - 1], targets: this.targets, dLogits: null, stats: this.lossStats };
+      const result = outputLoss(this.owner, this.loss, this.backend, chunk, this.outputs, blocks, (i) => this.rowOf(rows, start + i));
       total += result.loss * chunk;
       correct += result.correct;
     }
@@ -281,8 +286,11 @@ export class DenseNetwork implements Model {
     for (let l = 0; l < layers; l++) {
       const out = this.layerOutputs[l];
       const shape = { rows: count, inputs: sizes[l], outputs: sizes[l + 1] };
-      this.backend.denseForward(shape, layerInput, this.weights[l].memory().value, this.biases[l].memory().value, out);
-      if (l + 1 < layers) activateInPlace(this.activation, out.view(), count * sizes[l + 1]);
+      const hidden = l + 1 < layers;
+      // ReLU is fused into the kernel's store; tanh runs here, after it (HACKING.md: why).
+      const fused = hidden && this.activation === 'relu' ? 'relu' : 'none';
+      this.backend.denseForward(shape, layerInput, this.weights[l].memory().value, this.biases[l].memory().value, out, fused);
+      if (hidden && fused === 'none') tanhInPlace(out.view(), count * sizes[l + 1]);
       layerInput = out;
     }
     return this.gathered;
@@ -290,7 +298,7 @@ export class DenseNetwork implements Model {
 
   private gatherTargets(y: ArrayLike<number>, rows: ArrayLike<number> | undefined, start: number, count: number): void {
     const width = this.loss === 'squared-error' ? this.outputs : 1;
-    const targets = this.targets;
+    const targets = this.targets.view();
     const checkTypes = Array.isArray(y);
     for (let i = 0; i < count; i++) {
       const row = rows === undefined ? start + i : rows[start + i];
@@ -316,7 +324,8 @@ export class DenseNetwork implements Model {
     this.scratch.free();
     this.capacity = 0;
     this.gathered = this.scratch.allocate(this.backend, capacity * this.features);
-    this.targets = new Float32Array(capacity * this.outputs);
+    this.targets = this.scratch.allocate(this.backend, capacity * this.outputs);
+    this.lossStats = this.scratch.allocate(this.backend, capacity * SOFTMAX_STATS);
     this.layerOutputs = sizes.slice(1).map((width) => this.scratch.allocate(this.backend, capacity * width));
     this.gradientA = this.scratch.allocate(this.backend, capacity * widest);
     this.gradientB = this.scratch.allocate(this.backend, capacity * widest);

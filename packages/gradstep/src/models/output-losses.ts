@@ -1,9 +1,14 @@
 /**
  * The losses at a network's output, each with the gradient with respect to the last layer's
- * pre-activations (the logits), averaged over the rows of the batch. Computed in float64 and stable
- * for large logits: log-sum-exp after subtracting the row maximum, and softplus written as
+ * pre-activations (the logits), averaged over the rows of the batch, stable for large logits.
+ * Softmax cross-entropy runs its float32 part as a kernel of the network's backend (the row maximum,
+ * Σ exp(z − max) with an exp of our own, the gradient: crates/gradstep-kernels/src/softmax.rs and its
+ * twin js-kernels/softmax.ts) and adds the loss here in float64 (ln of the sum, the same code for both
+ * backends). The sigmoid and squared losses are float64 here, softplus written as
  * max(z, 0) + log1p(e^−|z|).
  */
+import type { Backend, Float32Block } from '../backend.js';
+import { SOFTMAX_STATS } from '../js-kernels/softmax.js';
 import { describe } from '../validate.js';
 
 /**
@@ -13,11 +18,22 @@ import { describe } from '../validate.js';
  */
 export type OutputLoss = 'softmax-cross-entropy' | 'sigmoid-cross-entropy' | 'squared-error';
 
+/** The blocks of an output loss, on the network's backend. */
+export interface OutputLossBlocks {
+  /** rows × outputs. */
+  logits: Float32Block;
+  /** rows × outputs for squared error, else one class per row. */
+  targets: Float32Block;
+  /** Receives ∂(mean loss)/∂logits (rows × outputs) unless null. */
+  dLogits: Float32Block | null;
+  /** Scratch for softmax cross-entropy: SOFTMAX_STATS values per row. */
+  stats: Float32Block;
+}
+
 /**
- * The mean loss over `rows` rows of `logits` (rows × outputs) against `targets` (rows × outputs for
- * squared error, else one class per row), and when `dLogits` is given, ∂(mean loss)/∂logits in it.
- * When `correct` is given, it receives the number of rows whose predicted class equals the target
- * (classification only).
+ * The mean loss over `rows` rows of logits against the targets, and when `dLogits` is given,
+ * ∂(mean loss)/∂logits in it; `correct` is the number of rows whose predicted class (the first
+ * largest logit) equals the target (classification only).
  *
  * @param owner names the model in errors about bad targets
  * @param targetRow maps a batch row to its row in the user's data, for error messages
@@ -25,14 +41,14 @@ export type OutputLoss = 'softmax-cross-entropy' | 'sigmoid-cross-entropy' | 'sq
 export function outputLoss(
   owner: string,
   loss: OutputLoss,
-  logits: Float32Array,
+  backend: Backend,
   rows: number,
   outputs: number,
-  targets: Float32Array,
-  dLogits: Float32Array | null,
+  blocks: OutputLossBlocks,
   targetRow: (i: number) => number,
 ): { loss: number; correct: number } {
-  if (loss === 'softmax-cross-entropy') return softmaxCrossEntropy(owner, logits, rows, outputs, targets, dLogits, targetRow);
+  if (loss === 'softmax-cross-entropy') return softmaxCrossEntropy(owner, backend, rows, outputs, blocks, targetRow);
+  const [logits, targets, dLogits] = [blocks.logits.view(), blocks.targets.view(), blocks.dLogits?.view() ?? null];
   if (loss === 'sigmoid-cross-entropy') return sigmoidCrossEntropy(owner, logits, rows, targets, dLogits, targetRow);
   return squaredError(logits, rows, outputs, targets, dLogits);
 }
@@ -46,38 +62,23 @@ function classIndex(owner: string, value: number, classes: number, row: number):
 
 function softmaxCrossEntropy(
   owner: string,
-  logits: Float32Array,
+  backend: Backend,
   rows: number,
   classes: number,
-  targets: Float32Array,
-  dLogits: Float32Array | null,
+  { logits, targets, dLogits, stats }: OutputLossBlocks,
   targetRow: (i: number) => number,
 ): { loss: number; correct: number } {
+  const t = targets.view();
+  for (let i = 0; i < rows; i++) classIndex(owner, t[i], classes, targetRow(i));
+  backend.softmaxCrossEntropy(rows, classes, logits, targets, 1 / rows, dLogits, stats);
+  const [z, s] = [logits.view(), stats.view()];
   let total = 0;
   let correct = 0;
-  const scale = 1 / rows;
   for (let i = 0; i < rows; i++) {
-    const row = i * classes;
-    const target = classIndex(owner, targets[i], classes, targetRow(i));
-    let max = logits[row];
-    let best = 0;
-    for (let c = 1; c < classes; c++) {
-      if (logits[row + c] > max) {
-        max = logits[row + c];
-        best = c;
-      }
-    }
-    if (best === target) correct++;
-    let sum = 0;
-    for (let c = 0; c < classes; c++) sum += Math.exp(logits[row + c] - max);
-    const logSum = Math.log(sum);
-    total += logSum - (logits[row + target] - max);
-    if (dLogits !== null) {
-      for (let c = 0; c < classes; c++) {
-        const p = Math.exp(logits[row + c] - max - logSum);
-        dLogits[row + c] = (p - (c === target ? 1 : 0)) * scale;
-      }
-    }
+    const target = t[i];
+    const max = s[i * SOFTMAX_STATS];
+    total += Math.log(s[i * SOFTMAX_STATS + 1]) - (z[i * classes + target] - max);
+    if (s[i * SOFTMAX_STATS + 2] === target) correct++;
   }
   return { loss: total / rows, correct };
 }

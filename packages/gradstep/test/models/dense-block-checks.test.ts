@@ -1,7 +1,7 @@
 // The guard both backends run before a dense kernel: a block too small for the shape is an internal
 // error naming the kernel, the shape and the block, never a write past it (pure TypeScript, from src).
 import { describe, expect, it } from 'vitest';
-import { checkDenseBlocks, type Float32Block } from '../../src/backend.js';
+import { checkDenseBlocks, checkSoftmaxBlocks, type FusedActivation, type Float32Block } from '../../src/backend.js';
 
 const block = (length: number) => ({ length }) as Float32Block;
 
@@ -22,5 +22,26 @@ describe('checkDenseBlocks', () => {
       /needs 12 values in dInput, the block holds 11/,
     );
     expect(() => checkDenseBlocks('denseForward', shape, { input: block(12), weights: block(7), bias: block(2), output: block(6) })).toThrow(/in weights/);
+  });
+
+  it('refuses an activation the kernels do not fuse (tanh runs in TypeScript)', () => {
+    const blocks = { input: block(12), weights: block(8), bias: block(2), output: block(6) };
+    expect(() => checkDenseBlocks('denseForward', shape, blocks, 'relu')).not.toThrow();
+    expect(() => checkDenseBlocks('denseForward', shape, blocks, 'tanh' as FusedActivation)).toThrow(
+      /^gradstep: internal error: denseForward fuses 'none' or 'relu', got tanh$/,
+    );
+  });
+});
+
+describe('checkSoftmaxBlocks', () => {
+  it('passes blocks that hold rows × classes (3 stats per row), and refuses one value short or no class', () => {
+    const blocks = { logits: block(6), targets: block(2), dLogits: block(6), stats: block(6) };
+    expect(() => checkSoftmaxBlocks(2, 3, blocks)).not.toThrow();
+    expect(() => checkSoftmaxBlocks(2, 3, { ...blocks, dLogits: null })).not.toThrow();
+    expect(() => checkSoftmaxBlocks(2, 3, { ...blocks, stats: block(5) })).toThrow(
+      /^gradstep: internal error: softmaxCrossEntropy of 2×3 needs 6 values in stats, the block holds 5$/,
+    );
+    expect(() => checkSoftmaxBlocks(2, 3, { ...blocks, targets: block(1) })).toThrow(/needs 2 values in targets/);
+    expect(() => checkSoftmaxBlocks(2, 0, { ...blocks })).toThrow(/at least one class, got 0/);
   });
 });
