@@ -45,5 +45,8 @@ describe('pnpm bench (smoke)', () => {
       expect(Object.keys(json.search[name])).toEqual(['1 worker', '2 workers, a pool per call', '2 workers, kept pool']);
       for (const row of Object.values(json.search[name]) as { sameBits: boolean }[]) expect(row.sameBits).toBe(true);
     }
-  });
+    // One-row predictions of the three models, gradstep wasm against tfjs-wasm.
+    expect(json.predict.map((r: { model: string }) => r.model)).toEqual(['MLP 64-64-10', 'MLP 784-256-128-10', 'MLP 784-512-512-10']);
+    // The run takes about a minute on two loaded cores: the test waits as long as the child may run.
+  }, 240_000);
 });
