@@ -352,3 +352,25 @@ describe('per-step scalars against a float64 reimplementation of PyTorch (1e-6 r
     });
   });
 });
+
+describe.each(BACKENDS)('ε where the accumulated square is 0 (%s)', (backend) => {
+  // torch.optim divides by √(state) + ε: an entry whose gradient has always been 0 stays where it is
+  // (0/ε = 0). Without ε reaching the kernel it would be 0/0 = NaN.
+  it.each([
+    ['Adagrad', (p: Param[]) => new Adagrad(p, { lr: 0.1 })],
+    ['Adagrad, second group', (p: Param[]) => new Adagrad([{ params: [param(2, { backend })] }, { params: p }], { lr: 0.1 })],
+    ['RMSprop', (p: Param[]) => new RMSprop(p, { lr: 0.1 })],
+    ['Adam', (p: Param[]) => new Adam(p, { lr: 0.1 })],
+    ['Adadelta', (p: Param[]) => new Adadelta(p)],
+  ] as [string, (p: Param[]) => Optimizer<object>][])('%s leaves an entry with a zero gradient unchanged', (_name, make) => {
+    const p = param([1.5, -2], { backend });
+    const opt = make([p]);
+    for (const g of [[0.5, 0], [-0.25, 0], [1, 0]]) {
+      p.grad.set(g);
+      opt.step();
+    }
+    expect(p.value[1]).toBe(-2);
+    expect(p.value[0]).not.toBe(1.5);
+    expect(Number.isFinite(p.value[0])).toBe(true);
+  });
+});
