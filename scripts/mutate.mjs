@@ -48,11 +48,15 @@ mkdirSync(new URL('../reports/mutation', import.meta.url), { recursive: true });
 let failed = 0;
 if (rust) {
   // cargo-mutants runs the kernel crate's `cargo test` per mutant: one job (two shared cores), a
-  // timeout for mutants that loop forever.
+  // timeout for mutants that loop forever. The tests are built with opt-level 3 (overflow checks and
+  // debug assertions stay on): unoptimized, the dense layers' blocking test alone takes ~45 s, close
+  // to the timeout on a loaded machine; optimized, the whole suite takes ~3 s. Rust never contracts
+  // to FMA or reassociates floats, so the optimized tests check the same bits.
+  const optimized = ['--cargo-arg=--config=profile.dev.opt-level=3', '--cargo-arg=--config=profile.test.opt-level=3'];
   for (const name of names.length > 0 ? names : RUST_FILES) {
     if (!RUST_FILES.includes(name)) throw new Error(`unknown Rust file ${name}; one of ${RUST_FILES.join(', ')}`);
     const file = `crates/gradstep-kernels/src/${name}.rs`;
-    const args = ['mutants', '--package', 'gradstep-kernels', '--file', file, '--jobs', '1', '--timeout', '60'];
+    const args = ['mutants', '--package', 'gradstep-kernels', '--file', file, '--jobs', '1', '--timeout', '60', ...optimized];
     failed |= run('cargo', [...args, '--output', `reports/mutation/rust-${name}`, ...passThrough]);
   }
 } else {

@@ -614,3 +614,143 @@ fn lion_follows_its_definition_from_a_nonzero_moment() {
         assert_eq!(moment[i].to_bits(), (m[i] * beta2 + (1.0 - beta2) * g[i]).to_bits(), "moment[{i}]");
     }
 }
+
+/// One step of `kernel` from `value` and the first two state buffers, returning the new value and both.
+fn one_step_two_states(
+    kernel: Kernel,
+    flags: u32,
+    s: &[f32; SCALARS],
+    value: &[f32],
+    grad: &[f32],
+    state: [&[f32]; 2],
+) -> (Vec<f32>, [Vec<f32>; 2]) {
+    let mut value = value.to_vec();
+    let (mut s0, mut s1, mut s2) = (state[0].to_vec(), state[1].to_vec(), vec![0.0; value.len()]);
+    step_tensor(kernel as u32, flags, s, TensorSlices { value: &mut value, grad, state: [&mut s0, &mut s1, &mut s2] }).unwrap();
+    (value, [s0, s1])
+}
+
+#[test]
+fn adamax_follows_its_definition_from_a_nonzero_state() {
+    // torch.optim.Adamax: g = grad + wd·p (L2); m = m + (1−β1)(g − m); u = max(β2·u, |g| + eps);
+    // p = p − (clr·m)/u, in float32 in this order (the kernel's documented order): the same bits.
+    let n = 23;
+    let (p, g, m) = (values(51, n), values(52, n), values(53, n));
+    let u: Vec<f32> = values(54, n).iter().map(|x| x.abs() * 4.0).collect();
+    let (clr, one_minus_beta1, beta2, eps, wd) = (0.02f32, 0.1f32, 0.95f32, 1e-3f32, 0.05f32);
+    let s = scalars(&[clr, one_minus_beta1, beta2, eps, wd]);
+    let (mut decayed_wins, mut gradient_wins) = (0, 0);
+    for (flags, wd) in [(0, 0.0f32), (flags::L2_WEIGHT_DECAY, wd)] {
+        let (value, [exp_avg, exp_inf]) = one_step_two_states(Kernel::Adamax, flags, &s, &p, &g, [&m, &u]);
+        for i in 0..n {
+            let gi = g[i] + wd * p[i];
+            let mi = m[i] + one_minus_beta1 * (gi - m[i]);
+            let (decayed, from_gradient) = (u[i] * beta2, gi.abs() + eps);
+            if decayed > from_gradient {
+                decayed_wins += 1;
+            } else {
+                gradient_wins += 1;
+            }
+            let ui = decayed.max(from_gradient);
+            assert_eq!(exp_avg[i].to_bits(), mi.to_bits(), "flags {flags:#x}: exp_avg[{i}]");
+            assert_eq!(exp_inf[i].to_bits(), ui.to_bits(), "flags {flags:#x}: exp_inf[{i}]");
+            assert_eq!(value[i].to_bits(), (p[i] - (clr * mi) / ui).to_bits(), "flags {flags:#x}: value[{i}]");
+        }
+    }
+    // Both sides of the maximum are taken.
+    assert!(decayed_wins > 4 && gradient_wins > 4, "{decayed_wins} {gradient_wins}");
+}
+
+#[test]
+fn rectified_radam_follows_its_definition_from_a_nonzero_state() {
+    // torch.optim.RAdam once ρ_t > 5: m = m + (1−β1)(g − m); v = β2·v + ((1−β2)·g)·g;
+    // p = p − ((m/(1−β1^t))·(lr·r_t))·(sqrt(1−β2^t)/(sqrt(v) + eps)), in float32 in the kernel's
+    // documented order: the same bits; unrectified, p = p − (m/(1−β1^t))·lr.
+    let n = 23;
+    let (p, g, m) = (values(61, n), values(62, n), values(63, n));
+    let v: Vec<f32> = values(64, n).iter().map(|x| x * x).collect();
+    let (bc1, step_lr, bc2_sqrt, eps, one_minus_beta1, beta2, one_minus_beta2) =
+        (0.3f32, 0.004f32, 0.2f32, 1e-3f32, 0.1f32, 0.99f32, 0.01f32);
+    let s = scalars(&[bc1, step_lr, bc2_sqrt, eps, one_minus_beta1, beta2, one_minus_beta2, 0.0]);
+    for flags in [flags::RECTIFY, 0] {
+        let (value, [exp_avg, exp_avg_sq]) = one_step_two_states(Kernel::Radam, flags, &s, &p, &g, [&m, &v]);
+        for i in 0..n {
+            let mi = m[i] + one_minus_beta1 * (g[i] - m[i]);
+            let vi = v[i] * beta2 + (one_minus_beta2 * g[i]) * g[i];
+            let corrected = mi / bc1;
+            let expected = if flags == flags::RECTIFY {
+                p[i] - (corrected * step_lr) * (bc2_sqrt / (vi.sqrt() + eps))
+            } else {
+                p[i] - corrected * step_lr
+            };
+            assert_eq!(exp_avg[i].to_bits(), mi.to_bits(), "flags {flags:#x}: exp_avg[{i}]");
+            assert_eq!(exp_avg_sq[i].to_bits(), vi.to_bits(), "flags {flags:#x}: exp_avg_sq[{i}]");
+            assert_eq!(value[i].to_bits(), expected.to_bits(), "flags {flags:#x}: value[{i}]");
+        }
+    }
+}
+
+// The numbers are copied as the fixture prints them (%.9g for float32, which reads back exactly).
+#[allow(clippy::excessive_precision)]
+#[test]
+fn radam_matches_torch_past_the_fifth_step_where_it_rectifies() {
+    // test/fixtures/torch-optim-more.json, case RAdam {} (torch.optim.RAdam 2.13 defaults, float64,
+    // foreach=False), its 5-element tensor: init, the 12 gradients, p after steps 5 and 12. ρ_t > 5
+    // from step 6 on, so steps 6–12 take the rectified update.
+    let init = [-0.498745322f32, 1.68820643, -1.08387804, 0.256152958, -1.17802465];
+    let grads: [[f32; 5]; 12] = [
+        [0.892329097, -3.26121092, 0.0686711222, -0.00498448685, 0.131284893],
+        [-0.0001056076, -6.05852413, -0.000590736629, 0.914709866, -0.00610921532],
+        [-0.00124319957, -2.37457657, -0.638064146, 0.00756331254, 0.348842323],
+        [0.00255176006, 0.102678798, -0.242742151, 0.00111088727, -0.784692705],
+        [-0.0432905667, -2.21738315, 4.55448294, -0.000630279887, -15.3998852],
+        [-17.4363289, 0.049143672, 0.32430324, 7.86928415, -0.00421322696],
+        [-0.00619261153, -0.000899304752, -0.00050460262, 0.0798979476, -4.21765757],
+        [-0.000113132563, -0.278380692, -0.226047695, 0.0150353713, 26.9971828],
+        [-0.0376497656, -0.000143297802, 0.00584997656, 0.0010788826, -0.00134315039],
+        [-0.0654751435, -18.5602341, -2.0992353, -4.84430647, -2.35158014],
+        [-0.00172318425, -0.00672046188, 0.0002160718, 0.00171916583, -0.000386442727],
+        [0.00731868437, -0.00670271087, -0.039640557, -0.00133844314, 0.00477013085],
+    ];
+    let after_5 = [-0.500648733027, 1.70536365281, -1.08448417851, 0.254993484962, -1.17442627855];
+    let after_12 = [-0.500545935408, 1.70552645603, -1.08453423447, 0.254923130231, -1.17442650565];
+    // The scalars as packages/gradstep/src/optimizers/radam.ts computes them (float64, then float32).
+    let (lr, beta1, beta2, eps) = (1e-3f64, 0.9f64, 0.999f64, 1e-8f64);
+    let rho_inf = 2.0 / (1.0 - beta2) - 1.0;
+    let mut value = init.to_vec();
+    let (mut s0, mut s1, mut s2) = (vec![0.0f32; 5], vec![0.0f32; 5], vec![0.0f32; 5]);
+    let mut rectified_steps = 0;
+    for (step, grad) in grads.iter().enumerate() {
+        let t = step as f64 + 1.0;
+        let bc2 = 1.0 - beta2.powf(t);
+        let rho_t = rho_inf - 2.0 * t * beta2.powf(t) / bc2;
+        let rectify = rho_t > 5.0;
+        let r = if rectify { ((rho_t - 4.0) * (rho_t - 2.0) * rho_inf / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t)).sqrt() } else { 1.0 };
+        rectified_steps += rectify as usize;
+        let s = scalars(&[(1.0 - beta1.powf(t)) as f32, (lr * r) as f32, bc2.sqrt() as f32, eps as f32, 0.1, 0.999, 0.001, 0.0]);
+        let flags = if rectify { flags::RECTIFY } else { 0 };
+        step_tensor(Kernel::Radam as u32, flags, &s, TensorSlices { value: &mut value, grad, state: [&mut s0, &mut s1, &mut s2] }).unwrap();
+        // Each step rounds p to float32 (half an ulp, ≤ 6e-8·|p|) and the update carries a few float32
+        // roundings of a step of at most ~1e-2·lr-sized terms; after 12 steps the float32 run stays
+        // within 12 half-ulps of torch's float64 values: 1e-6·|p| bounds that (the rectified steps
+        // here move p by 1e-6..2e-5, so a wrong rectified update shows).
+        let expected: Option<&[f64; 5]> = match step + 1 {
+            5 => Some(&after_5),
+            12 => Some(&after_12),
+            _ => None,
+        };
+        if let Some(expected) = expected {
+            for i in 0..5 {
+                let tolerance = 1e-6 * expected[i].abs();
+                assert!(
+                    (value[i] as f64 - expected[i]).abs() <= tolerance,
+                    "step {}: p[{i}] = {}, torch {}",
+                    step + 1,
+                    value[i],
+                    expected[i]
+                );
+            }
+        }
+    }
+    assert_eq!(rectified_steps, 7, "steps 6 to 12 rectify");
+}
