@@ -505,7 +505,7 @@ mod dense_reference {
 
 #[test]
 fn blocked_dense_kernels_follow_the_documented_order_at_every_tail_of_the_blocking() {
-    use gradstep_kernels::dense::{dense_backward, dense_forward, DenseShape};
+    use gradstep_kernels::dense::DenseShape;
     // The blocking: 4-row groups and 64-row chunks, 4- and 8-column tiles, 128-long chunks of the
     // reduction and of transposed columns, 64-feature and 32-block chunks of the weight gradient.
     let rows_list = [1, 2, 3, 4, 5, 7, 8, 9, 63, 64, 65, 67, 129, 131];
@@ -532,19 +532,103 @@ fn blocked_dense_kernels_follow_the_documented_order_at_every_tail_of_the_blocki
                 }
                 let (weights, bias, d_output) =
                     (values(case * 3 + 2, inputs * outputs), values(case * 3 + 3, outputs), values(case, rows * outputs));
-                let expected_out = dense_reference::forward(rows, inputs, outputs, &input, &weights, &bias);
-                let (egw, egb, edi) = dense_reference::backward(rows, inputs, outputs, &input, &weights, &d_output);
-                let mut out = vec![7.0f32; rows * outputs];
-                let (mut gw, mut gb, mut di) = (vec![7.0f32; inputs * outputs], vec![7.0f32; outputs], vec![7.0f32; rows * inputs]);
-                dense_forward::<EmulatedF32x4>(shape, &input, &weights, &bias, &mut out);
-                dense_backward::<EmulatedF32x4>(shape, &input, &weights, &d_output, &mut gw, &mut gb, Some(&mut di));
-                assert!(same_bits(&out, &expected_out), "forward {shape:?}");
-                assert!(same_bits(&gw, &egw), "grad_weights {shape:?}");
-                assert!(same_bits(&gb, &egb), "grad_bias {shape:?}");
-                assert!(same_bits(&di, &edi), "d_input {shape:?}");
-                let mut out1 = vec![7.0f32; rows * outputs];
-                dense_forward::<f32>(shape, &input, &weights, &bias, &mut out1);
-                assert!(same_bits(&out1, &expected_out), "forward, f32 lanes {shape:?}");
+                assert_dense_follows_the_documented_order(shape, &input, &weights, &bias, &d_output);
+            }
+        }
+    }
+}
+
+/// The blocked kernels (emulated f32x4 lanes; f32 lanes for the forward pass) against
+/// [`dense_reference`], bit for bit, every output overwritten (the buffers start at 7).
+fn assert_dense_follows_the_documented_order(
+    shape: gradstep_kernels::dense::DenseShape,
+    input: &[f32],
+    weights: &[f32],
+    bias: &[f32],
+    d_output: &[f32],
+) {
+    use gradstep_kernels::dense::{dense_backward, dense_forward, DenseShape};
+    let DenseShape { rows, inputs, outputs } = shape;
+    let expected_out = dense_reference::forward(rows, inputs, outputs, input, weights, bias);
+    let (egw, egb, edi) = dense_reference::backward(rows, inputs, outputs, input, weights, d_output);
+    let mut out = vec![7.0f32; rows * outputs];
+    let (mut gw, mut gb, mut di) = (vec![7.0f32; inputs * outputs], vec![7.0f32; outputs], vec![7.0f32; rows * inputs]);
+    dense_forward::<EmulatedF32x4>(shape, input, weights, bias, &mut out);
+    dense_backward::<EmulatedF32x4>(shape, input, weights, d_output, &mut gw, &mut gb, Some(&mut di));
+    assert!(same_bits(&out, &expected_out), "forward {shape:?}");
+    assert!(same_bits(&gw, &egw), "grad_weights {shape:?}");
+    assert!(same_bits(&gb, &egb), "grad_bias {shape:?}");
+    assert!(same_bits(&di, &edi), "d_input {shape:?}");
+    let mut out1 = vec![7.0f32; rows * outputs];
+    dense_forward::<f32>(shape, input, weights, bias, &mut out1);
+    assert!(same_bits(&out1, &expected_out), "forward, f32 lanes {shape:?}");
+}
+
+#[test]
+fn dense_kernels_give_the_documented_results_when_a_dimension_is_zero() {
+    use gradstep_kernels::dense::DenseShape;
+    // No inputs: every output row is the bias; no outputs: d_input is +0; no rows: bias and weight
+    // gradients are +0 (the wasm exports accept these shapes).
+    for rows in [0, 1, 3, 4, 5, 9] {
+        for inputs in [0, 1, 5] {
+            for outputs in [0, 1, 5] {
+                let shape = DenseShape { rows, inputs, outputs };
+                let (input, weights) = (values(71, rows * inputs), values(72, inputs * outputs));
+                let (bias, d_output) = (values(73, outputs), values(74, rows * outputs));
+                assert_dense_follows_the_documented_order(shape, &input, &weights, &bias, &d_output);
+            }
+        }
+    }
+}
+
+#[test]
+fn dense_kernels_follow_the_documented_order_with_signed_zeros_and_non_finite_values() {
+    use gradstep_kernels::dense::DenseShape;
+    // Which zero terms are skipped is part of the documented order, and shows only in signed zeros
+    // (a −0 bias plus a skipped +0 term stays −0, an added one makes +0) and in 0·∞ = NaN: d_input
+    // skips nothing, forward and grad_weights skip an input column only when all four rows of a block
+    // are zero, a single remaining row skips each of its zeros.
+    let rows_list = [1, 3, 4, 5, 8, 9, 63, 64, 65, 67, 129];
+    let widths = [1, 3, 4, 5, 8, 9, 13, 17, 64, 65, 129, 257];
+    let mut case = 0u32;
+    for &rows in &rows_list {
+        for &inputs in &widths {
+            for &outputs in &widths {
+                case += 1;
+                if rows * inputs * outputs > 100_000 && !case.is_multiple_of(5) {
+                    continue;
+                }
+                let shape = DenseShape { rows, inputs, outputs };
+                // Zero columns over whole blocks (every 4th feature), zeros in single rows, −0s.
+                let mut input = values(case * 5 + 1, rows * inputs);
+                for (k, x) in input.iter_mut().enumerate() {
+                    let (i, p) = (k / inputs, k % inputs);
+                    if p % 4 == 2 || (i + p) % 3 == 0 {
+                        *x = if k % 2 == 0 { 0.0 } else { -0.0 };
+                    }
+                }
+                // ±∞ and NaN weights in the columns that meet zeros.
+                let mut weights = values(case * 5 + 2, inputs * outputs);
+                for (k, w) in weights.iter_mut().enumerate() {
+                    match k % 7 {
+                        0 => *w = f32::INFINITY,
+                        3 => *w = f32::NEG_INFINITY,
+                        5 if k % 3 == 0 => *w = f32::NAN,
+                        _ => {}
+                    }
+                }
+                // −0 biases (the whole row: every output starts at −0 and keeps it until a term lands).
+                let bias: Vec<f32> =
+                    values(case * 5 + 3, outputs).iter().enumerate().map(|(j, &b)| if j % 2 == 0 { -0.0 } else { b }).collect();
+                // d_output: zero columns over whole blocks of rows (every 3rd output), scattered zeros and −0s.
+                let mut d_output = values(case * 5 + 4, rows * outputs);
+                for (k, d) in d_output.iter_mut().enumerate() {
+                    let (i, j) = (k / outputs, k % outputs);
+                    if j % 3 == 1 || (i * 7 + j) % 5 == 0 {
+                        *d = if k % 2 == 0 { -0.0 } else { 0.0 };
+                    }
+                }
+                assert_dense_follows_the_documented_order(shape, &input, &weights, &bias, &d_output);
             }
         }
     }
