@@ -684,7 +684,17 @@ fn lion_follows_its_definition_from_a_nonzero_moment() {
     let (p, g, m) = (values(41, 19), values(42, 19), values(43, 19));
     let (lr, beta1, beta2) = (0.01f32, 0.9f32, 0.99f32);
     let s = scalars(&[lr, beta1, 1.0 - beta1, beta2, 1.0 - beta2, 1.0]);
-    let (value, moment) = one_step(Kernel::Lion, 0, &s, &p, &g, &m);
+    // And gradients g = −k·m with k around β1/(1−β1) = 9, where the two terms of c nearly cancel, so
+    // that the sign depends on each factor (c = m·(β1 − (1−β1)·k): negative for k = 10, positive for 8).
+    let ks = [8.0f32, 8.5, 9.5, 10.0, 11.0];
+    let near_cancelling: Vec<f32> = m.iter().enumerate().map(|(i, &x)| -ks[i % ks.len()] * x).collect();
+    for g in [&g, &near_cancelling] {
+        lion_step_follows_its_definition(&s, &p, g, &m, lr, beta1, beta2);
+    }
+}
+
+fn lion_step_follows_its_definition(s: &[f32; SCALARS], p: &[f32], g: &[f32], m: &[f32], lr: f32, beta1: f32, beta2: f32) {
+    let (value, moment) = one_step(Kernel::Lion, 0, s, p, g, m);
     for i in 0..p.len() {
         let c = m[i] * beta1 + (1.0 - beta1) * g[i];
         let sign = if c > 0.0 {
