@@ -565,6 +565,31 @@ fn assert_dense_follows_the_documented_order(
 }
 
 #[test]
+fn dense_weight_gradient_follows_the_documented_order_past_one_chunk_of_row_blocks() {
+    use gradstep_kernels::dense::DenseShape;
+    // The weight gradient packs 32 blocks of four rows at a time: 132 rows and more need a second
+    // chunk (and 260 a third), with the remaining rows after it; the other tests stop at 131 rows.
+    let mut case = 0u32;
+    for rows in [132, 133, 135, 260] {
+        for inputs in [1, 5, 64, 65] {
+            for outputs in [1, 4, 9] {
+                case += 1;
+                let shape = DenseShape { rows, inputs, outputs };
+                let mut input = values(case * 3 + 500, rows * inputs);
+                for (k, x) in input.iter_mut().enumerate() {
+                    if (k % inputs) % 3 == 1 || k % 7 == 0 {
+                        *x = 0.0;
+                    }
+                }
+                let (weights, bias, d_output) =
+                    (values(case * 3 + 501, inputs * outputs), values(case * 3 + 502, outputs), values(case + 600, rows * outputs));
+                assert_dense_follows_the_documented_order(shape, &input, &weights, &bias, &d_output);
+            }
+        }
+    }
+}
+
+#[test]
 fn dense_kernels_give_the_documented_results_when_a_dimension_is_zero() {
     use gradstep_kernels::dense::DenseShape;
     // No inputs: every output row is the bias; no outputs: d_input is +0; no rows: bias and weight
