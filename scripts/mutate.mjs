@@ -49,12 +49,23 @@ mkdirSync(new URL('../reports/mutation', import.meta.url), { recursive: true });
 let failed = 0;
 if (rust) {
   // cargo-mutants runs the kernel crate's `cargo test` per mutant: one job (two shared cores), a
-  // timeout for mutants that loop forever.
+  // timeout for mutants that loop forever. Unoptimized, the dense layers' blocking test alone takes
+  // ~45 s (near the timeout on a loaded machine); optimized, the rules' tests take ~25 s to rebuild per
+  // mutant. So dense.rs's mutants run the whole suite built with opt-level 3 (overflow checks and
+  // debug assertions stay on; Rust never contracts to FMA or reassociates floats, so the same bits),
+  // and rules.rs's and reductions.rs's run unoptimized without the two dense-layer tests (`--skip
+  // dense`), which call only dense.rs and lane.rs and so cannot catch their mutants.
+  const optimized = ['--cargo-arg=--config=profile.dev.opt-level=3', '--cargo-arg=--config=profile.test.opt-level=3'];
+  // cargo-mutants passes what follows its own `--` to cargo test, so a second `--` reaches the test binaries.
+  const settings = { dense: { options: optimized, testArgs: [] }, rules: { options: [], testArgs: ['--', '--skip', 'dense'] } };
+  settings.reductions = settings.rules;
   for (const name of names.length > 0 ? names : RUST_FILES) {
     if (!RUST_FILES.includes(name)) throw new Error(`unknown Rust file ${name}; one of ${RUST_FILES.join(', ')}`);
     const file = `crates/gradstep-kernels/src/${name}.rs`;
-    const args = ['mutants', '--package', 'gradstep-kernels', '--file', file, '--jobs', '1', '--timeout', '60'];
-    failed |= run('cargo', [...args, '--output', `reports/mutation/rust-${name}`, ...passThrough]);
+    const { options, testArgs } = settings[name];
+    const args = ['mutants', '--package', 'gradstep-kernels', '--file', file, '--jobs', '1', '--timeout', '60', ...options];
+    const output = ['--output', `reports/mutation/rust-${name}`];
+    failed |= run('cargo', [...args, ...output, ...passThrough, ...(testArgs.length > 0 ? ['--', ...testArgs] : [])]);
   }
 } else {
   const known = names.filter((n) => n in MODULES);

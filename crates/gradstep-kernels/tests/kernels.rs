@@ -514,7 +514,7 @@ mod dense_reference {
 
 #[test]
 fn blocked_dense_kernels_follow_the_documented_order_at_every_tail_of_the_blocking() {
-    use gradstep_kernels::dense::{dense_backward, dense_forward, Activation, DenseShape};
+    use gradstep_kernels::dense::DenseShape;
     // The blocking: 4-row groups and 64-row chunks, 4- and 8-column tiles and a zero-padded lane for
     // the last columns, 128-long chunks of the reduction and of transposed columns, 64-feature and
     // 32-block chunks of the weight gradient.
@@ -542,46 +542,146 @@ fn blocked_dense_kernels_follow_the_documented_order_at_every_tail_of_the_blocki
                 }
                 let (weights, bias, d_output) =
                     (values(case * 3 + 2, inputs * outputs), values(case * 3 + 3, outputs), values(case, rows * outputs));
-                let expected_out = dense_reference::forward(rows, inputs, outputs, &input, &weights, &bias);
-                let (egw, egb, edi) = dense_reference::backward(rows, inputs, outputs, &input, &weights, &d_output);
-                let mut out = vec![7.0f32; rows * outputs];
-                let (mut gw, mut gb, mut di) = (vec![7.0f32; inputs * outputs], vec![7.0f32; outputs], vec![7.0f32; rows * inputs]);
-                dense_forward::<EmulatedF32x4>(shape, &input, &weights, &bias, &mut out, Activation::Identity);
-                dense_backward::<EmulatedF32x4>(shape, &input, &weights, &d_output, &mut gw, &mut gb, Some(&mut di), Activation::Identity);
-                assert!(same_bits(&out, &expected_out), "forward {shape:?}");
-                assert!(same_bits(&gw, &egw), "grad_weights {shape:?}");
-                assert!(same_bits(&gb, &egb), "grad_bias {shape:?}");
-                assert!(same_bits(&di, &edi), "d_input {shape:?}");
-                let mut out1 = vec![7.0f32; rows * outputs];
-                dense_forward::<f32>(shape, &input, &weights, &bias, &mut out1, Activation::Identity);
-                assert!(same_bits(&out1, &expected_out), "forward, f32 lanes {shape:?}");
-                // ReLU fused: the stored output clamped, d_input kept where the input (a ReLU's
-                // output) is > 0 and +0 elsewhere (−0 and 0 inputs included).
-                let relu: Vec<f32> = expected_out.iter().map(|&x| if x < 0.0 { 0.0 } else { x }).collect();
-                let masked: Vec<f32> = edi.iter().zip(&input).map(|(&d, &x)| if x > 0.0 { d } else { 0.0 }).collect();
-                for emulated in [true, false] {
-                    let mut out = vec![7.0f32; rows * outputs];
-                    let (mut gw2, mut gb2, mut di) = (vec![7.0f32; inputs * outputs], vec![7.0f32; outputs], vec![7.0f32; rows * inputs]);
-                    if emulated {
-                        dense_forward::<EmulatedF32x4>(shape, &input, &weights, &bias, &mut out, Activation::Relu);
-                        dense_backward::<EmulatedF32x4>(
-                            shape,
-                            &input,
-                            &weights,
-                            &d_output,
-                            &mut gw2,
-                            &mut gb2,
-                            Some(&mut di),
-                            Activation::Relu,
-                        );
-                    } else {
-                        dense_forward::<f32>(shape, &input, &weights, &bias, &mut out, Activation::Relu);
-                        dense_backward::<f32>(shape, &input, &weights, &d_output, &mut gw2, &mut gb2, Some(&mut di), Activation::Relu);
+                assert_dense_follows_the_documented_order(shape, &input, &weights, &bias, &d_output);
+            }
+        }
+    }
+}
+
+/// The blocked kernels (emulated f32x4 lanes; f32 lanes for the forward pass) against
+/// [`dense_reference`], bit for bit, every output overwritten (the buffers start at 7).
+fn assert_dense_follows_the_documented_order(
+    shape: gradstep_kernels::dense::DenseShape,
+    input: &[f32],
+    weights: &[f32],
+    bias: &[f32],
+    d_output: &[f32],
+) {
+    use gradstep_kernels::dense::{dense_backward, dense_forward, Activation, DenseShape};
+    let DenseShape { rows, inputs, outputs } = shape;
+    let expected_out = dense_reference::forward(rows, inputs, outputs, input, weights, bias);
+    let (egw, egb, edi) = dense_reference::backward(rows, inputs, outputs, input, weights, d_output);
+    let mut out = vec![7.0f32; rows * outputs];
+    let (mut gw, mut gb, mut di) = (vec![7.0f32; inputs * outputs], vec![7.0f32; outputs], vec![7.0f32; rows * inputs]);
+    dense_forward::<EmulatedF32x4>(shape, input, weights, bias, &mut out, Activation::Identity);
+    dense_backward::<EmulatedF32x4>(shape, input, weights, d_output, &mut gw, &mut gb, Some(&mut di), Activation::Identity);
+    assert!(same_bits(&out, &expected_out), "forward {shape:?}");
+    assert!(same_bits(&gw, &egw), "grad_weights {shape:?}");
+    assert!(same_bits(&gb, &egb), "grad_bias {shape:?}");
+    assert!(same_bits(&di, &edi), "d_input {shape:?}");
+    let mut out1 = vec![7.0f32; rows * outputs];
+    dense_forward::<f32>(shape, input, weights, bias, &mut out1, Activation::Identity);
+    assert!(same_bits(&out1, &expected_out), "forward, f32 lanes {shape:?}");
+    // ReLU fused: the stored output clamped, d_input kept where the input (a ReLU's
+    // output) is > 0 and +0 elsewhere (−0 and 0 inputs included).
+    let relu: Vec<f32> = expected_out.iter().map(|&x| if x < 0.0 { 0.0 } else { x }).collect();
+    let masked: Vec<f32> = edi.iter().zip(input).map(|(&d, &x)| if x > 0.0 { d } else { 0.0 }).collect();
+    for emulated in [true, false] {
+        let mut out = vec![7.0f32; rows * outputs];
+        let (mut gw2, mut gb2, mut di) = (vec![7.0f32; inputs * outputs], vec![7.0f32; outputs], vec![7.0f32; rows * inputs]);
+        if emulated {
+            dense_forward::<EmulatedF32x4>(shape, input, weights, bias, &mut out, Activation::Relu);
+            dense_backward::<EmulatedF32x4>(shape, input, weights, d_output, &mut gw2, &mut gb2, Some(&mut di), Activation::Relu);
+        } else {
+            dense_forward::<f32>(shape, input, weights, bias, &mut out, Activation::Relu);
+            dense_backward::<f32>(shape, input, weights, d_output, &mut gw2, &mut gb2, Some(&mut di), Activation::Relu);
+        }
+        assert!(same_bits(&out, &relu), "relu forward {shape:?}, emulated {emulated}");
+        assert!(same_bits(&di, &masked), "relu d_input {shape:?}, emulated {emulated}");
+        assert!(same_bits(&gw2, &egw) && same_bits(&gb2, &egb), "relu weight gradients {shape:?}");
+    }
+}
+
+#[test]
+fn dense_weight_gradient_follows_the_documented_order_past_one_chunk_of_row_blocks() {
+    use gradstep_kernels::dense::DenseShape;
+    // The weight gradient packs 32 blocks of four rows at a time: 132 rows and more need a second
+    // chunk (and 260 a third), with the remaining rows after it; the other tests stop at 131 rows.
+    let mut case = 0u32;
+    for rows in [132, 133, 135, 260] {
+        for inputs in [1, 5, 64, 65] {
+            for outputs in [1, 4, 9] {
+                case += 1;
+                let shape = DenseShape { rows, inputs, outputs };
+                let mut input = values(case * 3 + 500, rows * inputs);
+                for (k, x) in input.iter_mut().enumerate() {
+                    if (k % inputs) % 3 == 1 || k % 7 == 0 {
+                        *x = 0.0;
                     }
-                    assert!(same_bits(&out, &relu), "relu forward {shape:?}, emulated {emulated}");
-                    assert!(same_bits(&di, &masked), "relu d_input {shape:?}, emulated {emulated}");
-                    assert!(same_bits(&gw2, &egw) && same_bits(&gb2, &egb), "relu weight gradients {shape:?}");
                 }
+                let (weights, bias, d_output) =
+                    (values(case * 3 + 501, inputs * outputs), values(case * 3 + 502, outputs), values(case + 600, rows * outputs));
+                assert_dense_follows_the_documented_order(shape, &input, &weights, &bias, &d_output);
+            }
+        }
+    }
+}
+
+#[test]
+fn dense_kernels_give_the_documented_results_when_a_dimension_is_zero() {
+    use gradstep_kernels::dense::DenseShape;
+    // No inputs: every output row is the bias; no outputs: d_input is +0; no rows: bias and weight
+    // gradients are +0 (the wasm exports accept these shapes).
+    for rows in [0, 1, 3, 4, 5, 9] {
+        for inputs in [0, 1, 5] {
+            for outputs in [0, 1, 5] {
+                let shape = DenseShape { rows, inputs, outputs };
+                let (input, weights) = (values(71, rows * inputs), values(72, inputs * outputs));
+                let (bias, d_output) = (values(73, outputs), values(74, rows * outputs));
+                assert_dense_follows_the_documented_order(shape, &input, &weights, &bias, &d_output);
+            }
+        }
+    }
+}
+
+#[test]
+fn dense_kernels_follow_the_documented_order_with_signed_zeros_and_non_finite_values() {
+    use gradstep_kernels::dense::DenseShape;
+    // Which zero terms are skipped is part of the documented order, and shows only in signed zeros
+    // (a −0 bias plus a skipped +0 term stays −0, an added one makes +0) and in 0·∞ = NaN: d_input
+    // skips nothing, forward and grad_weights skip an input column only when all four rows of a block
+    // are zero, a single remaining row skips each of its zeros.
+    let rows_list = [1, 3, 4, 5, 8, 9, 63, 64, 65, 67, 129];
+    let widths = [1, 3, 4, 5, 8, 9, 13, 17, 64, 65, 129, 257];
+    let mut case = 0u32;
+    for &rows in &rows_list {
+        for &inputs in &widths {
+            for &outputs in &widths {
+                case += 1;
+                if rows * inputs * outputs > 100_000 && !case.is_multiple_of(5) {
+                    continue;
+                }
+                let shape = DenseShape { rows, inputs, outputs };
+                // Zero columns over whole blocks (every 4th feature), zeros in single rows, −0s.
+                let mut input = values(case * 5 + 1, rows * inputs);
+                for (k, x) in input.iter_mut().enumerate() {
+                    let (i, p) = (k / inputs, k % inputs);
+                    if p % 4 == 2 || (i + p) % 3 == 0 {
+                        *x = if k % 2 == 0 { 0.0 } else { -0.0 };
+                    }
+                }
+                // ±∞ and NaN weights in the columns that meet zeros.
+                let mut weights = values(case * 5 + 2, inputs * outputs);
+                for (k, w) in weights.iter_mut().enumerate() {
+                    match k % 7 {
+                        0 => *w = f32::INFINITY,
+                        3 => *w = f32::NEG_INFINITY,
+                        5 if k % 3 == 0 => *w = f32::NAN,
+                        _ => {}
+                    }
+                }
+                // −0 biases (the whole row: every output starts at −0 and keeps it until a term lands).
+                let bias: Vec<f32> =
+                    values(case * 5 + 3, outputs).iter().enumerate().map(|(j, &b)| if j % 2 == 0 { -0.0 } else { b }).collect();
+                // d_output: zero columns over whole blocks of rows (every 3rd output), scattered zeros and −0s.
+                let mut d_output = values(case * 5 + 4, rows * outputs);
+                for (k, d) in d_output.iter_mut().enumerate() {
+                    let (i, j) = (k / outputs, k % outputs);
+                    if j % 3 == 1 || (i * 7 + j) % 5 == 0 {
+                        *d = if k % 2 == 0 { -0.0 } else { 0.0 };
+                    }
+                }
+                assert_dense_follows_the_documented_order(shape, &input, &weights, &bias, &d_output);
             }
         }
     }
@@ -637,7 +737,17 @@ fn lion_follows_its_definition_from_a_nonzero_moment() {
     let (p, g, m) = (values(41, 19), values(42, 19), values(43, 19));
     let (lr, beta1, beta2) = (0.01f32, 0.9f32, 0.99f32);
     let s = scalars(&[lr, beta1, 1.0 - beta1, beta2, 1.0 - beta2, 1.0]);
-    let (value, moment) = one_step(Kernel::Lion, 0, &s, &p, &g, &m);
+    // And gradients g = −k·m with k around β1/(1−β1) = 9, where the two terms of c nearly cancel, so
+    // that the sign depends on each factor (c = m·(β1 − (1−β1)·k): negative for k = 10, positive for 8).
+    let ks = [8.0f32, 8.5, 9.5, 10.0, 11.0];
+    let near_cancelling: Vec<f32> = m.iter().enumerate().map(|(i, &x)| -ks[i % ks.len()] * x).collect();
+    for g in [&g, &near_cancelling] {
+        lion_step_follows_its_definition(&s, &p, g, &m, lr, beta1, beta2);
+    }
+}
+
+fn lion_step_follows_its_definition(s: &[f32; SCALARS], p: &[f32], g: &[f32], m: &[f32], lr: f32, beta1: f32, beta2: f32) {
+    let (value, moment) = one_step(Kernel::Lion, 0, s, p, g, m);
     for i in 0..p.len() {
         let c = m[i] * beta1 + (1.0 - beta1) * g[i];
         let sign = if c > 0.0 {
@@ -762,4 +872,144 @@ fn softmax_cross_entropy_follows_the_documented_order_on_every_lane_type() {
     let mut stats = [0.0f32; 3];
     softmax_cross_entropy::<f32>(1, 4, &[1.0, 5.0, 5.0, 2.0], &[0.0], 1.0, None, &mut stats);
     assert_eq!(stats, [5.0, stats[1], 1.0]);
+}
+
+/// One step of `kernel` from `value` and the first two state buffers, returning the new value and both.
+fn one_step_two_states(
+    kernel: Kernel,
+    flags: u32,
+    s: &[f32; SCALARS],
+    value: &[f32],
+    grad: &[f32],
+    state: [&[f32]; 2],
+) -> (Vec<f32>, [Vec<f32>; 2]) {
+    let mut value = value.to_vec();
+    let (mut s0, mut s1, mut s2) = (state[0].to_vec(), state[1].to_vec(), vec![0.0; value.len()]);
+    step_tensor(kernel as u32, flags, s, TensorSlices { value: &mut value, grad, state: [&mut s0, &mut s1, &mut s2] }).unwrap();
+    (value, [s0, s1])
+}
+
+#[test]
+fn adamax_follows_its_definition_from_a_nonzero_state() {
+    // torch.optim.Adamax: g = grad + wd·p (L2); m = m + (1−β1)(g − m); u = max(β2·u, |g| + eps);
+    // p = p − (clr·m)/u, in float32 in this order (the kernel's documented order): the same bits.
+    let n = 23;
+    let (p, g, m) = (values(51, n), values(52, n), values(53, n));
+    let u: Vec<f32> = values(54, n).iter().map(|x| x.abs() * 4.0).collect();
+    let (clr, one_minus_beta1, beta2, eps, wd) = (0.02f32, 0.1f32, 0.95f32, 1e-3f32, 0.05f32);
+    let s = scalars(&[clr, one_minus_beta1, beta2, eps, wd]);
+    let (mut decayed_wins, mut gradient_wins) = (0, 0);
+    for (flags, wd) in [(0, 0.0f32), (flags::L2_WEIGHT_DECAY, wd)] {
+        let (value, [exp_avg, exp_inf]) = one_step_two_states(Kernel::Adamax, flags, &s, &p, &g, [&m, &u]);
+        for i in 0..n {
+            let gi = g[i] + wd * p[i];
+            let mi = m[i] + one_minus_beta1 * (gi - m[i]);
+            let (decayed, from_gradient) = (u[i] * beta2, gi.abs() + eps);
+            if decayed > from_gradient {
+                decayed_wins += 1;
+            } else {
+                gradient_wins += 1;
+            }
+            let ui = decayed.max(from_gradient);
+            assert_eq!(exp_avg[i].to_bits(), mi.to_bits(), "flags {flags:#x}: exp_avg[{i}]");
+            assert_eq!(exp_inf[i].to_bits(), ui.to_bits(), "flags {flags:#x}: exp_inf[{i}]");
+            assert_eq!(value[i].to_bits(), (p[i] - (clr * mi) / ui).to_bits(), "flags {flags:#x}: value[{i}]");
+        }
+    }
+    // Both sides of the maximum are taken.
+    assert!(decayed_wins > 4 && gradient_wins > 4, "{decayed_wins} {gradient_wins}");
+}
+
+#[test]
+fn rectified_radam_follows_its_definition_from_a_nonzero_state() {
+    // torch.optim.RAdam once ρ_t > 5: m = m + (1−β1)(g − m); v = β2·v + ((1−β2)·g)·g;
+    // p = p − ((m/(1−β1^t))·(lr·r_t))·(sqrt(1−β2^t)/(sqrt(v) + eps)), in float32 in the kernel's
+    // documented order: the same bits; unrectified, p = p − (m/(1−β1^t))·lr.
+    let n = 23;
+    let (p, g, m) = (values(61, n), values(62, n), values(63, n));
+    let v: Vec<f32> = values(64, n).iter().map(|x| x * x).collect();
+    let (bc1, step_lr, bc2_sqrt, eps, one_minus_beta1, beta2, one_minus_beta2) =
+        (0.3f32, 0.004f32, 0.2f32, 1e-3f32, 0.1f32, 0.99f32, 0.01f32);
+    let s = scalars(&[bc1, step_lr, bc2_sqrt, eps, one_minus_beta1, beta2, one_minus_beta2, 0.0]);
+    for flags in [flags::RECTIFY, 0] {
+        let (value, [exp_avg, exp_avg_sq]) = one_step_two_states(Kernel::Radam, flags, &s, &p, &g, [&m, &v]);
+        for i in 0..n {
+            let mi = m[i] + one_minus_beta1 * (g[i] - m[i]);
+            let vi = v[i] * beta2 + (one_minus_beta2 * g[i]) * g[i];
+            let corrected = mi / bc1;
+            let expected = if flags == flags::RECTIFY {
+                p[i] - (corrected * step_lr) * (bc2_sqrt / (vi.sqrt() + eps))
+            } else {
+                p[i] - corrected * step_lr
+            };
+            assert_eq!(exp_avg[i].to_bits(), mi.to_bits(), "flags {flags:#x}: exp_avg[{i}]");
+            assert_eq!(exp_avg_sq[i].to_bits(), vi.to_bits(), "flags {flags:#x}: exp_avg_sq[{i}]");
+            assert_eq!(value[i].to_bits(), expected.to_bits(), "flags {flags:#x}: value[{i}]");
+        }
+    }
+}
+
+// The numbers are copied as the fixture prints them (%.9g for float32, which reads back exactly).
+#[allow(clippy::excessive_precision)]
+#[test]
+fn radam_matches_torch_past_the_fifth_step_where_it_rectifies() {
+    // test/fixtures/torch-optim-more.json, case RAdam {} (torch.optim.RAdam 2.13 defaults, float64,
+    // foreach=False), its 5-element tensor: init, the 12 gradients, p after steps 5 and 12. ρ_t > 5
+    // from step 6 on, so steps 6–12 take the rectified update.
+    let init = [-0.498745322f32, 1.68820643, -1.08387804, 0.256152958, -1.17802465];
+    let grads: [[f32; 5]; 12] = [
+        [0.892329097, -3.26121092, 0.0686711222, -0.00498448685, 0.131284893],
+        [-0.0001056076, -6.05852413, -0.000590736629, 0.914709866, -0.00610921532],
+        [-0.00124319957, -2.37457657, -0.638064146, 0.00756331254, 0.348842323],
+        [0.00255176006, 0.102678798, -0.242742151, 0.00111088727, -0.784692705],
+        [-0.0432905667, -2.21738315, 4.55448294, -0.000630279887, -15.3998852],
+        [-17.4363289, 0.049143672, 0.32430324, 7.86928415, -0.00421322696],
+        [-0.00619261153, -0.000899304752, -0.00050460262, 0.0798979476, -4.21765757],
+        [-0.000113132563, -0.278380692, -0.226047695, 0.0150353713, 26.9971828],
+        [-0.0376497656, -0.000143297802, 0.00584997656, 0.0010788826, -0.00134315039],
+        [-0.0654751435, -18.5602341, -2.0992353, -4.84430647, -2.35158014],
+        [-0.00172318425, -0.00672046188, 0.0002160718, 0.00171916583, -0.000386442727],
+        [0.00731868437, -0.00670271087, -0.039640557, -0.00133844314, 0.00477013085],
+    ];
+    let after_5 = [-0.500648733027, 1.70536365281, -1.08448417851, 0.254993484962, -1.17442627855];
+    let after_12 = [-0.500545935408, 1.70552645603, -1.08453423447, 0.254923130231, -1.17442650565];
+    // The scalars as packages/gradstep/src/optimizers/radam.ts computes them (float64, then float32).
+    let (lr, beta1, beta2, eps) = (1e-3f64, 0.9f64, 0.999f64, 1e-8f64);
+    let rho_inf = 2.0 / (1.0 - beta2) - 1.0;
+    let mut value = init.to_vec();
+    let (mut s0, mut s1, mut s2) = (vec![0.0f32; 5], vec![0.0f32; 5], vec![0.0f32; 5]);
+    let mut rectified_steps = 0;
+    for (step, grad) in grads.iter().enumerate() {
+        let t = step as f64 + 1.0;
+        let bc2 = 1.0 - beta2.powf(t);
+        let rho_t = rho_inf - 2.0 * t * beta2.powf(t) / bc2;
+        let rectify = rho_t > 5.0;
+        let r = if rectify { ((rho_t - 4.0) * (rho_t - 2.0) * rho_inf / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t)).sqrt() } else { 1.0 };
+        rectified_steps += rectify as usize;
+        let s = scalars(&[(1.0 - beta1.powf(t)) as f32, (lr * r) as f32, bc2.sqrt() as f32, eps as f32, 0.1, 0.999, 0.001, 0.0]);
+        let flags = if rectify { flags::RECTIFY } else { 0 };
+        step_tensor(Kernel::Radam as u32, flags, &s, TensorSlices { value: &mut value, grad, state: [&mut s0, &mut s1, &mut s2] }).unwrap();
+        // Each step rounds p to float32 (half an ulp, ≤ 6e-8·|p|) and the update carries a few float32
+        // roundings of a step of at most ~1e-2·lr-sized terms; after 12 steps the float32 run stays
+        // within 12 half-ulps of torch's float64 values: 1e-6·|p| bounds that (the rectified steps
+        // here move p by 1e-6..2e-5, so a wrong rectified update shows).
+        let expected: Option<&[f64; 5]> = match step + 1 {
+            5 => Some(&after_5),
+            12 => Some(&after_12),
+            _ => None,
+        };
+        if let Some(expected) = expected {
+            for i in 0..5 {
+                let tolerance = 1e-6 * expected[i].abs();
+                assert!(
+                    (value[i] as f64 - expected[i]).abs() <= tolerance,
+                    "step {}: p[{i}] = {}, torch {}",
+                    step + 1,
+                    value[i],
+                    expected[i]
+                );
+            }
+        }
+    }
+    assert_eq!(rectified_steps, 7, "steps 6 to 12 rectify");
 }
