@@ -41,6 +41,12 @@ function applyMutant(source, { start, end }, replacement) {
   return source.slice(0, offset(start)) + replacement + source.slice(offset(end));
 }
 
+const vitest = (files) =>
+  spawnSync('pnpm', ['exec', 'vitest', 'run', '-c', 'vitest.mutate.config.ts', '--bail', '1', ...files], { cwd: root, encoding: 'utf8', timeout: 15 * 60_000 });
+
+// A failing run counts as a kill, so the added tests must pass on the unmutated sources first.
+if (also.length > 0 && vitest(also).status !== 0) throw new Error(`the --also tests fail without any mutant: ${also.join(', ')}`);
+
 let exitCode = 0;
 for (const name of modules) {
   const reportPath = `${root}reports/mutation/${name}.json`;
@@ -64,11 +70,7 @@ for (const name of modules) {
       const files = [...new Set([...(mutant.coveredBy ?? []).map((id) => testFileOf.get(id)).filter(Boolean), ...also])];
       restore = () => writeFileSync(path, original);
       writeFileSync(path, applyMutant(original, mutant.location, mutant.replacement));
-      const run = spawnSync('pnpm', ['exec', 'vitest', 'run', '-c', 'vitest.mutate.config.ts', '--bail', '1', ...files], {
-        cwd: root,
-        encoding: 'utf8',
-        timeout: 15 * 60_000,
-      });
+      const run = vitest(files);
       restore();
       restore = null;
       // A nonzero exit is a failing test (or a run that could not finish): the mutant is killed.
