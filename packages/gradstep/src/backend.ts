@@ -3,8 +3,9 @@
  * only; `wasm-backend.ts` keeps memory in WebAssembly linear memory, `js-backend.ts` in plain
  * Float32Arrays.
  */
-import { SOFTMAX_STATS } from './js-kernels/softmax.js';
-import type { KernelId } from './kernels.js';
+import { SOFTMAX_STATS, type FusedActivation, type KernelId } from './kernels.js';
+
+export type { FusedActivation };
 
 export type BackendName = 'wasm' | 'js';
 
@@ -54,15 +55,14 @@ export interface DenseShape {
   outputs: number;
 }
 
-/**
- * The activation a dense kernel fuses into its passes: `'relu'` clamps the forward output as it is
- * stored, and in the backward pass masks dInput with ReLU's derivative [input > 0] (the input being
- * the previous layer's ReLU output); `'none'` leaves both alone. tanh is not fused: HACKING.md says why.
- */
-export type FusedActivation = 'none' | 'relu';
-
-/** The wasm ABI's number of each fused activation (`Activation` in crates/gradstep-kernels/src/dense.rs). */
-export const FUSED_ACTIVATION_IDS: Readonly<Record<FusedActivation, number>> = Object.freeze({ none: 0, relu: 1 });
+/** Throws when a block (null: not passed) holds fewer values than `needed` says for its name. */
+function checkBlockLengths(call: string, needed: Record<string, number>, blocks: Record<string, Float32Block | null>): void {
+  for (const [name, block] of Object.entries(blocks)) {
+    if (block !== null && block.length < needed[name]) {
+      throw new Error(`gradstep: internal error: ${call} needs ${needed[name]} values in ${name}, the block holds ${block.length}`);
+    }
+  }
+}
 
 /**
  * Checks that each block holds what a dense call of `shape` reads or writes, and that `activation`
@@ -86,11 +86,7 @@ export function checkDenseBlocks(
     gradBias: outputs,
     dInput: rows * inputs,
   };
-  for (const [name, block] of Object.entries(blocks)) {
-    if (block !== null && block.length < needed[name]) {
-      throw new Error(`gradstep: internal error: ${kernel} of ${rows}×${inputs}→${outputs} needs ${needed[name]} values in ${name}, the block holds ${block.length}`);
-    }
-  }
+  checkBlockLengths(`${kernel} of ${rows}×${inputs}→${outputs}`, needed, blocks);
   if (activation !== 'none' && activation !== 'relu') {
     throw new Error(`gradstep: internal error: ${kernel} fuses 'none' or 'relu', got ${String(activation)}`);
   }
@@ -102,11 +98,7 @@ export function checkDenseBlocks(
  */
 export function checkSoftmaxBlocks(rows: number, classes: number, blocks: Record<string, Float32Block | null>): void {
   const needed: Record<string, number> = { logits: rows * classes, targets: rows, dLogits: rows * classes, stats: rows * SOFTMAX_STATS };
-  for (const [name, block] of Object.entries(blocks)) {
-    if (block !== null && block.length < needed[name]) {
-      throw new Error(`gradstep: internal error: softmaxCrossEntropy of ${rows}×${classes} needs ${needed[name]} values in ${name}, the block holds ${block.length}`);
-    }
-  }
+  checkBlockLengths(`softmaxCrossEntropy of ${rows}×${classes}`, needed, blocks);
   if (!(classes >= 1)) throw new Error(`gradstep: internal error: softmaxCrossEntropy needs at least one class, got ${classes}`);
 }
 
