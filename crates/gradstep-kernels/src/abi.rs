@@ -6,7 +6,8 @@
 //! them when it loads the module and, over every kernel × flag combination, in its tests: a change on
 //! one side only fails at once.
 
-use crate::{flags, Kernel, SCALARS};
+use crate::dense::Activation;
+use crate::{flags, softmax, Kernel, SCALARS};
 
 /// Declares a scalar layout: an enum whose discriminants are the positions in a group's scalars, and
 /// the names in that order (what [`description`] exports).
@@ -95,6 +96,10 @@ pub const FLAGS: [(&str, u32); 9] = [
     ("Rectify", flags::RECTIFY),
 ];
 
+/// Every activation the dense kernels fuse, by the name the package gives it (`FusedActivation` in
+/// backend.ts), with the id the exports take.
+pub const ACTIVATIONS: [(&str, Activation); 2] = [("none", Activation::Identity), ("relu", Activation::Relu)];
+
 /// [`Kernel::used_state`] as a bit mask (bit k: state slot k), or `u32::MAX` for an unknown kernel id.
 pub fn used_state_mask(kernel: u32, flags: u32) -> u32 {
     match Kernel::from_id(kernel) {
@@ -104,7 +109,7 @@ pub fn used_state_mask(kernel: u32, flags: u32) -> u32 {
 }
 
 /// The ABI as JSON: `{"scalars":8,"flags":{"Maximize":1,…},"kernels":[{"name":"Sgd","id":0,
-/// "scalars":["Lr",…]},…]}` followed by the `extra` members (the bindings add their own: table
+/// "scalars":["Lr",…]},…],"activations":{"none":0,"relu":1},"softmaxStats":3}` followed by the `extra` members (the bindings add their own: table
 /// layout, error codes), each given as a name and a JSON value. Names are plain identifiers, so no
 /// escaping is needed.
 pub fn description(extra: &[(&str, String)]) -> String {
@@ -115,8 +120,12 @@ pub fn description(extra: &[(&str, String)]) -> String {
         .map(|(kernel, name, scalars)| format!("{{\"name\":\"{name}\",\"id\":{},\"scalars\":[{}]}}", *kernel as u32, quoted(scalars)))
         .collect::<Vec<_>>()
         .join(",");
+    let activations = ACTIVATIONS.iter().map(|(name, a)| format!("\"{name}\":{}", *a as u32)).collect::<Vec<_>>().join(",");
+    let stats = softmax::STATS;
     let extra: String = extra.iter().map(|(name, json)| format!(",\"{name}\":{json}")).collect();
-    format!("{{\"scalars\":{SCALARS},\"flags\":{{{flags}}},\"kernels\":[{kernels}]{extra}}}")
+    format!(
+        "{{\"scalars\":{SCALARS},\"flags\":{{{flags}}},\"kernels\":[{kernels}],\"activations\":{{{activations}}},\"softmaxStats\":{stats}{extra}}}"
+    )
 }
 
 #[cfg(test)]
@@ -149,7 +158,11 @@ mod tests {
         assert!(json.contains(
             "{\"name\":\"Lion\",\"id\":8,\"scalars\":[\"Lr\",\"Beta1\",\"OneMinusBeta1\",\"Beta2\",\"OneMinusBeta2\",\"DecayFactor\"]}"
         ));
-        assert!(json.ends_with("],\"tableWords\":7}"));
+        assert!(json.ends_with("],\"activations\":{\"none\":0,\"relu\":1},\"softmaxStats\":3,\"tableWords\":7}"));
+        for (name, activation) in ACTIVATIONS {
+            assert_eq!(Activation::from_id(activation as u32), Some(activation), "{name}");
+        }
+        assert_eq!(Activation::from_id(ACTIVATIONS.len() as u32), None);
         assert_eq!(used_state_mask(4, flags::AMSGRAD), 0b111);
         assert_eq!(used_state_mask(0, 0), 0);
         assert_eq!(used_state_mask(9, 0), u32::MAX);

@@ -89,12 +89,31 @@ export function usedState(kernel: KernelId, flags: number): readonly [boolean, b
   }
 }
 
+/**
+ * The wasm ABI's number of each activation the dense kernels fuse into their passes (`ACTIVATIONS` in
+ * crates/gradstep-kernels/src/abi.rs): `'relu'` clamps the forward output as it is stored, and in the
+ * backward pass masks dInput with ReLU's derivative [input > 0] (the input being the previous layer's
+ * ReLU output); `'none'` leaves both alone. tanh is not fused: HACKING.md says why.
+ */
+export const FUSED_ACTIVATION_IDS = Object.freeze({ none: 0, relu: 1 } as const);
+
+/** An activation the dense kernels fuse (see FUSED_ACTIVATION_IDS). */
+export type FusedActivation = keyof typeof FUSED_ACTIVATION_IDS;
+
+/**
+ * Values per row of softmax cross-entropy's `stats` (`softmax::STATS` in the kernel crate): the row's
+ * maximum, Σ exp(z − max), the index of the maximum.
+ */
+export const SOFTMAX_STATS = 3;
+
 /** What the wasm module says about itself (`abiDescription()` of crates/gradstep-wasm). */
 export interface AbiDescription {
   scalars: number;
   tableWords: number;
   flags: Record<string, number>;
   kernels: { name: string; id: number; scalars: string[] }[];
+  activations: Record<string, number>;
+  softmaxStats: number;
   /** Messages of the nonzero codes the module's calls return. */
   errors: Record<string, string>;
 }
@@ -114,6 +133,8 @@ export function abiDifferences(module: AbiDescription, usedStateMask: (kernel: n
   compare('scalars per group', module.scalars, SCALARS);
   compare('step table words', module.tableWords, TABLE_WORDS);
   compare('flags', module.flags, Flags);
+  compare('fused activations', module.activations, FUSED_ACTIVATION_IDS);
+  compare('softmax stats per row', module.softmaxStats, SOFTMAX_STATS);
   compare('kernels', module.kernels.map((k) => `${k.name}=${k.id}`), Object.entries(Kernel).map(([name, id]) => `${name}=${id}`));
   for (const [name, id] of Object.entries(Kernel) as [KernelName, KernelId][]) {
     const theirs = module.kernels.find((k) => k.name === name);

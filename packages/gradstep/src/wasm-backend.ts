@@ -4,8 +4,8 @@
  * The module is loaded by wasm-loader.ts; everything here runs after init().
  */
 import * as glue from '../wasm/simd/gradstep_wasm.js';
-import { checkDenseBlocks, checkSoftmaxBlocks, FUSED_ACTIVATION_IDS, type Allocation, type Backend, type Float32Block, type StepProgram, type TensorBlocks } from './backend.js';
-import { SCALARS, TABLE_WORDS, type KernelId } from './kernels.js';
+import { checkDenseBlocks, checkSoftmaxBlocks, type Allocation, type Backend, type Float32Block, type StepProgram, type TensorBlocks } from './backend.js';
+import { FUSED_ACTIVATION_IDS, SCALARS, TABLE_WORDS, type KernelId } from './kernels.js';
 import { loaded, loadedOrNull } from './wasm-loader.js';
 
 let liveBlocks = 0;

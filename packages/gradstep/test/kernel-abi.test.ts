@@ -32,6 +32,8 @@ describe('the kernel ABI', () => {
     expect(tampered((a) => (a.flags.Rectify = 1 << 9))).toEqual([expect.stringMatching(/^flags: /)]);
     expect(tampered((a) => a.kernels[Kernel.Adam].scalars.reverse())).toEqual([expect.stringMatching(/^Adam scalars: /)]);
     expect(tampered((a) => (a.tableWords = 8))).toEqual(['step table words: the module has 8, the package 7']);
+    expect(tampered((a) => (a.activations = { none: 1, relu: 0 }))).toEqual(['fused activations: the module has {"none":1,"relu":0}, the package {"none":0,"relu":1}']);
+    expect(tampered((a) => (a.softmaxStats = 4))).toEqual(['softmax stats per row: the module has 4, the package 3']);
     expect(tampered((a) => (a.scalars += 1))).toEqual([`scalars per group: the module has ${abi.scalars + 1}, the package ${abi.scalars}`]);
     // A module without one of the package's kernels: the kernel list differs, and nothing throws.
     expect(tampered((a) => a.kernels.pop())).toEqual([expect.stringMatching(/^kernels: the module has \[.*"Radam=7"\], the package \[.*"Radam=7","Lion=8"\]$/)]);

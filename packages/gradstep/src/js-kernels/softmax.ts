@@ -7,10 +7,9 @@
  * ln s − (z_t − m) into the loss in float64 (models/output-losses.ts, shared by both backends).
  */
 
-const f = Math.fround;
+import { SOFTMAX_STATS } from '../kernels.js';
 
-/** Values per row of `stats`: the row's maximum, Σ exp(z − max), the index of the maximum. */
-export const SOFTMAX_STATS = 3;
+const f = Math.fround;
 
 // softmax.rs's float32 constants, written as their exact values.
 const LOG2E = 1.4426950216293335;

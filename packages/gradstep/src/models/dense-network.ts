@@ -15,7 +15,7 @@ import { describe } from '../validate.js';
 import type { NamedParam } from '../checkpoints/torch.js';
 import { gatherRows, tanhBackwardInPlace, tanhInPlace, type Activation } from './activations.js';
 import type { Evaluation, Model } from './model.js';
-import { SOFTMAX_STATS } from '../js-kernels/softmax.js';
+import { SOFTMAX_STATS } from '../kernels.js';
 import { outputLoss, sigmoid, type OutputLoss } from './output-losses.js';
 import { initializeWeights, type WeightInit } from './weight-init.js';
 

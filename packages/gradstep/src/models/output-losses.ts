@@ -8,7 +8,7 @@
  * max(z, 0) + log1p(e^−|z|).
  */
 import type { Backend, Float32Block } from '../backend.js';
-import { SOFTMAX_STATS } from '../js-kernels/softmax.js';
+import { SOFTMAX_STATS } from '../kernels.js';
 import { describe } from '../validate.js';
 
 /**

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as glue from '../../wasm/simd/gradstep_wasm.js';
-import { expNonPositive, SOFTMAX_STATS, softmaxCrossEntropy } from '../../src/js-kernels/softmax.js';
+import { SOFTMAX_STATS } from '../../src/kernels.js';
+import { expNonPositive, softmaxCrossEntropy } from '../../src/js-kernels/softmax.js';
 import { firstBitDifference, seeded } from '../helpers.js';
 
 let memory: WebAssembly.Memory;
