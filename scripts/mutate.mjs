@@ -56,8 +56,14 @@ if (rust) {
   // and rules.rs's and reductions.rs's run unoptimized without the two dense-layer tests (`--skip
   // dense`), which call only dense.rs and lane.rs and so cannot catch their mutants.
   const optimized = ['--cargo-arg=--config=profile.dev.opt-level=3', '--cargo-arg=--config=profile.test.opt-level=3'];
-  // cargo-mutants passes what follows its own `--` to cargo test, so a second `--` reaches the test binaries.
-  const settings = { dense: { options: optimized, testArgs: [] }, rules: { options: [], testArgs: ['--', '--skip', 'dense'] } };
+  // cargo-mutants passes what follows its own `--` to cargo test, so a second `--` reaches the test
+  // binaries. dense.rs's and softmax.rs's mutants run only the tests whose names carry their file's name:
+  // no other test calls into them (the crate's tests are named for what they call).
+  const settings = {
+    dense: { options: optimized, testArgs: ['--', 'dense'] },
+    softmax: { options: optimized, testArgs: ['--', 'softmax'] },
+    rules: { options: [], testArgs: ['--', '--skip', 'dense'] },
+  };
   settings.reductions = settings.rules;
   for (const name of names.length > 0 ? names : RUST_FILES) {
     if (!RUST_FILES.includes(name)) throw new Error(`unknown Rust file ${name}; one of ${RUST_FILES.join(', ')}`);

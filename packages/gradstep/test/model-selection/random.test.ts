@@ -1,6 +1,6 @@
 // The PCG32 generator: known answers, unbiased bounded integers, permutations, seed validation.
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Random, randomFrom, resolveSeed } from '../../src/model-selection/random.js';
 
 describe('known answers', () => {
@@ -18,6 +18,37 @@ describe('known answers', () => {
     expect(top.seed).toBe(4294967295);
     expect(Array.from({ length: 3 }, () => top.nextUint32())).toEqual([406254218, 1097992594, 1728288565]);
     expect(new Random(4294967294).nextUint32()).not.toBe(406254218);
+  });
+
+  it('the 64-bit carries: every state and seed whose low halves sum to 2^32 exactly or just past it', () => {
+    // pcg32 with BigInt, as pcg-c-basic writes it, against the generator's 32-bit halves. The carry out
+    // of the low half happens only when state·M + 109 or state + seed crosses 2^32 in the low bits:
+    // rare for random states, so the states are made to land on it.
+    const INCREMENT = 109n;
+    const seeded = (seed: number) => referenceStep(referenceStep(0n) + BigInt(seed));
+    // 2^32 − 109 is the seed whose `state += seed` sums to 2^32 exactly (the first step leaves 109).
+    for (const seed of [2 ** 32 - 110, 2 ** 32 - 109, 2 ** 32 - 108, 2 ** 32 - 1]) {
+      expect(new Random(seed).getState()).toBe(stateString(seeded(seed), seed));
+      expect(draws(new Random(seed), 8)).toEqual(referenceDraws(seeded(seed), 8));
+    }
+    // Low halves whose product with M's low half ends 2^32 − 109 (sum exactly 2^32), one below and one above.
+    const inverse = inverseModPow2(6364136223846793005n & 0xffffffffn);
+    for (const target of [2n ** 32n - INCREMENT - 1n, 2n ** 32n - INCREMENT, 2n ** 32n - INCREMENT + 1n]) {
+      const lo = (target * inverse) & 0xffffffffn;
+      for (const hi of [0n, 0x5851f42dn, 0xffffffffn]) {
+        const state = (hi << 32n) | lo;
+        expect(draws(Random.fromState(stateString(state, 7)), 8)).toEqual(referenceDraws(state, 8));
+      }
+    }
+  });
+
+  it('integer(n) returns a draw equal to the rejection threshold; only draws below it are redrawn', () => {
+    // State 0 draws 0, the threshold (2^32 − n) mod n of every power of two: kept, so integer(n) is 0.
+    for (const n of [1, 2, 1024, 2 ** 31]) {
+      const rng = Random.fromState(stateString(0n, 1));
+      expect(rng.integer(n)).toBe(0);
+      expect(rng.getState()).toBe(stateString(referenceStep(0n), 1));
+    }
   });
 
   it('nextFloat combines two draws into 53 bits', () => {
@@ -118,8 +149,10 @@ describe('shuffle and permutation', () => {
     expect(Array.from(buffer.subarray(3, 7)).sort()).toEqual([3, 4, 5, 6]);
   });
 
-  it('shuffle refuses anything but a Uint32Array', () => {
-    expect(() => new Random(0).shuffle([1, 2, 3] as unknown as Uint32Array)).toThrow(TypeError);
+  it('shuffle and permutation refuse bad arguments by name', () => {
+    expect(() => new Random(0).shuffle([1, 2, 3] as unknown as Uint32Array)).toThrow(new TypeError('Random.shuffle: array must be a Uint32Array, got an array of length 3'));
+    expect(() => new Random(0).permutation(-1)).toThrow(/^Random\.permutation: n must be an integer from 0 to/);
+    expect(() => new Random(0).integer(0)).toThrow(/^Random\.integer: n must be an integer from 1 to 2\^32, got 0$/);
   });
 
   it('different seeds give different permutations', () => {
@@ -145,6 +178,36 @@ describe('seeds', () => {
     expect(Number.isInteger(rng.seed)).toBe(true);
     const replay = new Random(rng.seed);
     expect(replay.nextUint32()).toBe(rng.nextUint32());
+  });
+
+  it("resolveSeed's messages name 'seed' when no name is given", () => {
+    expect(() => resolveSeed(-1)).toThrow(new RangeError('seed must be an integer from 0 to 4294967295 (2^32 - 1), got -1'));
+  });
+
+  describe('fresh seeds', () => {
+    afterEach(() => {
+      vi.unstubAllGlobals();
+      vi.restoreAllMocks();
+    });
+
+    it('come from crypto.getRandomValues where there is one', () => {
+      const getRandomValues = vi.fn((array: Uint32Array) => array.fill(123456789));
+      vi.stubGlobal('crypto', { getRandomValues });
+      const random = vi.spyOn(Math, 'random');
+      expect(resolveSeed(undefined)).toBe(123456789);
+      expect(getRandomValues).toHaveBeenCalledTimes(1);
+      expect(random).not.toHaveBeenCalled();
+    });
+
+    it('come from Math.random where there is no crypto (or no getRandomValues)', () => {
+      const random = vi.spyOn(Math, 'random').mockReturnValue(0.75);
+      for (const crypto of [undefined, {}]) {
+        vi.stubGlobal('crypto', crypto);
+        expect(resolveSeed(undefined)).toBe(0.75 * 2 ** 32);
+        expect(new Random().seed).toBe(0.75 * 2 ** 32);
+      }
+      expect(random).toHaveBeenCalledTimes(4);
+    });
   });
 
   it('randomFrom gives a new generator for a number and the same, advancing generator for a Random', () => {
@@ -176,7 +239,45 @@ describe('saved state', () => {
     for (const bad of ['', '185706b82c2e03f8:000000000000006d', '185706b82c2e03f8:000000000000006d:2a', '185706b82c2e03fg:000000000000006d:0000002a', ` ${new Random(1).getState()}`, 'x'.repeat(1e6)]) {
       expect(() => Random.fromState(bad)).toThrow(/^Random\.fromState: state must be 'state:increment:seed' in hex/);
     }
+    // A long string is shown by its first 60 characters.
+    const long = `${'a'.repeat(60)}${'b'.repeat(40)}`;
+    expect(() => Random.fromState(long)).toThrow(`got "${'a'.repeat(60)}…"`);
+    expect(() => Random.fromState('a'.repeat(60))).toThrow(`got "${'a'.repeat(60)}"`);
     for (const bad of [undefined, null, 42, {}]) expect(() => Random.fromState(bad as unknown as string)).toThrow(new TypeError(`Random.fromState: state must be a string from getState(), got ${bad === null ? 'null' : bad === undefined ? 'undefined' : typeof bad === 'number' ? '42' : 'an object (Object)'}`));
     expect(() => Random.fromState('185706b82c2e03f8:000000000000006f:0000002a')).toThrow(new RangeError("Random.fromState: increment 0x000000000000006f is not this generator's (0x000000000000006d, stream 54)"));
   });
 });
+
+const MASK_64 = (1n << 64n) - 1n;
+
+/** pcg-c-basic's `state = state · 6364136223846793005 + 109` (stream 54) in BigInt. */
+function referenceStep(state: bigint): bigint {
+  return (state * 6364136223846793005n + 109n) & MASK_64;
+}
+
+/** `count` draws of pcg32_random_r from `state` in BigInt: XSH RR of the old state. */
+function referenceDraws(state: bigint, count: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const xorshifted = Number((((state >> 18n) ^ state) >> 27n) & 0xffffffffn);
+    const rotation = Number(state >> 59n);
+    out.push(((xorshifted >>> rotation) | (xorshifted << ((32 - rotation) & 31))) >>> 0);
+    state = referenceStep(state);
+  }
+  return out;
+}
+
+function draws(rng: Random, count: number): number[] {
+  return Array.from({ length: count }, () => rng.nextUint32());
+}
+
+function stateString(state: bigint, seed: number): string {
+  return `${state.toString(16).padStart(16, '0')}:000000000000006d:${seed.toString(16).padStart(8, '0')}`;
+}
+
+/** The inverse of an odd number modulo 2^32 (Newton's iteration doubles the correct bits each time). */
+function inverseModPow2(odd: bigint): bigint {
+  let x = odd;
+  for (let i = 0; i < 5; i++) x = (x * (2n - odd * x)) & 0xffffffffn;
+  return x;
+}
