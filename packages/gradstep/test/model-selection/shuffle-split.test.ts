@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../src/model-selection/random.js';
 import { shuffleSplit, stratifiedShuffleSplit } from '../../src/model-selection/shuffle-split.js';
+import { expectError } from '../expect-error.js';
 import { splitArrays, takeRows } from '../../src/model-selection/take-rows.js';
 import { trainTestSplit } from '../../src/model-selection/train-test-split.js';
 import { asLists, expectDisjoint, expectPartition } from './fold-checks.js';
@@ -243,6 +244,37 @@ describe('splitArrays and takeRows', () => {
     expect(() => takeRows('abc' as never, [0])).toThrow(TypeError);
     expect(() => takeRows([1, 2], [0.5])).toThrow(RangeError);
     expect(() => takeRows([1, 2], [-1])).toThrow(RangeError);
+  });
+
+  it('names each bad argument, its position and its value', () => {
+    const split = { train: Uint32Array.from([0, 4]), test: Uint32Array.from([1]) };
+    const pair = 'splitArrays: split must be a { train, test } pair of Uint32Arrays, got';
+    expectError(() => splitArrays(null as never, x), TypeError, `${pair} null`);
+    expectError(() => splitArrays(42 as never, x), TypeError, `${pair} 42`);
+    expectError(() => splitArrays({ train: [0], test: Uint32Array.from([1]) } as never, x), TypeError, `${pair} an object (Object)`);
+    expectError(() => splitArrays({ train: Uint32Array.from([0]), test: [1] } as never, x), TypeError, `${pair} an object (Object)`);
+    expectError(() => splitArrays(Object.assign(() => 0, split) as never, x), TypeError, `${pair} function`);
+    expectError(() => splitArrays(split), TypeError, 'splitArrays: at least one array is required');
+    expectError(() => splitArrays(split, x, 'abcde' as never), TypeError, 'splitArrays: arrays[1] must be an array or a typed array, got "abcde"');
+    expectError(() => splitArrays(split, new DataView(new ArrayBuffer(5)) as never), TypeError, 'splitArrays: arrays[0] must be an array or a typed array, got a DataView');
+    expectError(() => splitArrays({ train: Uint32Array.from([0, 5]), test: Uint32Array.from([1]) }, x), RangeError, 'splitArrays (train): index 5 at position 1 is out of range for 5 rows');
+    expectError(() => splitArrays({ train: Uint32Array.from([0]), test: Uint32Array.from([1, 7]) }, x), RangeError, 'splitArrays (test): index 7 at position 1 is out of range for 5 rows');
+    expectError(() => takeRows('abc' as never, [0]), TypeError, 'takeRows: rows must be an array or a typed array, got "abc"');
+    expectError(() => takeRows(new DataView(new ArrayBuffer(4)) as never, [0]), TypeError, 'takeRows: rows must be an array or a typed array, got a DataView');
+    expectError(() => takeRows([1, 2], 'ab' as never), TypeError, 'takeRows: indices must be an array or a Uint32Array, got "ab"');
+    expectError(() => takeRows([1, 2], new DataView(new ArrayBuffer(4)) as never), TypeError, 'takeRows: indices must be an array or a Uint32Array, got a DataView');
+    expectError(() => takeRows([1, 2], [0, 2]), RangeError, 'takeRows: index 2 at position 1 is out of range for 2 rows');
+    expectError(() => takeRows([1, 2], ['0'] as never), RangeError, 'takeRows: index "0" at position 0 is out of range for 2 rows');
+    expectError(() => takeRows([1, 2], [0.5]), RangeError, 'takeRows: index 0.5 at position 0 is out of range for 2 rows');
+    expectError(() => takeRows([1, 2, 3], [0], { rowLength: 2 }), RangeError, 'takeRows: rows has 3 elements, not a multiple of rowLength 2');
+    expectError(() => takeRows([1, 2], [0], { rowLength: 0 }), RangeError, /^takeRows: rowLength must be an integer >= 1, got 0/);
+    // Typed indices are read too.
+    expect(Array.from(takeRows(Float64Array.from([1, 2, 3]), Int8Array.from([2, 0])))).toEqual([3, 1]);
+  });
+
+  it('takes several whole rows of a plain array with rowLength', () => {
+    expect(takeRows([0, 1, 2, 3, 4, 5], [2, 0, 1], { rowLength: 2 })).toEqual([4, 5, 0, 1, 2, 3]);
+    expect(takeRows([0, 1, 2, 3], [], { rowLength: 2 })).toEqual([]);
   });
 
   it('splits the data consistently with the indices for random folds', () => {
