@@ -66,10 +66,33 @@ describe('fold counts and options', () => {
     expectError(() => trainTestSplit(10, { shuffle: false, seed: -1 }), RangeError, /^trainTestSplit: seed must be/);
   });
 
+  it('every seeded function names its seed in the message', () => {
+    const labels = [0, 1, 0, 1, 0, 1, 0, 1];
+    const bySeed: [string, (seed: number) => unknown][] = [
+      ['kFold', (seed) => kFold(8, { shuffle: true, seed })],
+      ['repeatedKFold', (seed) => repeatedKFold(8, { seed })],
+      ['stratifiedKFold', (seed) => stratifiedKFold(labels, { k: 2, shuffle: true, seed })],
+      ['repeatedStratifiedKFold', (seed) => repeatedStratifiedKFold(labels, { k: 2, seed })],
+      ['groupKFold', (seed) => groupKFold(labels.map((_, i) => i), { k: 2, shuffle: true, seed })],
+      ['shuffleSplit', (seed) => shuffleSplit(8, { seed })],
+      ['stratifiedShuffleSplit', (seed) => stratifiedShuffleSplit(labels, { testSize: 2, seed })],
+      ['trainTestSplit', (seed) => trainTestSplit(8, { seed })],
+      ['trainTestSplit', (seed) => trainTestSplit(8, { stratify: labels, testSize: 2, seed })],
+      ['batches', (seed) => batches(8, { batchSize: 2, seed })],
+      ['bootstrap', (seed) => bootstrap(8, { seed })],
+      ['bootstrapInterval', (seed) => bootstrapInterval([1, 2, 3], (sample) => sample[0], { seed })],
+    ];
+    for (const [name, call] of bySeed) {
+      expectError(() => call(-1), RangeError, `${name}: seed must be an integer from 0 to 4294967295 (2^32 - 1), got -1`);
+      expectError(() => call('1' as never), TypeError, `${name}: seed must be an integer from 0 to 4294967295 (2^32 - 1), got "1"`);
+    }
+  });
+
   it('counts of splits and repetitions', () => {
     expectError(() => repeatedKFold(10, { repeats: 0 }), RangeError, 'repeatedKFold: repeats must be an integer >= 1, got 0');
     expectError(() => repeatedStratifiedKFold([0, 1, 0, 1], { k: 2, repeats: 1.5 }), RangeError, /repeats must be an integer >= 1, got 1\.5/);
     expectError(() => shuffleSplit(10, { nSplits: 0 }), RangeError, 'shuffleSplit: nSplits must be an integer >= 1, got 0');
+    expectError(() => stratifiedShuffleSplit([0, 0, 1, 1], { nSplits: 0 }), RangeError, 'stratifiedShuffleSplit: nSplits must be an integer >= 1, got 0');
     expectError(() => timeSeriesSplit(10, { gap: -1 }), RangeError, 'timeSeriesSplit: gap must be an integer >= 0, got -1');
     expectError(() => timeSeriesSplit(10, { testSize: 0 }), RangeError, /testSize must be an integer >= 1, got 0/);
     expectError(() => timeSeriesSplit(10, { maxTrainSize: 2.5 }), RangeError, /maxTrainSize must be an integer >= 1, got 2\.5/);
@@ -114,7 +137,7 @@ describe('labels and groups', () => {
   });
 
   it('stratifiedKFold rejects continuous targets as scikit-learn does; groups may be any numbers', () => {
-    expectError(() => stratifiedKFold([0.5, 1.5, 0.5, 1.5], { k: 2 }), RangeError, /labels must be class labels \(integers or strings\), got 0\.5 at index 0/);
+    expectError(() => stratifiedKFold([0, 1.5, 0, 1.5], { k: 2 }), RangeError, 'stratifiedKFold: labels must be class labels (integers or strings), got 1.5 at index 1; continuous targets cannot be stratified');
     expect(groupKFold([0.5, 1.5, 0.5, 2.5], { k: 2 }).length).toBe(2);
   });
 
@@ -125,6 +148,11 @@ describe('labels and groups', () => {
       RangeError,
       'stratifiedShuffleSplit: the least populated classes in labels have only 1 member, which is too few: every class needs at least 2. Classes with 1 member: ["b"]',
     );
+    // The classes with one member in sorted order (as np.unique gives them), the first ten shown.
+    expectError(() => stratifiedShuffleSplit([3, 3, 2, 1, 3], { testSize: 2 }), RangeError, /Classes with 1 member: \[1, 2\]$/);
+    const singles = (count: number) => [...Array.from({ length: count }, (_, i) => count - i), 0, 0];
+    expectError(() => stratifiedShuffleSplit(singles(10), { testSize: 2 }), RangeError, /Classes with 1 member: \[1, 2, 3, 4, 5, 6, 7, 8, 9, 10\]$/);
+    expectError(() => stratifiedShuffleSplit(singles(12), { testSize: 2 }), RangeError, /Classes with 1 member: \[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, …\]$/);
     expectError(() => stratifiedShuffleSplit([0, 0, 1, 1, 2, 2, 3, 3], { testSize: 3 }), RangeError, 'stratifiedShuffleSplit: testSize = 3 samples must be at least the number of classes (4)');
     expectError(() => groupKFold([0, 0, 0], { k: 2 }), RangeError, 'groupKFold: cannot have k=2 folds, greater than the number of distinct groups (1)');
   });
