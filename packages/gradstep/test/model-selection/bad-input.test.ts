@@ -39,7 +39,7 @@ describe('sample counts', () => {
 
 describe('fold counts and options', () => {
   it('k must be an integer from 2 to n', () => {
-    expectError(() => kFold(10, { k: 1 }), RangeError, /^kFold: k must be an integer >= 2 .*got 1$/);
+    expectError(() => kFold(10, { k: 1 }), RangeError, 'kFold: k must be an integer >= 2 (k-fold cross-validation needs at least one train/test split), got 1');
     expectError(() => kFold(10, { k: 2.5 }), RangeError, /got 2\.5$/);
     expectError(() => kFold(10, { k: NaN }), RangeError, /got NaN$/);
     expectError(() => kFold(10, { k: '3' as never }), TypeError, 'kFold: k must be an integer >= 2, got "3"');
@@ -60,6 +60,8 @@ describe('fold counts and options', () => {
 
   it('shuffle must be a boolean; a seed without shuffle is refused as scikit-learn does', () => {
     expectError(() => kFold(10, { shuffle: 1 as never }), TypeError, 'kFold: shuffle must be true or false, got 1');
+    expectError(() => groupKFold([1, 2, 3], { k: 2, shuffle: 'yes' as never }), TypeError, 'groupKFold: shuffle must be true or false, got "yes"');
+    expectError(() => stratifiedKFold([0, 1, 0, 1], { k: 2, shuffle: 0 as never }), TypeError, 'stratifiedKFold: shuffle must be true or false, got 0');
     expectError(() => kFold(10, { seed: 3 }), RangeError, /^kFold: seed has no effect since shuffle is false/);
     expectError(() => groupKFold([1, 2, 3], { k: 2, seed: new Random(0) }), RangeError, /seed has no effect/);
     expectError(() => kFold(10, { shuffle: true, seed: 2 ** 32 }), RangeError, 'kFold: seed must be an integer from 0 to 4294967295 (2^32 - 1), got 4294967296');
@@ -138,6 +140,7 @@ describe('labels and groups', () => {
 
   it('stratifiedKFold rejects continuous targets as scikit-learn does; groups may be any numbers', () => {
     expectError(() => stratifiedKFold([0, 1.5, 0, 1.5], { k: 2 }), RangeError, 'stratifiedKFold: labels must be class labels (integers or strings), got 1.5 at index 1; continuous targets cannot be stratified');
+    expectError(() => repeatedStratifiedKFold([0, 1, 0.5, 1, 0], { k: 2 }), RangeError, 'repeatedStratifiedKFold: labels must be class labels (integers or strings), got 0.5 at index 2; continuous targets cannot be stratified');
     expect(groupKFold([0.5, 1.5, 0.5, 2.5], { k: 2 }).length).toBe(2);
   });
 

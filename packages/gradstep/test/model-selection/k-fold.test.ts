@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { captureWarnings } from '../capture-warnings.js';
 import { groupKFold } from '../../src/model-selection/group-k-fold.js';
+import { newFoldAssignment } from '../../src/model-selection/folds.js';
 import { kFold, repeatedKFold } from '../../src/model-selection/k-fold.js';
 import { Random } from '../../src/model-selection/random.js';
 import { repeatedStratifiedKFold, stratifiedKFold } from '../../src/model-selection/stratified-k-fold.js';
@@ -213,6 +214,32 @@ describe('groupKFold', () => {
     );
   });
 
+  it("assigns groups exactly as scikit-learn's loop: largest first (ties: the later group first), each to the first lightest fold", () => {
+    // The O(groups · k) loop of GroupKFold._iter_test_indices, against the heap that finds its argmin.
+    const reference = (groups: number[], k: number): number[][] => {
+      const classes = [...new Set(groups)].sort((a, b) => a - b);
+      const counts = classes.map((g) => groups.filter((x) => x === g).length);
+      const order = classes.map((_, c) => c).sort((a, b) => counts[b] - counts[a] || b - a);
+      const totals = new Array<number>(k).fill(0);
+      const foldOfClass = new Array<number>(classes.length);
+      for (const c of order) {
+        const lightest = totals.indexOf(Math.min(...totals));
+        foldOfClass[c] = lightest;
+        totals[lightest] += counts[c];
+      }
+      return Array.from({ length: k }, (_, f) => groups.flatMap((g, i) => (foldOfClass[classes.indexOf(g)] === f ? [i] : [])));
+    };
+    const manyGroups = fc
+      .tuple(fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 2, maxLength: 300 }), fc.integer({ min: 2, max: 12 }))
+      .filter(([groups, k]) => new Set(groups).size >= k);
+    fc.assert(
+      fc.property(manyGroups, ([groups, k]) => {
+        expect(groupKFold(groups, { k }).map((fold) => Array.from(fold.test))).toEqual(reference(groups, k));
+      }),
+      { seed: 11, numRuns: 300 },
+    );
+  });
+
   it('with shuffle, balances the number of groups per fold, reproducibly', () => {
     fc.assert(
       fc.property(groupsAndK, seedArbitrary, ({ groups, k }, seed) => {
@@ -223,5 +250,16 @@ describe('groupKFold', () => {
         expect(asLists(groupKFold(groups, { k, shuffle: true, seed }))).toEqual(asLists(folds));
       }),
     );
+  });
+});
+
+describe('fold numbers per sample', () => {
+  it('are kept in the smallest unsigned type that holds k folds, and every fold number fits', () => {
+    for (const [k, bytes] of [[2, 1], [256, 1], [257, 2], [65536, 2], [65537, 4], [2 ** 32 - 1, 4]]) {
+      const foldOf = newFoldAssignment(2, k);
+      expect([k, foldOf.BYTES_PER_ELEMENT]).toEqual([k, bytes]);
+      foldOf[1] = k - 1;
+      expect(foldOf[1]).toBe(k - 1);
+    }
   });
 });
