@@ -181,32 +181,32 @@ function checkArrayLike(owner: string, name: string, values: unknown): number {
 }
 
 /**
- * The sum of `n` values from `start` (every `stride`-th), as NumPy sums a contiguous float64 vector
- * (`np.sum`, `np.mean`, the reductions of `np.average`): pairwise summation, with blocks of at most
- * 128 added by eight interleaved accumulators. Same order, so the same bits.
+ * The sum of `n` values from `start`, as NumPy sums a contiguous float64 vector (`np.sum`, `np.mean`,
+ * the reductions of `np.average`): pairwise summation, with blocks of at most 128 added by eight
+ * interleaved accumulators. Same order, so the same bits.
  */
-export function numpySum(values: ArrayLike<number>, start = 0, n = values.length - start, stride = 1): number {
-  return 0 + pairwise(values, start, n, stride);
+export function numpySum(values: ArrayLike<number>, start = 0, n = values.length - start): number {
+  return 0 + pairwise(values, start, n);
 }
 
-function pairwise(a: ArrayLike<number>, start: number, n: number, stride: number): number {
+function pairwise(a: ArrayLike<number>, start: number, n: number): number {
   if (n < 8) {
     let sum = 0;
-    for (let i = 0; i < n; i++) sum += a[start + i * stride];
+    for (let i = start; i < start + n; i++) sum += a[i];
     return sum;
   }
   if (n <= 128) {
     const r = new Float64Array(8);
-    for (let j = 0; j < 8; j++) r[j] = a[start + j * stride];
+    for (let j = 0; j < 8; j++) r[j] = a[start + j];
     let i = 8;
-    for (; i < n - (n % 8); i += 8) for (let j = 0; j < 8; j++) r[j] += a[start + (i + j) * stride];
+    for (; i < n - (n % 8); i += 8) for (let j = 0; j < 8; j++) r[j] += a[start + i + j];
     let sum = r[0] + r[1] + (r[2] + r[3]) + (r[4] + r[5] + (r[6] + r[7]));
-    for (; i < n; i++) sum += a[start + i * stride];
+    for (; i < n; i++) sum += a[start + i];
     return sum;
   }
   let half = Math.floor(n / 2);
   half -= half % 8;
-  return pairwise(a, start, half, stride) + pairwise(a, start + half * stride, n - half, stride);
+  return pairwise(a, start, half) + pairwise(a, start + half, n - half);
 }
 
 /**
