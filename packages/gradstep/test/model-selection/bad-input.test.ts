@@ -46,9 +46,12 @@ describe('fold counts and options', () => {
     expectError(() => kFold(3, { k: 4 }), RangeError, 'kFold: cannot have k=4 folds, greater than the number of samples n=3');
     expectError(() => stratifiedKFold([0, 1, 0], { k: 4 }), RangeError, /k=4 folds, greater than the number of samples n=3/);
     expectError(() => groupKFold([0, 1, 2], { k: 0 }), RangeError, /got 0$/);
-    expectError(() => timeSeriesSplit(10, { k: 1 }), RangeError, /^timeSeriesSplit: k must be an integer >= 2/);
+    expectError(() => timeSeriesSplit(10, { k: 1 }), RangeError, 'timeSeriesSplit: k must be an integer >= 2 (at least one train/test split), got 1');
+    // The default k = 5 needs k + 1 = 6 samples, as scikit-learn's TimeSeriesSplit.
+    expectError(() => timeSeriesSplit(5), RangeError, 'timeSeriesSplit: cannot have k + 1 = 6 folds, greater than the number of samples n=5');
     expectError(() => timeSeriesSplit(10, { k: null as never }), TypeError, 'timeSeriesSplit: k must not be null (leave it undefined for the default), got null');
     expectError(() => trainTestSplit(10, { stratify: null as never }), TypeError, /stratify must not be null/);
+    expectError(() => trainTestSplit(4, { stratify: 'abab' as never }), TypeError, 'trainTestSplit: stratify must be an array or a typed array, got "abab"');
   });
 
   it('unknown options and non-object options are TypeErrors', () => {
@@ -66,6 +69,10 @@ describe('fold counts and options', () => {
     expectError(() => groupKFold([1, 2, 3], { k: 2, seed: new Random(0) }), RangeError, /seed has no effect/);
     expectError(() => kFold(10, { shuffle: true, seed: 2 ** 32 }), RangeError, 'kFold: seed must be an integer from 0 to 4294967295 (2^32 - 1), got 4294967296');
     expectError(() => trainTestSplit(10, { shuffle: false, seed: -1 }), RangeError, /^trainTestSplit: seed must be/);
+    expectError(() => trainTestSplit(10, { shuffle: 'yes' as never }), TypeError, 'trainTestSplit: shuffle must be true or false, got "yes"');
+    // The shuffled paths name the seed as well, with and without stratify.
+    expectError(() => trainTestSplit(10, { seed: 0.5 }), RangeError, 'trainTestSplit: seed must be an integer from 0 to 4294967295 (2^32 - 1), got 0.5');
+    expectError(() => trainTestSplit(4, { testSize: 2, stratify: [0, 0, 1, 1], seed: -1 }), RangeError, 'trainTestSplit: seed must be an integer from 0 to 4294967295 (2^32 - 1), got -1');
   });
 
   it('every seeded function names its seed in the message', () => {
@@ -113,7 +120,7 @@ describe('split sizes', () => {
     expectError(() => trainTestSplit(10, { testSize: 10 }), RangeError, 'trainTestSplit: testSize=10 must be smaller than the number of samples n=10 (or a fraction in (0, 1))');
     expectError(() => trainTestSplit(10, { trainSize: 11, testSize: 1 }), RangeError, /trainSize=11 must be smaller than the number of samples n=10/);
     expectError(() => trainTestSplit(3, { testSize: 0.6, trainSize: 0.6 }), RangeError, /testSize \+ trainSize = 1\.2 must not exceed 1/);
-    expectError(() => trainTestSplit(10, { testSize: 5, trainSize: 6 }), RangeError, /trainSize \+ testSize = 11 samples, more than the number of samples n=10/);
+    expectError(() => trainTestSplit(10, { testSize: 5, trainSize: 6 }), RangeError, 'trainTestSplit: trainSize + testSize = 11 samples, more than the number of samples n=10; reduce testSize and/or trainSize');
     expectError(() => trainTestSplit(3, { testSize: 0.67 }), RangeError, 'trainTestSplit: with n=3, testSize=0.67 and trainSize=undefined the train set would be empty');
     expectError(() => trainTestSplit(1), RangeError, /the train set would be empty/);
   });

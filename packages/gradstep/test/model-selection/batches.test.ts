@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { batches } from '../../src/model-selection/batches.js';
 import { Random } from '../../src/model-selection/random.js';
+import { expectError } from '../expect-error.js';
 
 const epoch = (n: number, options: Parameters<typeof batches>[1]) => Array.from(batches(n, options), (b) => Array.from(b));
 
@@ -73,5 +74,18 @@ describe('batches', () => {
     expect(() => batches(10, { batchSize: 2, shuffle: 'yes' as never })).toThrow(TypeError);
     expect(() => batches(10, { batchSize: 2, seed: -3 })).toThrow(/seed must be an integer from 0 to 4294967295/);
     expect(() => batches(10, { batchSize: 2, shuffle: false, seed: 1.5 })).toThrow(RangeError);
+  });
+
+  it('names the flag and the seed in their errors', () => {
+    expectError(() => batches(10, { batchSize: 2, shuffle: 'yes' as never }), TypeError, 'batches: shuffle must be true or false, got "yes"');
+    expectError(() => batches(10, { batchSize: 2, dropLast: 1 as never }), TypeError, 'batches: dropLast must be true or false, got 1');
+    expectError(() => batches(10, { batchSize: 2, shuffle: false, seed: 1.5 }), RangeError, 'batches: seed must be an integer from 0 to 4294967295 (2^32 - 1), got 1.5');
+  });
+
+  it('without shuffling ignores a Random seed and does not advance it', () => {
+    const rng = new Random(5);
+    const before = rng.getState();
+    expect(epoch(5, { batchSize: 2, shuffle: false, seed: rng })).toEqual([[0, 1], [2, 3], [4]]);
+    expect(rng.getState()).toBe(before);
   });
 });

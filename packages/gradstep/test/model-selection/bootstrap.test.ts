@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bootstrap, bootstrapInterval, sortedQuantile } from '../../src/model-selection/bootstrap.js';
 import { Random } from '../../src/model-selection/random.js';
+import { expectError } from '../expect-error.js';
 
 const mean = (x: ArrayLike<number>) => {
   let s = 0;
@@ -37,6 +38,10 @@ describe('bootstrap', () => {
 
   it('different seeds give different samples', () => {
     expect(Array.from(bootstrap(50, { seed: 1 }).sample)).not.toEqual(Array.from(bootstrap(50, { seed: 2 }).sample));
+  });
+
+  it('names a bad seed', () => {
+    expectError(() => bootstrap(5, { seed: -1 }), RangeError, 'bootstrap: seed must be an integer from 0 to 4294967295 (2^32 - 1), got -1');
   });
 });
 
@@ -96,6 +101,36 @@ describe('bootstrapInterval', () => {
     expect(result.estimate).toBe(4);
   });
 
+  it('draws exactly rounds × n integers from a shared Random, a fresh resample of indices every round', () => {
+    // The statistic reads the whole resample (the 4 indices as the digits of a number), so each
+    // replicate shows which indices were drawn; and the shared generator must stop right after the
+    // 3 × 4 documented draws, so that whatever uses it next continues the sequence.
+    const digits = (idx: Uint32Array) => idx.reduce((s, i) => s * 10 + i, 0);
+    const rng = new Random(11);
+    const result = bootstrapInterval(4, digits, { rounds: 3, seed: rng });
+    expect(result.estimate).toBe(123);
+    const replay = new Random(11);
+    const expected = Array.from({ length: 3 }, () => digits(Uint32Array.from({ length: 4 }, () => replay.integer(4))));
+    expect(Array.from(result.replicates)).toEqual(expected);
+    expect(rng.getState()).toBe(replay.getState());
+  });
+
+  it('resamples the data as given even when the statistic sorts what it gets for the estimate', () => {
+    // The statistic returns the first value it is given, then sorts: had the estimate's call sorted
+    // the data itself, every resample would read sorted values (no value here is at its sorted place).
+    const values = [5, 3, 8, 1, 9, 2];
+    const firstThenSort = (x: Float64Array) => {
+      const first = x[0];
+      x.sort();
+      return first;
+    };
+    const result = bootstrapInterval(values, firstThenSort, { rounds: 20, seed: 2 });
+    expect(result.estimate).toBe(5);
+    const rng = new Random(2);
+    const expected = Array.from({ length: 20 }, () => values.map(() => values[rng.integer(6)])[0]);
+    expect(Array.from(result.replicates)).toEqual(expected);
+  });
+
   it('a NaN replicate makes the bounds NaN, as in NumPy', () => {
     let calls = 0;
     const result = bootstrapInterval([1, 2, 3], () => (++calls === 5 ? NaN : 1), { rounds: 10, seed: 0 });
@@ -111,5 +146,38 @@ describe('bootstrapInterval', () => {
     expect(() => bootstrapInterval([1, 2], 'mean' as never)).toThrow(TypeError);
     expect(() => bootstrapInterval([1, 2], (() => '1') as never)).toThrow(/statistic must return a number, got "1"/);
     expect(() => bootstrapInterval(0, () => 1)).toThrow(/n must be an integer >= 1, got 0/);
+  });
+
+  it('names the argument and the value: a TypeError for a wrong type, a RangeError for a number out of range', () => {
+    expectError(() => bootstrapInterval([1, 2], 'mean' as never), TypeError, 'bootstrapInterval: statistic must be a function, got "mean"');
+    expectError(() => bootstrapInterval([1, 2], mean, { confidence: 1 }), RangeError, 'bootstrapInterval: confidence must be a number in (0, 1), got 1');
+    expectError(() => bootstrapInterval([1, 2], mean, { confidence: 0 }), RangeError, 'bootstrapInterval: confidence must be a number in (0, 1), got 0');
+    // A string that compares as if it were in (0, 1) is still a TypeError.
+    expectError(() => bootstrapInterval([1, 2], mean, { confidence: '0.9' as never }), TypeError, 'bootstrapInterval: confidence must be a number in (0, 1), got "0.9"');
+    expectError(() => bootstrapInterval([1, 2], mean, { seed: 1.5 }), RangeError, 'bootstrapInterval: seed must be an integer from 0 to 4294967295 (2^32 - 1), got 1.5');
+  });
+});
+
+describe('sortedQuantile', () => {
+  it('interpolates as np.quantile: from the lower neighbour below weight 0.5, from the upper one from 0.5 on', () => {
+    // Expected values from NumPy 2.4, np.quantile(np.array([0.1, 0.7]), q). The two formulas round
+    // differently, so each weight shows which one was used: a + (b − a)·0.3 = 0.28 where
+    // b − (b − a)·0.7 = 0.27999999999999997; at 0.5 and 0.7 the upper one gives ...97 and ...99 where
+    // the lower one gives 0.4 and 0.52.
+    const pair = Float64Array.of(0.1, 0.7);
+    expect(sortedQuantile(pair, 0.3)).toBe(0.28);
+    expect(sortedQuantile(pair, 0.5)).toBe(0.39999999999999997);
+    expect(sortedQuantile(pair, 0.7)).toBe(0.5199999999999999);
+    // Next to an infinity the wrong formula gives ∞ − ∞ = NaN where NumPy gives ±∞; at weight 0,
+    // NumPy (q = 0.0, a float) computes a + ∞·0 = NaN all the same.
+    expect(sortedQuantile(Float64Array.of(1, Infinity), 0.25)).toBe(Infinity);
+    expect(sortedQuantile(Float64Array.of(-Infinity, 1), 0.5)).toBe(-Infinity);
+    expect(sortedQuantile(Float64Array.of(-Infinity, 1), 0.75)).toBe(-Infinity);
+    expect(sortedQuantile(Float64Array.of(1, Infinity), 0)).toBeNaN();
+  });
+
+  it('is NaN for no values and when the largest is NaN', () => {
+    expect(sortedQuantile(new Float64Array(0), 0.5)).toBeNaN();
+    expect(sortedQuantile(Float64Array.of(1, 2, NaN), 0)).toBeNaN();
   });
 });

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { leaveOneOut, leavePOut } from '../../src/model-selection/leave-out.js';
 import { timeSeriesSplit } from '../../src/model-selection/time-series-split.js';
+import { expectError } from '../expect-error.js';
 import { expectDisjoint, expectPartition } from './fold-checks.js';
 
 const range = (start: number, stop: number) => Array.from({ length: stop - start }, (_, i) => start + i);
@@ -105,7 +106,7 @@ describe('leavePOut', () => {
 
   it('rejects p >= n and non-integer p', () => {
     expect(() => leavePOut(2, 2)).toThrow(new RangeError('leavePOut: p=2 must be strictly less than the number of samples n=2'));
-    expect(() => leavePOut(5, 0)).toThrow(RangeError);
-    expect(() => leavePOut(5, 1.5)).toThrow(RangeError);
+    expectError(() => leavePOut(5, 0), RangeError, 'leavePOut: p must be an integer >= 1, got 0');
+    expectError(() => leavePOut(5, 1.5), RangeError, 'leavePOut: p must be an integer >= 1, got 1.5');
   });
 });

@@ -113,6 +113,39 @@ describe('trainTestSplit', () => {
     }
   });
 
+  it('fractions count as adding up to 1 within 4 ulps above 1, not 5', () => {
+    // 0.5 + (0.5 + 2^-50) is exactly 1 + 4·2^-52: the train set takes the rest. One ulp more is a sum above 1.
+    const fold = trainTestSplit(10, { testSize: 0.5, trainSize: 0.5 + 2 ** -50, shuffle: false });
+    expect([fold.train.length, fold.test.length]).toEqual([5, 5]);
+    expectError(
+      () => trainTestSplit(10, { testSize: 0.5, trainSize: 0.5 + 5 * 2 ** -52 }),
+      RangeError,
+      'trainTestSplit: testSize + trainSize = 1.000000000000001 must not exceed 1; reduce testSize and/or trainSize',
+    );
+  });
+
+  it('a count and a tiny fraction are not fractions adding up to 1, though 1 + 1e-16 rounds to 1', () => {
+    // As scikit-learn: the fraction is floored (train) or ceiled (test) on its own.
+    expectError(() => trainTestSplit(10, { testSize: 1, trainSize: 1e-16 }), RangeError, 'trainTestSplit: with n=10, testSize=1 and trainSize=1e-16 the train set would be empty');
+    expect(asLists([trainTestSplit(10, { testSize: 1e-16, trainSize: 1, shuffle: false })])).toEqual([[[0], [1]]]);
+  });
+
+  it('without shuffling ignores a Random seed and does not advance it', () => {
+    const rng = new Random(5);
+    const before = rng.getState();
+    expect(asLists([trainTestSplit(4, { testSize: 1, shuffle: false, seed: rng })])).toEqual([[[0, 1, 2], [3]]]);
+    expect(rng.getState()).toBe(before);
+  });
+
+  it('stratify takes the classes in sorted order, as stratifiedShuffleSplit', () => {
+    // Labels first seen in another order than sorted: the split is the first one stratifiedShuffleSplit
+    // draws from the same seed (classes sorted, as np.unique), and an error lists the classes sorted.
+    const labels = ['c', 'a', 'b', 'c', 'b', 'a', 'c', 'a', 'b', 'c'];
+    const [expected] = stratifiedShuffleSplit(labels, { nSplits: 1, testSize: 4, seed: 9 });
+    expect(asLists([trainTestSplit(10, { testSize: 4, stratify: labels, seed: 9 })])).toEqual(asLists([expected]));
+    expectError(() => trainTestSplit(5, { stratify: ['c', 'b', 'c', 'a', 'c'] }), RangeError, /Classes with 1 member: \["a", "b"\]$/);
+  });
+
   it('rejects stratify with shuffle: false, and stratify labels of the wrong length', () => {
     expect(() => trainTestSplit(4, { shuffle: false, stratify: [0, 0, 1, 1] })).toThrow(/stratify needs shuffle: true/);
     expect(() => trainTestSplit(5, { stratify: [0, 0, 1, 1] })).toThrow(/stratify must have one label per sample \(n=5\), got 4/);
