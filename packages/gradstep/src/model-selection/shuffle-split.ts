@@ -81,7 +81,7 @@ export function stratifiedShuffleSplit(labels: Labels, options?: ShuffleSplitOpt
   const encoded = encodeLabels(owner, 'labels', labels, { order: 'sorted' });
   const nSplits = checkSampleCount(owner, 'nSplits', given.nSplits ?? 10);
   const sizes = resolveSplitSizes(owner, encoded.codes.length, given.testSize, given.trainSize, 0.1);
-  const plan = planStratifiedSplit(owner, encoded, sizes);
+  const plan = planStratifiedSplit(owner, 'labels', encoded, sizes);
   const rng = randomFrom(given.seed as Seed | undefined, `${owner}: seed`);
   const folds: Fold[] = [];
   for (let s = 0; s < nSplits; s++) folds.push(drawStratifiedSplit(plan, rng));
@@ -99,21 +99,25 @@ export interface StratifiedSplitPlan {
   readonly scratch: Uint32Array;
 }
 
-/** Checks the classes against the sizes, as scikit-learn's StratifiedShuffleSplit. */
-export function planStratifiedSplit(owner: string, encoded: EncodedLabels, sizes: SplitSizes): StratifiedSplitPlan {
+/**
+ * Checks the classes against the sizes, as scikit-learn's StratifiedShuffleSplit.
+ *
+ * @param name how the messages name the labels' argument (`'labels'`, trainTestSplit's `'stratify'`)
+ */
+export function planStratifiedSplit(owner: string, name: string, encoded: EncodedLabels, sizes: SplitSizes): StratifiedSplitPlan {
   const { classes, counts } = encoded;
   const tooSmall = classes.filter((_, c) => counts[c] < 2);
   if (tooSmall.length > 0) {
     const shown = tooSmall.slice(0, 10).map((label) => JSON.stringify(label)).join(', ');
     throw new RangeError(
-      `${owner}: the least populated classes in labels have only 1 member, which is too few: every class needs ` +
+      `${owner}: the least populated classes in ${name} have only 1 member, which is too few: every class needs ` +
         `at least 2. Classes with 1 member: [${shown}${tooSmall.length > 10 ? ', …' : ''}]`,
     );
   }
-  for (const [name, size] of [['trainSize', sizes.trainSize], ['testSize', sizes.testSize]] as const) {
+  for (const [sizeName, size] of [['trainSize', sizes.trainSize], ['testSize', sizes.testSize]] as const) {
     if (size < classes.length) {
       throw new RangeError(
-        `${owner}: ${name} = ${size} samples must be at least the number of classes (${classes.length})`,
+        `${owner}: ${sizeName} = ${size} samples must be at least the number of classes (${classes.length})`,
       );
     }
   }

@@ -64,7 +64,7 @@ export function trainTestSplit(n: number, options?: TrainTestSplitOptions): Fold
     if (encoded.codes.length !== n) {
       throw new RangeError(`${owner}: stratify must have one label per sample (n=${n}), got ${encoded.codes.length} labels`);
     }
-    const plan = planStratifiedSplit(owner, encoded, sizes);
+    const plan = planStratifiedSplit(owner, 'stratify', encoded, sizes);
     return drawStratifiedSplit(plan, randomFrom(seed, `${owner}: seed`));
   }
   return drawShuffleSplit(new Uint32Array(n), sizes, randomFrom(seed, `${owner}: seed`));
