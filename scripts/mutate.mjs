@@ -61,7 +61,7 @@ if (rust) {
   // debug assertions stay on; Rust never contracts to FMA or reassociates floats, so the same bits),
   // and rules.rs's and reductions.rs's run unoptimized without the two dense-layer tests (`--skip
   // dense`), which call only dense.rs and lane.rs and so cannot catch their mutants.
-  // Without debug info: a third less build time per mutant, and nothing reads it.
+  // Without debug info: less to build per mutant, and nothing reads it.
   const optimized = ['--cargo-arg=--config=profile.dev.opt-level=3', '--cargo-arg=--config=profile.test.opt-level=3', '--cargo-arg=--config=profile.dev.debug=0', '--cargo-arg=--config=profile.test.debug=0'];
   // cargo-mutants passes what follows its own `--` to cargo test, so a second `--` reaches the test
   // binaries. dense.rs's and softmax.rs's mutants run only the tests whose names carry their file's name:
