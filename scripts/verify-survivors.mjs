@@ -12,7 +12,7 @@
 // It edits the sources in place (and restores them, also on Ctrl-C): run it in a checkout where
 // nothing else builds or mutates meanwhile, with the same sources the report was made from (it
 // refuses a file whose text differs from the report's).
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -27,8 +27,19 @@ const modules = argv.filter((a, i) => a !== '--also' && a !== '--again' && argv[
 if (modules.length === 0) throw new Error('usage: pnpm mutate:verify <module>… [--also <test file>]… [--again] (the names of pnpm mutate, or "custom")');
 
 let restore = null;
+// The vitest run of the moment, in a process group of its own (so that a mutant's endless loop in a
+// test worker can be ended with everything vitest started).
+let running = null;
+const endRun = (child) => {
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+};
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
+    if (running) endRun(running);
     restore?.();
     process.exit(130);
   });
@@ -41,11 +52,29 @@ function applyMutant(source, { start, end }, replacement) {
   return source.slice(0, offset(start)) + replacement + source.slice(offset(end));
 }
 
+// A mutant can loop forever (`i++` → `i--`) where no test timeout can stop it: a run longer than
+// this is ended and counted as detected, as Stryker counts a Timeout. The slowest honest runs here
+// (35 test files under load) take about 4 minutes.
+const RUN_LIMIT_MS = 6 * 60_000;
+/** Runs the test files; resolves to { status, timedOut } (status null when the run was ended). */
 const vitest = (files) =>
-  spawnSync('pnpm', ['exec', 'vitest', 'run', '-c', 'vitest.mutate.config.ts', '--bail', '1', ...files], { cwd: root, encoding: 'utf8', timeout: 15 * 60_000 });
+  new Promise((resolve) => {
+    const child = spawn('pnpm', ['exec', 'vitest', 'run', '-c', 'vitest.mutate.config.ts', '--bail', '1', ...files], { cwd: root, stdio: 'ignore', detached: true });
+    running = child;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      endRun(child);
+    }, RUN_LIMIT_MS);
+    child.on('exit', (status) => {
+      clearTimeout(timer);
+      running = null;
+      resolve({ status, timedOut });
+    });
+  });
 
 // A failing run counts as a kill, so the added tests must pass on the unmutated sources first.
-if (also.length > 0 && vitest(also).status !== 0) throw new Error(`the --also tests fail without any mutant: ${also.join(', ')}`);
+if (also.length > 0 && (await vitest(also)).status !== 0) throw new Error(`the --also tests fail without any mutant: ${also.join(', ')}`);
 
 let exitCode = 0;
 for (const name of modules) {
@@ -70,14 +99,15 @@ for (const name of modules) {
       const files = [...new Set([...(mutant.coveredBy ?? []).map((id) => testFileOf.get(id)).filter(Boolean), ...also])];
       restore = () => writeFileSync(path, original);
       writeFileSync(path, applyMutant(original, mutant.location, mutant.replacement));
-      const run = vitest(files);
+      const run = await vitest(files);
       restore();
       restore = null;
       // A nonzero exit is a failing test (or a run that could not finish): the mutant is killed.
       const killed = run.status !== 0;
+      const { timedOut } = run;
       const where = `${file}:${mutant.location.start.line}:${mutant.location.start.column}`;
-      verdicts.push({ id: mutant.id, status: mutant.status, where, mutator: mutant.mutatorName, replacement: mutant.replacement, killed, testFiles: files.length });
-      console.log(`${killed ? 'killed  ' : 'survived'} ${where} ${mutant.mutatorName} → ${JSON.stringify(mutant.replacement).slice(0, 70)} (${files.length} test files)`);
+      verdicts.push({ id: mutant.id, status: mutant.status, where, mutator: mutant.mutatorName, replacement: mutant.replacement, killed, timedOut, testFiles: files.length });
+      console.log(`${timedOut ? 'timeout ' : killed ? 'killed  ' : 'survived'} ${where} ${mutant.mutatorName} → ${JSON.stringify(mutant.replacement).slice(0, 70)} (${files.length} test files)`);
     }
   }
   const all = Object.values(report.files).flatMap((f) => f.mutants);
