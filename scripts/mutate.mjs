@@ -57,8 +57,8 @@ if (rust) {
   // cargo-mutants runs the kernel crate's `cargo test` per mutant: one job (two shared cores), a
   // timeout for mutants that loop forever. Unoptimized, the dense layers' blocking test alone takes
   // ~45 s (near the timeout on a loaded machine); optimized, the rules' tests take ~25 s to rebuild per
-  // mutant. So dense.rs's mutants run the whole suite built with opt-level 3 (overflow checks and
-  // debug assertions stay on; Rust never contracts to FMA or reassociates floats, so the same bits),
+  // mutant. So dense.rs's and softmax.rs's mutants run their tests built with opt-level 3 (overflow
+  // checks and debug assertions stay on; Rust never contracts to FMA or reassociates floats, so the same bits),
   // and rules.rs's and reductions.rs's run unoptimized without the two dense-layer tests (`--skip
   // dense`), which call only dense.rs and lane.rs and so cannot catch their mutants.
   // Without debug info: less to build per mutant, and nothing reads it.

@@ -66,6 +66,11 @@ const vitest = (files) =>
       timedOut = true;
       endRun(child);
     }, RUN_LIMIT_MS);
+    // A run that cannot start (no pnpm) must not count as a kill: stop, with the source restored.
+    child.on('error', (error) => {
+      restore?.();
+      throw error;
+    });
     child.on('exit', (status) => {
       clearTimeout(timer);
       running = null;

@@ -4,32 +4,16 @@
 // four are zero), so 0·∞ never becomes NaN there; ReLU stores x < 0 ? 0 : x, so −0 stays −0; dInput
 // is masked where input ≤ 0 (as the crate's tests
 // `dense_kernels_follow_the_documented_order_with_signed_zeros_and_non_finite_values` check natively).
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as glue from '../../wasm/simd/gradstep_wasm.js';
 import { FUSED_ACTIVATION_IDS } from '../../src/kernels.js';
 import { axpy, denseBackward, denseForward } from '../../src/js-kernels/dense.js';
 import { firstBitDifference, seeded } from '../helpers.js';
+import { loadGlue, withBlocks } from './wasm-glue.js';
 
-let memory: WebAssembly.Memory;
+let glue: ReturnType<typeof loadGlue>;
 beforeAll(() => {
-  memory = glue.initSync({ module: readFileSync(new URL('../../wasm/simd/gradstep_wasm_bg.wasm', import.meta.url)) }).memory;
+  glue = loadGlue();
 });
-
-/** Runs `fn` with wasm blocks holding copies of `arrays`, returns them read back, frees them. */
-function inWasm(arrays: Float32Array[], fn: (ptrs: number[]) => number): Float32Array[] {
-  const ptrs = arrays.map((a) => {
-    const ptr = glue.allocF32(Math.max(1, a.length));
-    new Float32Array(memory.buffer, ptr, a.length).set(a);
-    return ptr;
-  });
-  try {
-    expect(fn(ptrs)).toBe(0);
-    return arrays.map((a, k) => new Float32Array(memory.buffer, ptrs[k], a.length).slice());
-  } finally {
-    ptrs.forEach((ptr, k) => glue.freeF32(ptr, Math.max(1, arrays[k].length)));
-  }
-}
 
 /** rows × inputs with whole zero columns, zero columns in some rows only, −0s, and a row all zero. */
 function inputs(rows: number, features: number): Float32Array {
@@ -70,9 +54,10 @@ describe('dense kernels with zeros, −0 and non-finite values: wasm and the Typ
       for (const activation of ['none', 'relu'] as const) {
         const js = new Float32Array(rows * outputs);
         denseForward(x, rows, features, w, bias, outputs, js, activation === 'relu');
-        const [, , , wasm] = inWasm([x, w, bias, new Float32Array(rows * outputs)], ([xp, wp, bp, op]) =>
-          glue.denseForward(xp, rows, features, wp, bp, outputs, op, FUSED_ACTIVATION_IDS[activation]),
-        );
+        const wasm = withBlocks([x, w, bias, new Float32Array(rows * outputs)], ([xp, wp, bp, op], view) => {
+          expect(glue.denseForward(xp, rows, features, wp, bp, outputs, op, FUSED_ACTIVATION_IDS[activation])).toBe(0);
+          return view(3);
+        });
         const where = `${rows}×${features}→${outputs} ${activation}`;
         expect(firstBitDifference(wasm, js), where).toBe(-1);
         // With 3 rows, all single: the all-zero row skips every term and keeps the bias, −0 included,
@@ -90,9 +75,10 @@ describe('dense kernels with zeros, −0 and non-finite values: wasm and the Typ
       for (const activation of ['none', 'relu'] as const) {
         const js = [new Float32Array(features * outputs), new Float32Array(outputs), new Float32Array(rows * features)];
         denseBackward(x, rows, features, w, outputs, dOut, js[0], js[1], js[2], activation === 'relu');
-        const [, , , gw, gb, dIn] = inWasm([x, w, dOut, ...js.map((a) => new Float32Array(a.length))], ([xp, wp, dp, gwp, gbp, dip]) =>
-          glue.denseBackward(xp, rows, features, wp, outputs, dp, gwp, gbp, dip, FUSED_ACTIVATION_IDS[activation]),
-        );
+        const [gw, gb, dIn] = withBlocks([x, w, dOut, ...js.map((a) => new Float32Array(a.length))], ([xp, wp, dp, gwp, gbp, dip], view) => {
+          expect(glue.denseBackward(xp, rows, features, wp, outputs, dp, gwp, gbp, dip, FUSED_ACTIVATION_IDS[activation])).toBe(0);
+          return [view(3), view(4), view(5)];
+        });
         const where = `${rows}×${features}→${outputs} ${activation}`;
         expect(firstBitDifference(gw, js[0]), `${where}: weights`).toBe(-1);
         expect(firstBitDifference(gb, js[1]), `${where}: bias`).toBe(-1);
@@ -113,7 +99,14 @@ describe('axpy (the bandwidth probe of the benchmarks)', () => {
       const js = y.slice();
       axpy(js, a, x);
       expect(Array.from(js)).toEqual(Array.from(y, (v, i) => Math.fround(v + Math.fround(Math.fround(a) * x[i]))));
-      const [wasm] = length === 0 ? [new Float32Array(0)] : inWasm([y, x], ([yp, xp]) => glue.bandwidthProbe(yp, xp, length, a));
+      // An empty block has no wasm pointer to pass: the twin alone covers length 0.
+      const wasm =
+        length === 0
+          ? js
+          : withBlocks([y, x], ([yp, xp], view) => {
+              expect(glue.bandwidthProbe(yp, xp, length, a)).toBe(0);
+              return view(0);
+            });
       expect(firstBitDifference(wasm, js), `length ${length}`).toBe(-1);
     }
   });

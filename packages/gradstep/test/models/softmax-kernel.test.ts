@@ -2,31 +2,16 @@
 // src/js-kernels/softmax.ts): the wasm build (its glue loaded directly, as the benchmarks do) and the
 // TypeScript twin give the same bits at odd shapes and on extreme logits, and the exp, ours on both
 // sides, stays within one float32 ulp of Math.exp.
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as glue from '../../wasm/simd/gradstep_wasm.js';
 import { SOFTMAX_STATS } from '../../src/kernels.js';
 import { expNonPositive, softmaxCrossEntropy } from '../../src/js-kernels/softmax.js';
 import { firstBitDifference, seeded } from '../helpers.js';
+import { loadGlue, withBlocks } from './wasm-glue.js';
 
-let memory: WebAssembly.Memory;
+let glue: ReturnType<typeof loadGlue>;
 beforeAll(() => {
-  memory = glue.initSync({ module: readFileSync(new URL('../../wasm/simd/gradstep_wasm_bg.wasm', import.meta.url)) }).memory;
+  glue = loadGlue();
 });
-
-/** Runs `fn` with wasm blocks holding copies of `arrays` (and `extra` zeroed ones), then frees them. */
-function withBlocks<T>(arrays: Float32Array[], fn: (ptrs: number[], view: (k: number) => Float32Array) => T): T {
-  const ptrs = arrays.map((a) => {
-    const ptr = a.length === 0 ? 0 : glue.allocF32(a.length);
-    if (a.length > 0) new Float32Array(memory.buffer, ptr, a.length).set(a);
-    return ptr;
-  });
-  try {
-    return fn(ptrs, (k) => new Float32Array(memory.buffer, ptrs[k], arrays[k].length).slice());
-  } finally {
-    ptrs.forEach((ptr, k) => ptr !== 0 && glue.freeF32(ptr, arrays[k].length));
-  }
-}
 
 /** |got − e^x| in ulps of the float32 result (2^−149 below the normal range), e^x from Math.exp. */
 function ulpError(x: number, got: number): number {
