@@ -64,10 +64,11 @@ if (rust) {
   // Without debug info: less to build per mutant, and nothing reads it.
   const optimized = ['--cargo-arg=--config=profile.dev.opt-level=3', '--cargo-arg=--config=profile.test.opt-level=3', '--cargo-arg=--config=profile.dev.debug=0', '--cargo-arg=--config=profile.test.debug=0'];
   // cargo-mutants passes what follows its own `--` to cargo test, so a second `--` reaches the test
-  // binaries. dense.rs's and softmax.rs's mutants run only the tests whose names carry their file's name:
-  // no other test calls into them (the crate's tests are named for what they call).
+  // binaries. dense.rs's and softmax.rs's mutants run only the tests whose names carry their file's name
+  // (the crate's tests are named for what they call), and dense.rs's the ABI's too: they check
+  // Activation::from_id against the ids the package passes.
   const settings = {
-    dense: { options: optimized, testArgs: ['--', 'dense'] },
+    dense: { options: optimized, testArgs: ['--', 'dense', 'abi'] },
     softmax: { options: optimized, testArgs: ['--', 'softmax'] },
     rules: { options: [], testArgs: ['--', '--skip', 'dense'] },
   };
