@@ -89,7 +89,7 @@ export interface BiasVarianceResult {
  * an estimator's fit; the model is fitted anew each round. Nothing passed in is modified.
  *
  * @throws TypeError/RangeError for mismatched lengths, an unknown loss, non-numeric targets for
- *   'mse', mixed label types, or predictions of the wrong length or type
+ *   'mse', mixed label types, or predictions of the wrong length or type, or NaN
  */
 export function biasVariance(options: BiasVarianceRecipeOptions): Promise<BiasVarianceResult>;
 export function biasVariance<R, M>(options: BiasVarianceOptions<R, M>): BiasVarianceResult;
@@ -205,6 +205,8 @@ function numbersOf(owner: string, values: ArrayLike<unknown>): Float64Array {
   return Float64Array.from({ length: values.length }, (_, j) => {
     const v = values[j];
     if (typeof v !== 'number') throw new TypeError(`${owner}: predict must return numbers for loss 'mse', got ${describe(v)} at index ${j}`);
+    // A NaN would make every figure NaN; scikit-learn's mean_squared_error refuses it too.
+    if (Number.isNaN(v)) throw new RangeError(`${owner}: predict returned NaN at index ${j}`);
     return v;
   });
 }

@@ -129,4 +129,25 @@ describe('biasVariance argument errors', () => {
     expect(() => biasVariance({ ...base, predict: () => [0, 1] })).toThrow(/predict returned 2 predictions for 1 rows/);
     expect(() => biasVariance({ ...base, seed: -1 })).toThrow(RangeError);
   });
+
+  it('gives each refusal its exact message', () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ XTrain: 'x' }, /^biasVariance: XTrain must be an array of rows, got "x"$/],
+      [{ XTest: new Float64Array(1) }, /^biasVariance: XTest must be an array of rows, got a Float64Array/],
+      [{ fit: 1 }, /^biasVariance: fit must be a function, got 1$/],
+      [{ predict: 'p' }, /^biasVariance: predict must be a function, got "p"$/],
+      [{ yTest: [0, 1] }, /^biasVariance: yTest has length 2 but XTest has 1 rows; they must match$/],
+      [{ loss: 'mse', yTest: ['a'] }, /^biasVariance: yTest\[0\] must be a number, got "a"$/],
+      [{ loss: 'mse', yTest: [0, 1] }, /^biasVariance: yTest has length 2 but XTest has 1 rows; they must match$/],
+      [{ yTrain: [Number.NaN] }, /^biasVariance: yTrain must be finite, got NaN at index 0$/],
+      [{ yTest: [Number.NaN] }, /^biasVariance: yTest must be finite, got NaN at index 0$/],
+      [{ seed: 'a' }, /^biasVariance: seed must be an integer from 0 to 4294967295 \(2\^32 - 1\), got "a"$/],
+      [{ loss: 'mse', predict: () => ['1'] }, /^biasVariance: predict must return numbers for loss 'mse', got "1" at index 0$/],
+      [{ loss: 'mse', predict: () => [Number.NaN] }, /^biasVariance: predict returned NaN at index 0$/],
+      [{ predict: () => ['0'] }, /^biasVariance: predict must return number labels like yTrain, got "0" at index 0$/],
+      [{ predict: () => [Number.NaN] }, /^biasVariance: predict returned NaN at index 0$/],
+      [{ yTrain: ['a'], yTest: ['a'], predict: () => [0] }, /^biasVariance: predict must return string labels like yTrain, got 0 at index 0$/],
+    ];
+    for (const [options, message] of cases) expect(() => biasVariance({ ...base, ...options } as never)).toThrow(message);
+  });
 });

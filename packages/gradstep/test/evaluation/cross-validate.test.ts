@@ -91,6 +91,17 @@ describe('crossValidate', () => {
     await expect(crossValidate({ folds, fit: fitMean, score: scoreMean, returnTrainScore: 1 as never })).rejects.toThrow(TypeError);
     await expect(crossValidate({ folds, fit: () => { throw new Error('boom'); }, score: scoreMean })).rejects.toThrow('boom');
   });
+
+  it('names the fold and the rows of a refusal', async () => {
+    const folds = kFold(6, { k: 3 });
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ score: () => '0.5' }, /^crossValidate: score must return a number, got "0.5" for the test rows of fold 0$/],
+      [{ score: (_: unknown, rows: Uint32Array) => (rows === folds[1].train ? null : 1), returnTrainScore: true }, /^crossValidate: score must return a number, got null for the train rows of fold 1$/],
+      [{ folds: [folds[0], null] }, /^crossValidate: folds\[1\] must be an object \{ train, test \}, got null$/],
+      [{ folds: [{ train: Uint32Array.of(0, 1), test: Uint32Array.of(2, 0) }] }, /^crossValidate: folds\[0\] uses row 0 in both train and test$/],
+    ];
+    for (const [options, message] of cases) await expect(crossValidate({ folds, fit: fitMean, score: scoreMean, ...options } as never)).rejects.toThrow(message);
+  });
 });
 
 describe('score summary', () => {

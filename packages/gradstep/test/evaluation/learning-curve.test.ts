@@ -79,6 +79,23 @@ describe('learningCurve', () => {
     const folds = kFold(10, { k: 5 });
     await expect(learningCurve({ folds, trainSizes: [9], fit: () => 0, score: () => 0 })).rejects.toThrow(/within \[1, 8\], got 9/);
     await expect(learningCurve({ folds, fit: () => 0, score: () => NaN as never, trainSize: [1] } as never)).rejects.toThrow(/unknown option "trainSize"/);
+    await expect(learningCurve({ folds, trainSizes: 'x', fit: () => 0, score: () => 0 } as never)).rejects.toThrow(/^learningCurve: trainSizes must be an array of numbers, got "x"$/);
+    await expect(learningCurve({ folds, trainSizes: [2, '4'], fit: () => 0, score: () => 0 } as never)).rejects.toThrow(/^learningCurve: trainSizes\[1\] must be a number, got "4"$/);
+  });
+
+  it('names the fold, size and rows of a score that is not a number', async () => {
+    const folds = kFold(10, { k: 5 });
+    // Each (fold, size) scores its test rows, then its train rows.
+    const failingCall = (n: number) => {
+      let calls = 0;
+      return () => (++calls === n ? 'x' : 1) as never;
+    };
+    await expect(learningCurve({ folds, trainSizes: [2, 4], fit: () => 0, score: failingCall(3) })).rejects.toThrow(
+      /^learningCurve: score must return a number, got "x" for the test rows of fold 0, size 4$/,
+    );
+    await expect(learningCurve({ folds, trainSizes: [2, 4], fit: () => 0, score: failingCall(6) })).rejects.toThrow(
+      /^learningCurve: score must return a number, got "x" for the train rows of fold 1, size 2$/,
+    );
   });
 });
 
@@ -107,5 +124,22 @@ describe('validationCurve', () => {
     const folds = kFold(6, { k: 3 });
     await expect(validationCurve({ folds, paramRange: [], fit: () => 0, score: () => 0 })).rejects.toThrow(/paramRange must not be empty/);
     await expect(validationCurve({ folds, paramRange: undefined as never, fit: () => 0, score: () => 0 })).rejects.toThrow(TypeError);
+    await expect(validationCurve({ folds, paramRange: 'ab' as never, fit: () => 0, score: () => 0 })).rejects.toThrow(
+      /^validationCurve: paramRange must be an array of values, got "ab"$/,
+    );
+  });
+
+  it('names the fold, value and rows of a score that is not a number', async () => {
+    const folds = kFold(6, { k: 3 });
+    const failingCall = (n: number) => {
+      let calls = 0;
+      return () => (++calls === n ? 'x' : 1) as never;
+    };
+    await expect(validationCurve({ folds, paramRange: [1, 2], fit: () => 0, score: failingCall(3) })).rejects.toThrow(
+      /^validationCurve: score must return a number, got "x" for the test rows of fold 0, paramRange\[1\]$/,
+    );
+    await expect(validationCurve({ folds, paramRange: [1, 2], fit: () => 0, score: failingCall(6) })).rejects.toThrow(
+      /^validationCurve: score must return a number, got "x" for the train rows of fold 1, paramRange\[0\]$/,
+    );
   });
 });
