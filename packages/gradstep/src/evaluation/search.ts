@@ -634,10 +634,10 @@ export function formatParams(params: Candidate): string {
   return text.length > 200 ? `${text.slice(0, 197)}...` : text;
 }
 
+/** As {@link describe}, but short arrays element by element and bigints as literals. */
 function formatValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || value === null || value === undefined) return String(value);
   if (Array.isArray(value) && value.length <= 8) return `[${value.map(formatValue).join(', ')}]`;
+  if (typeof value === 'bigint') return `${value}n`;
   return describe(value);
 }
 

@@ -143,5 +143,55 @@ describe('nestedCrossValidate', () => {
     await expect(nestedCrossValidate({ outerFolds, innerFolds, search: (inner: InnerSearchData) => gridSearch({ ...inner, params, fit: fitRidge, score: negMse }), score: negMse, k: 3 } as never)).rejects.toThrow(
       /nestedCrossValidate: unknown option "k"/,
     );
+    const notASearch = (value: unknown) => nestedCrossValidate({ outerFolds, innerFolds, search: () => value as never, score: negMse });
+    for (const [value, shown] of [[null, 'null'], [3, '3'], [{ results: {} }, 'an object \\(Object\\)']] as const) {
+      await expect(notASearch(value)).rejects.toThrow(
+        new RegExp(`^nestedCrossValidate: search must resolve to the result of gridSearch or randomSearch, got ${shown} for outer fold 0$`),
+      );
+    }
+    await expect(notASearch({ results: {}, refitRows: Uint32Array.of(20), bestIndex: undefined })).rejects.toThrow(/^nestedCrossValidate: the search of outer fold 0 did not refit/);
+    await expect(notASearch({ results: {}, refitRows: [20], bestIndex: 0 })).rejects.toThrow(/^nestedCrossValidate: the search of outer fold 0 did not refit/);
+  });
+
+  it('names the outer fold of a score that is not a number, and the callbacks that are not functions', async () => {
+    const outerFolds = kFold(12, { k: 3 });
+    const innerFolds = (train: Uint32Array) => kFold(train.length, { k: 2 });
+    const search = (inner: InnerSearchData) => gridSearch({ ...inner, params, fit: fitRidge, score: negMse });
+    let calls = 0;
+    await expect(nestedCrossValidate({ outerFolds, innerFolds, search, score: () => (++calls === 2 ? 'q' : 1) as never })).rejects.toThrow(
+      /^nestedCrossValidate: score must return a number, got "q" for the test rows of outer fold 1$/,
+    );
+    await expect(nestedCrossValidate({ outerFolds, innerFolds, search, score: 3 as never })).rejects.toThrow(/^nestedCrossValidate: score must be a function, got 3$/);
+    await expect(nestedCrossValidate({ outerFolds, innerFolds: 3 as never, search, score: negMse })).rejects.toThrow(
+      /^nestedCrossValidate: innerFolds must be a function, got 3$/,
+    );
+  });
+
+  it('times each search and each outer scoring: between their own duration and the call\'s', async () => {
+    const busy = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    const started = performance.now();
+    const nested = await nestedCrossValidate({
+      outerFolds: kFold(12, { k: 3 }),
+      innerFolds: (train) => kFold(train.length, { k: 2 }),
+      search: async (inner) => {
+        busy(3);
+        return gridSearch({ ...inner, params, fit: fitRidge, score: negMse });
+      },
+      score: (model, rows) => {
+        busy(2);
+        return negMse(model, rows);
+      },
+    });
+    const elapsed = performance.now() - started;
+    for (const [times, least] of [[nested.searchTimes, 3], [nested.scoreTimes, 2]] as const) {
+      expect(times).toHaveLength(3);
+      for (const t of times) {
+        expect(t).toBeGreaterThanOrEqual(least);
+        expect(t).toBeLessThanOrEqual(elapsed);
+      }
+    }
   });
 });

@@ -330,6 +330,71 @@ describe('formatParams', () => {
     expect(formatParams({})).toBe('{}');
     expect(formatParams({ long: 'x'.repeat(300) })).toHaveLength(200);
   });
+
+  it('writes every kind of value, and cuts after 200 characters only', () => {
+    expect(formatParams({ n: 1.5, t: true, big: 2n, u: undefined, eight: [1, 2, 3, 4, 5, 6, 7, [8]], nine: [1, 2, 3, 4, 5, 6, 7, 8, 9], o: { a: 1 } })).toBe(
+      '{ n: 1.5, t: true, big: 2n, u: undefined, eight: [1, 2, 3, 4, 5, 6, 7, [8]], nine: an array of length 9, o: an object (Object) }',
+    );
+    // `{ s: "…" }` is 9 characters around the string.
+    expect(formatParams({ s: 'x'.repeat(191) })).toBe(`{ s: "${'x'.repeat(191)}" }`);
+    expect(formatParams({ s: 'x'.repeat(192) })).toBe(`{ s: "${'x'.repeat(191)}...`);
+  });
+});
+
+describe('gridSearch: what its messages name, refit and its time', () => {
+  const folds = kFold(6, { k: 3 });
+  const rejection = (promise: Promise<unknown>) => promise.then(() => expect.unreachable('resolved'), (error: Error) => error);
+
+  it('names the scorer, candidate, rows and fold, and keeps the cause', async () => {
+    const cause = new Error('nope');
+    const threw = await rejection(gridSearch({ folds, params: { a: [1] }, fit: () => 0, score: { good: () => 1, bad: () => { throw cause; } }, refit: 'good' }));
+    expect(threw.message).toBe('gridSearch: score "bad" threw for candidate 0 { a: 1 } on the test rows of fold 0: nope');
+    expect(threw.cause).toBe(cause);
+    await expect(gridSearch({ folds, params: { a: [1] }, fit: () => 0, score: { good: () => 1, bad: () => 'x' as never }, refit: 'good' })).rejects.toThrow(
+      /^gridSearch: score must return a number, got "x" for the test rows of fold 0, candidate 0, scorer "bad"$/,
+    );
+    const failing = () => {
+      throw new Error('boom');
+    };
+    await expect(gridSearch({ folds, params: { a: [1] }, fit: failing, score: () => 1, errorScore: 'raise' })).rejects.toThrow(
+      /^gridSearch: fit threw for candidate 0 \{ a: 1 \} on fold 0: boom$/,
+    );
+    const late = new Error('late');
+    const refitError = await rejection(gridSearch({ folds, params: { a: [1] }, fit: (_c: unknown, _rows: unknown, f: unknown) => { if (f === 'refit') throw late; return 0; }, score: () => 1 }));
+    expect(refitError.message).toBe('gridSearch: the refit of the best candidate 0 { a: 1 } on 6 rows threw: late');
+    expect(refitError.cause).toBe(late);
+  });
+
+  it('several scorers: refit names one of them or is false; score is a plain object', async () => {
+    const score = Object.assign(Object.create(null) as Record<string, () => number>, { good: () => 1, other: () => 2 });
+    const noRefit = await gridSearch({ folds, params: { a: [1, 2] }, fit: () => 0, score, refit: false });
+    expect([noRefit.refitMetric, noRefit.bestIndex, noRefit.bestParams, noRefit.bestScore, noRefit.bestModel, noRefit.refitRows, noRefit.refitTime]).toEqual(
+      [undefined, undefined, undefined, undefined, undefined, undefined, undefined],
+    );
+    const refitted = await gridSearch({ folds, params: { a: [1, 2] }, fit: (c: { a: number }) => c.a, score, refit: 'other' });
+    expect([refitted.refitMetric, refitted.bestIndex, refitted.bestParams, refitted.bestModel]).toEqual(['other', 0, { a: 1 }, 1]);
+    await expect(gridSearch({ folds, params: { a: [1] }, fit: () => 0, score, refit: true } as never)).rejects.toThrow(
+      /^gridSearch: with several scorers, refit must be the name of the one that chooses the best candidate \("good", "other"\) or false, got true$/,
+    );
+    await expect(gridSearch({ folds, params: { a: [1] }, fit: () => 0, score: new Map() as never })).rejects.toThrow(
+      /^gridSearch: score must be a function or an object of named score functions, got an object \(Map\)$/,
+    );
+    await expect(gridSearch({ folds, params: { a: [1] }, fit: () => 0, score: [() => 1] as never })).rejects.toThrow(
+      /^gridSearch: score must be a function or an object of named score functions, got an array of length 1$/,
+    );
+  });
+
+  it('times the refit: between the fit\'s own duration and the call\'s', async () => {
+    const busy = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    const started = performance.now();
+    const result = await gridSearch({ folds, params: { a: [1] }, fit: (_c: unknown, _rows: unknown, f: unknown) => (f === 'refit' ? busy(3) : 0), score: () => 1 });
+    const elapsed = performance.now() - started;
+    expect(result.refitTime).toBeGreaterThanOrEqual(3);
+    expect(result.refitTime).toBeLessThanOrEqual(elapsed);
+  });
 });
 
 describe('types (checked by tsc, not at run time)', () => {
