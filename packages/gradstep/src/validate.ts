@@ -102,8 +102,9 @@ export function checkLength(owner: string, name: string, value: unknown): number
 /** Bounds as people write them: 2^24, 2^32 - 1; others as digits. */
 function writeBound(bound: number): string {
   for (const [offset, suffix] of [[0, ''], [1, ' - 1']] as const) {
-    const exponent = Math.log2(bound + offset);
-    if (Number.isInteger(exponent) && exponent >= 16) return `2^${exponent}${suffix}`;
+    // Exactly a power of two: log2 alone rounds 2^53 − 1 up to 53 and would state the bound one too high.
+    const exponent = Math.round(Math.log2(bound + offset));
+    if (exponent >= 16 && 2 ** exponent === bound + offset) return `2^${exponent}${suffix}`;
   }
   return String(bound);
 }

@@ -281,8 +281,10 @@ export function integers(low: number, high: number): IntegersDistribution {
   const owner = 'integers';
   checkInteger(owner, 'low', low, Number.MIN_SAFE_INTEGER);
   checkInteger(owner, 'high', high, low + 1, Number.MAX_SAFE_INTEGER);
-  const count = high - low;
-  if (count > 2 ** 53) throw new RangeError(`${owner}: high - low must be at most 2^53, got ${count}`);
+  // Counted exactly: past 2^53 a float difference rounds (high − low = 2^53 + 1 would pass as 2^53).
+  const exactCount = BigInt(high) - BigInt(low);
+  if (exactCount > 2n ** 53n) throw new RangeError(`${owner}: high - low must be at most 2^53, got ${exactCount}`);
+  const count = Number(exactCount);
   return Object.freeze({ kind: 'integers' as const, low, high, sample: (random: Random) => low + boundedInteger(random, count) });
 }
 

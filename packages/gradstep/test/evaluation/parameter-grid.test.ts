@@ -253,3 +253,111 @@ describe('distributions', () => {
     expectError(() => integers(-(2 ** 53) + 1, 2 ** 53 - 1), RangeError, /integers: high - low must be at most 2\^53/);
   });
 });
+
+describe('the sampler and integers by their definitions', () => {
+  /** boundedInteger as documented: one draw up to 2^32, else 53 bits per try (27 + 26), the top remainder of 2^53 rejected. */
+  function boundedByHand(random: Random, n: number): number {
+    if (n <= 2 ** 32) return random.integer(n);
+    const limit = 2 ** 53 - (2 ** 53 % n);
+    for (;;) {
+      const x = (random.nextUint32() >>> 5) * 2 ** 26 + (random.nextUint32() >>> 6);
+      if (x < limit) return x % n;
+    }
+  }
+  const drawsOf = (n: number, count: number, seed: number, draw: (random: Random, n: number) => number) => {
+    const random = new Random(seed);
+    return Array.from({ length: count }, () => draw(random, n)).concat(random.nextUint32());
+  };
+
+  it('integers: one draw for up to 2^32 values, two per try beyond, rejecting as documented', () => {
+    // n = 2^52 + 1 rejects almost half of the tries; 2^32 is the last count of one draw.
+    for (const n of [2 ** 32, 2 ** 32 + 1, 2 ** 40 + 12345, 2 ** 52 + 1, 2 ** 53]) {
+      // (low −1: high is at most 2^53 − 1.)
+      expect(drawsOf(n, 50, 17, (random, m) => integers(-1, m - 1).sample(random) + 1), String(n)).toEqual(drawsOf(n, 50, 17, boundedByHand));
+    }
+    expect(drawsOf(2 ** 32, 3, 4, boundedInteger)).toEqual(drawsOf(2 ** 32, 3, 4, (random, n) => random.integer(n)));
+    // high − low up to 2^53 (a safe-integer range), one more refused.
+    expect(integers(-1, 2 ** 53 - 1).high - integers(-1, 2 ** 53 - 1).low).toBe(2 ** 53);
+    expect(() => integers(-2, 2 ** 53 - 1)).toThrow(/^integers: high - low must be at most 2\^53, got 9007199254740993$/);
+    expect(() => integers(0, 2 ** 53)).toThrow(/^integers: high must be an integer from 1 to 2\^53 - 1, got 9007199254740992$/);
+  });
+
+  /** scikit-learn's two sampling methods as the sampler documents them, over grid indices. */
+  function reservoirByHand(n: number, count: number, random: Random): number[] {
+    const out = Array.from({ length: count }, (_, i) => i);
+    for (let i = count; i < n; i++) {
+      const j = boundedByHand(random, i + 1);
+      if (j < count) out[j] = i;
+    }
+    return out;
+  }
+  function fisherYatesByHand(n: number, count: number, random: Random): number[] {
+    const order = Array.from({ length: n }, (_, i) => i);
+    for (let i = 0; i < count; i++) {
+      const j = i + boundedByHand(random, n - i);
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    return order.slice(0, count);
+  }
+
+  it('draws grid indices by reservoir from a ratio of 0.99 up, by a partial Fisher–Yates shuffle below', () => {
+    const grid = { a: Array.from({ length: 10 }, (_, i) => i), b: Array.from({ length: 10 }, (_, i) => i) };
+    const indices = (nIter: number, seed: number) => parameterSampler(grid, { nIter, seed }).map(({ a, b }) => a * 10 + b);
+    // A seed whose one reservoir draw is 99 = nIter: it must not be kept (out[99] would add a 100th candidate).
+    let edge = 0;
+    while (new Random(edge).integer(100) !== 99) edge++;
+    for (const seed of [1, 2, 3, edge]) {
+      expect(indices(99, seed)).toEqual(reservoirByHand(100, 99, new Random(seed)));
+      expect(indices(98, seed)).toEqual(fisherYatesByHand(100, 98, new Random(seed)));
+      expect(indices(7, seed)).toEqual(fisherYatesByHand(100, 7, new Random(seed)));
+    }
+  });
+
+  it('with a distribution and one dict, draws no dict; each key in sorted order takes its draw', () => {
+    const random = new Random(5);
+    const expected = Array.from({ length: 4 }, () => {
+      const a = uniform(0, 1).sample(random);
+      const b = ['x', 'y', 'z'][random.integer(3)];
+      return { a, b };
+    });
+    expect(parameterSampler({ b: ['x', 'y', 'z'], a: uniform(0, 1) }, { nIter: 4, seed: 5 })).toEqual(expected);
+  });
+
+  it('tells a distribution from a list: arrays and typed arrays are lists even with a sample method', () => {
+    const list = Object.assign([1, 2], { sample: () => 9 });
+    const typed = Object.assign(Float64Array.of(3, 4), { sample: () => 9 });
+    const drawn = parameterSampler({ a: list, b: typed, c: uniform(0, 1) }, { nIter: 20, seed: 1 });
+    expect(new Set(drawn.map(({ a }) => a))).toEqual(new Set([1, 2]));
+    expect(new Set(drawn.map(({ b }) => b))).toEqual(new Set([3, 4]));
+    expect(() => parameterSampler({ a: { sample: 1 } } as never, { nIter: 1, seed: 1 })).toThrow(
+      /^parameterSampler: distributions\.a must be an array of values or a distribution \(uniform, logUniform, integers, or an object with a sample\(random\) method\), got an object \(Object\)$/,
+    );
+    expect(() => parameterSampler({ a: null } as never, { nIter: 1, seed: 1 })).toThrow(/^parameterSampler: distributions\.a must be an array of values or a distribution/);
+  });
+
+  it('gives candidates as plain, writable objects; takes grids as plain or null-prototype objects only', () => {
+    const [candidate] = parameterGrid({ a: [1], b: [2] });
+    expect(Object.keys(candidate)).toEqual(['a', 'b']);
+    candidate.a = 5;
+    delete (candidate as { b?: number }).b;
+    expect(candidate).toEqual({ a: 5 });
+    const [sampled] = parameterSampler({ a: [1] }, { nIter: 1, seed: 0 });
+    sampled.a = 7;
+    expect(sampled).toEqual({ a: 7 });
+    const bare = Object.assign(Object.create(null) as Record<string, number[]>, { a: [1, 2] });
+    expect(parameterGrid(bare)).toEqual([{ a: 1 }, { a: 2 }]);
+    expect(parameterGridSize([bare, bare])).toBe(4);
+    expect(() => parameterGridSize(new Map() as never)).toThrow(
+      /^parameterGridSize: grid must be a parameter grid \(an object of arrays of values\) or an array of them, got an object \(Map\)$/,
+    );
+    expect(() => parameterSampler('x' as never, { nIter: 1 })).toThrow(
+      /^parameterSampler: distributions must be parameter distributions \(an object of arrays of values\) or an array of them, got "x"$/,
+    );
+  });
+
+  it('refuses lists spanning more than 2^53 candidates in all, though each dict spans fewer', () => {
+    const values = Float64Array.from({ length: 400 }, (_, i) => i);
+    const dict = { a: values, b: values, c: values, d: values, e: values, f: values }; // 400^6 ≈ 4.1e15 each
+    expect(() => parameterSampler([dict, dict, dict], { nIter: 1, seed: 1 })).toThrow(/^parameterSampler: distributions spans more than 2\^53 candidates$/);
+  });
+});
