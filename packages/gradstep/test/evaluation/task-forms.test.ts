@@ -105,6 +105,8 @@ describe('crossValidate with a task module on the calling thread', () => {
       },
     });
     expect(bits(result.testScores)).toEqual(bits(byHand.testScores));
+    const oneOfList = await crossValidate({ folds, recipe: { ...recipe, scoring: ['negMeanSquaredError'] }, data: { X: X32, y: y32 } });
+    expect(bits(oneOfList.testScores)).toEqual(bits(byHand.testScores));
     await expect(crossValidate({ folds, recipe: { ...recipe, scoring: ['negMeanSquaredError', 'r2'] }, data: { X: X32, y: y32 } })).rejects.toThrow(
       /^crossValidate: recipe\.scoring must name one scorer \(crossValidate has one score\), got 2: negMeanSquaredError, r2$/,
     );
@@ -152,6 +154,13 @@ describe('the times and train scoring of the task and callback forms', () => {
       /^crossValidate: score threw on the train rows of fold 0: scored the train rows$/,
     );
     await expect(crossValidate({ folds, ...callbacks, returnTrainScore: true })).rejects.toThrow(/^scored the train rows$/);
+    // A job past the first names its own fold and size or value: job j is (fold ⌊j / count⌋, entry j mod count).
+    await expect(learningCurve({ folds, trainSizes: [12, 36], task: PROBE, data: { refuseRows: 36 } })).rejects.toThrow(
+      /^learningCurve: fit threw on fold 0, size 36: refused 36 rows$/,
+    );
+    await expect(validationCurve({ folds, paramName: 'value', paramRange: [1, 2, 3], task: PROBE, data: { refuseValue: 3 } })).rejects.toThrow(
+      /^validationCurve: fit threw on fold 0, paramRange\[2\]: refused 36 rows$/,
+    );
     const both = await crossValidate({ folds, task: PROBE, data: {}, returnTrainScore: true });
     expect([Array.from(both.trainScores!), Array.from(both.testScores)]).toEqual([[36, 36, 36, 36], [12, 12, 12, 12]]);
   });
@@ -273,6 +282,11 @@ describe('biasVariance of a recipe on the calling thread', () => {
     expect(bits([result.expectedLoss, result.bias, result.variance])).toEqual(bits([hand.expectedLoss, hand.bias, hand.variance]));
     expect(result.predictions.map((row) => bits(row as Float64Array))).toEqual(hand.predictions.map((row) => bits(row as Float64Array)));
     expect(result.bias).toBeGreaterThan(0);
+  });
+
+  it('names the round whose fit threw', async () => {
+    const broken: Recipe = { ...softmax, model: { type: 'SoftmaxRegression', features, classes: 1 } };
+    await expect(biasVariance({ recipe: broken, data: classData, trainRows, testRows, rounds: 2 })).rejects.toThrow(/^biasVariance: the fit of round 0 threw: SoftmaxRegression: classes/);
   });
 
   it('runs 200 rounds unless told', async () => {
