@@ -98,6 +98,10 @@ describe('crossValidate', () => {
       [{ score: () => '0.5' }, /^crossValidate: score must return a number, got "0.5" for the test rows of fold 0$/],
       [{ score: (_: unknown, rows: Uint32Array) => (rows === folds[1].train ? null : 1), returnTrainScore: true }, /^crossValidate: score must return a number, got null for the train rows of fold 1$/],
       [{ folds: [folds[0], null] }, /^crossValidate: folds\[1\] must be an object \{ train, test \}, got null$/],
+      [{ folds: [folds[0], 3] }, /^crossValidate: folds\[1\] must be an object \{ train, test \}, got 3$/],
+      [{ folds: null }, /^crossValidate: folds must not be null/],
+      [{ folds: 'ab' }, /^crossValidate: folds must be an array of \{ train, test \} index arrays \(as kFold returns\), got "ab"$/],
+      [{ folds: 5 }, /^crossValidate: folds must be an array of \{ train, test \} index arrays \(as kFold returns\), got 5$/],
       [{ folds: [{ train: Uint32Array.of(0, 1), test: Uint32Array.of(2, 0) }] }, /^crossValidate: folds\[0\] uses row 0 in both train and test$/],
     ];
     for (const [options, message] of cases) await expect(crossValidate({ folds, fit: fitMean, score: scoreMean, ...options } as never)).rejects.toThrow(message);
