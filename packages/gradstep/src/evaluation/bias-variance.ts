@@ -262,7 +262,9 @@ async function biasVarianceOfRecipe(owner: string, options: unknown): Promise<Bi
   const nTrain = trainRows.length;
   const folds = Array.from({ length: rounds }, () => ({ train: trainRows.map(() => trainRows[rng.integer(nTrain)]), test: testRows }));
   const yTest = Array.from(testRows, (row) => y[row]);
-  if (loss === 'mse') checkRegressionTargets(owner, 'data.y (test rows)', yTest, testRows.length, 'testRows');
+  // Targets or class labels, the test rows' must be finite: a NaN label would count as an error in
+  // every round (the callback form's labels are refused the same way).
+  checkRegressionTargets(owner, 'data.y (test rows)', yTest, testRows.length, 'testRows');
   const outputs = await runOutputJobs(owner, task, workers, folds, folds.map(() => ({})), (r) => `round ${r}`);
   const predictions = outputs.map((output) => {
     const predicted = checkPredictions(owner, 'predict', output as ArrayLike<unknown>, testRows.length);

@@ -112,6 +112,37 @@ describe('biasVariance, 0-1', () => {
     expect(strings.mainPredictions).toEqual(['a']);
     expect(strings.bias).toBe(1);
     expect(strings.variance).toBe(0.5);
+    // The smallest label drawn first, and ties met later, keep it; code points order astral strings.
+    const firstNumber = biasVariance({ ...replay([[1], [3], [2], [3], [1]]), XTrain: [0], yTrain: [1], XTest: [0], yTest: [1], rounds: 5, seed: 0 });
+    expect(firstNumber.mainPredictions).toEqual([1]);
+    const firstString = biasVariance({ ...replay([['x'], ['y'], ['z'], ['y'], ['x']]), XTrain: [0], yTrain: ['a'], XTest: [0], yTest: ['a'], rounds: 5, seed: 0 });
+    expect(firstString.mainPredictions).toEqual(['x']);
+    const astral = biasVariance({ ...replay([['\u{1F600}'], ['\uFF5E']]), XTrain: [0], yTrain: ['a'], XTest: [0], yTest: ['a'], rounds: 2, seed: 0 });
+    expect(astral.mainPredictions).toEqual(['\uFF5E']); // U+FF5E < U+1F600, though its UTF-16 unit 0xFF5E > 0xD83D
+  });
+
+  it('hands fit its bootstrap labels as an array and predict a copy of XTest', () => {
+    const XTest = [[0], [1]];
+    const seen: unknown[] = [];
+    biasVariance({
+      fit: (X: number[][], y: unknown) => {
+        seen.push(y);
+        return 0;
+      },
+      predict: (_model: number, X: number[][]) => {
+        X.reverse();
+        return X.map(() => 'a');
+      },
+      XTrain: [[0], [1], [2]],
+      yTrain: ['a', 'b', 'c'],
+      XTest,
+      yTest: ['a', 'a'],
+      rounds: 3,
+      seed: 3,
+    });
+    const rng = new Random(3);
+    expect(seen).toEqual(Array.from({ length: 3 }, () => Array.from({ length: 3 }, () => ['a', 'b', 'c'][rng.integer(3)])));
+    expect(XTest).toEqual([[0], [1]]);
   });
 });
 
@@ -137,6 +168,7 @@ describe('biasVariance argument errors', () => {
       [{ fit: 1 }, /^biasVariance: fit must be a function, got 1$/],
       [{ predict: 'p' }, /^biasVariance: predict must be a function, got "p"$/],
       [{ yTest: [0, 1] }, /^biasVariance: yTest has length 2 but XTest has 1 rows; they must match$/],
+      [{ loss: 'mse', yTrain: [0, 1] }, /^biasVariance: yTrain has length 2 but XTrain has 1 rows; they must match$/],
       [{ loss: 'mse', yTest: ['a'] }, /^biasVariance: yTest\[0\] must be a number, got "a"$/],
       [{ loss: 'mse', yTest: [0, 1] }, /^biasVariance: yTest has length 2 but XTest has 1 rows; they must match$/],
       [{ yTrain: [Number.NaN] }, /^biasVariance: yTrain must be finite, got NaN at index 0$/],

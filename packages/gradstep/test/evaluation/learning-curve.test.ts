@@ -30,6 +30,7 @@ describe('translateTrainSizes (scikit-learn _translate_train_sizes)', () => {
     expect(() => translateTrainSizes('t', [-0.5, 0.5], 10)).toThrow(RangeError);
     expect(() => translateTrainSizes('t', [2, 11], 10)).toThrow(/within \[1, 10\], got 11 at index 1/);
     expect(() => translateTrainSizes('t', [2.5, 5], 10)).toThrow(/integers within \[1, 10\], got 2.5/);
+    expect(() => translateTrainSizes('t', [-1, 5], 10)).toThrow(/^t: trainSizes are absolute numbers of training samples and must be integers within \[1, 10\], got -1 at index 0$/);
     expect(() => translateTrainSizes('t', [NaN], 10)).toThrow(/trainSizes\[0\] must be a finite number, got NaN/);
     expect(() => translateTrainSizes('t', ['1'], 10)).toThrow(TypeError);
     expect(() => translateTrainSizes('t', [], 10)).toThrow(/must not be empty/);
@@ -124,6 +125,15 @@ describe('validationCurve', () => {
     const folds = kFold(6, { k: 3 });
     await expect(validationCurve({ folds, paramRange: [], fit: () => 0, score: () => 0 })).rejects.toThrow(/paramRange must not be empty/);
     await expect(validationCurve({ folds, paramRange: undefined as never, fit: () => 0, score: () => 0 })).rejects.toThrow(TypeError);
+    for (const [extra, message] of [
+      [{ data: {} }, /^validationCurve: data is for a task module: it needs task$/],
+      [{ params: {} }, /^validationCurve: params is for a task module: it needs task$/],
+      [{ paramName: 'alpha' }, /^validationCurve: paramName is for a task module: it needs task$/],
+      [{ fit: 1 }, /^validationCurve: fit must be a function, got 1$/],
+      [{ score: 'r2' }, /^validationCurve: score must be a function, got "r2"$/],
+    ] as const) {
+      await expect(validationCurve({ folds, paramRange: [1], fit: () => 0, score: () => 0, ...extra } as never)).rejects.toThrow(message);
+    }
     await expect(validationCurve({ folds, paramRange: 'ab' as never, fit: () => 0, score: () => 0 })).rejects.toThrow(
       /^validationCurve: paramRange must be an array of values, got "ab"$/,
     );

@@ -91,6 +91,9 @@ describe('permutationImportance by its definition', () => {
     expect(permutationImportance(model, rowsX, target, { scoring: 'r2', nRepeats: 4, seed: 9 })).toEqual(expected);
     expect(permutationImportance(model, flatX, target, { scoring: 'r2', nRepeats: 4, seed: 9, features: 3 })).toEqual(expected);
     expect(permutationImportance({ predict: linear, features: 3 }, flatX, target, { scoring: 'r2', nRepeats: 4, seed: 9 })).toEqual(expected);
+    // One row: nothing to permute, every drop 0.
+    const one = permutationImportance(model, flatX.slice(0, 3), [target[0]], { scoring: 'negMeanSquaredError', features: 3, nRepeats: 2, seed: 1 });
+    expect(Array.from(one.importancesMean)).toEqual([0, 0, 0]);
     // Five repeats unless told; weights reach the scorer.
     expect(permutationImportance(model, rowsX, target, { scoring: 'r2', seed: 9 })).toEqual(byHand('r2', target, linear, 5, 9));
     const weights = Float64Array.from({ length: n }, (_, i) => 1 + (i % 3));

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
   biasVariance,
   crossValidate,
+  getScorer,
   gridSearch,
   init,
   kFold,
@@ -63,13 +64,14 @@ describe('crossValidate with a task module on the calling thread', () => {
     expect(Object.keys(result).sort()).toEqual(['fitTimes', 'meanTestScore', 'models', 'scoreTimes', 'stdTestScore', 'testScores']);
   });
 
-  it('names the fold whose fit or score threw', async () => {
-    await expect(crossValidate({ folds, task: RIDGE, data, params: { alpha: 1, fail: true } })).rejects.toThrow(
-      /^crossValidate: fit threw on fold 0: alpha 1 is not allowed$/,
-    );
-    await expect(crossValidate({ folds, task: RIDGE, data, params: { alpha: 1, failScore: true } })).rejects.toThrow(
-      /^crossValidate: score threw on the test rows of fold 0: score refused$/,
-    );
+  it('names the fold whose fit or score threw, keeping the error as the cause', async () => {
+    const fitError = await crossValidate({ folds, task: RIDGE, data, params: { alpha: 1, fail: true }, workers: 1 }).catch((error: Error) => error);
+    expect((fitError as Error).message).toBe('crossValidate: fit threw on fold 0: alpha 1 is not allowed');
+    expect(((fitError as Error).cause as Error).message).toBe('alpha 1 is not allowed');
+    const scoreError = await crossValidate({ folds, task: RIDGE, data, params: { alpha: 1, failScore: true } }).catch((error: Error) => error);
+    expect((scoreError as Error).message).toBe('crossValidate: score threw on the test rows of fold 0: score refused');
+    expect(((scoreError as Error).cause as Error).message).toBe('score refused');
+    await expect(crossValidate({ folds, task: PROBE, data: { scoreAs: '1' } })).rejects.toThrow(/^crossValidate: score must return a number, got "1" for the test rows of fold 0$/);
   });
 
   it('refuses mixed forms and bad params, naming them', async () => {
@@ -224,6 +226,35 @@ describe('validationCurve with a task module on the calling thread', () => {
   });
 });
 
+describe('learningCurve and validationCurve of a recipe on the calling thread', () => {
+  const X32 = Float32Array.from(X);
+  const y32 = Float32Array.from(y);
+  const recipeData = { X: X32, y: y32 };
+  const recipe: Recipe = { model: { type: 'LinearRegression', features: p }, optimizer: { type: 'SGD', lr: 0.05 }, epochs: 2, scoring: 'r2' };
+  /** The recipe's scoring as its documentation states it: the scorer on the rows' targets and the model's predictions. */
+  const r2 = (model: { predict(X: Float32Array, rows: Uint32Array): Float32Array }, rows: Uint32Array) =>
+    getScorer('r2').score(Float32Array.from(rows, (r) => y32[r]) as never, model.predict(X32, rows) as never);
+
+  it('learningCurve: the curve of the recipe trained by hand', async () => {
+    const task = await learningCurve({ folds, trainSizes: [0.5, 1], recipe, data: recipeData, workers: 1 });
+    const hand = await learningCurve({ folds, trainSizes: [0.5, 1], fit: (rows) => trainRecipe(recipe, recipeData, rows), score: r2 });
+    for (const key of ['trainScores', 'testScores'] as const) {
+      expect(task[key].map((row) => Array.from(row))).toEqual(hand[key].map((row) => Array.from(row)));
+    }
+  });
+
+  it('validationCurve: the curve of the recipe trained by hand, value by value', async () => {
+    const task = await validationCurve({ folds, paramName: 'optimizer.lr', paramRange: [0.01, 0.1], recipe, data: recipeData, workers: 1 });
+    const hand = await validationCurve({
+      folds,
+      paramRange: [0.01, 0.1],
+      fit: (rows, lr) => trainRecipe({ ...recipe, optimizer: { type: 'SGD', lr } }, recipeData, rows),
+      score: r2,
+    });
+    for (const key of ['trainScores', 'testScores'] as const) expect(task[key].map((row) => Array.from(row))).toEqual(hand[key].map((row) => Array.from(row)));
+  });
+});
+
 describe('gridSearch with a task module on the calling thread', () => {
   it('gives the callback search\'s split scores and ranks, bit for bit, with several scorers', async () => {
     const grid = { alpha: [0, 3, 30] };
@@ -281,12 +312,25 @@ describe('biasVariance of a recipe on the calling thread', () => {
     const hand = byHand(linear, { X: Xc, y: yValue }, 'mse', 4, 3);
     expect(bits([result.expectedLoss, result.bias, result.variance])).toEqual(bits([hand.expectedLoss, hand.bias, hand.variance]));
     expect(result.predictions.map((row) => bits(row as Float64Array))).toEqual(hand.predictions.map((row) => bits(row as Float64Array)));
+    for (const row of [...result.predictions, result.mainPredictions]) expect(row).toBeInstanceOf(Float64Array);
     expect(result.bias).toBeGreaterThan(0);
   });
 
   it('names the round whose fit threw', async () => {
     const broken: Recipe = { ...softmax, model: { type: 'SoftmaxRegression', features, classes: 1 } };
     await expect(biasVariance({ recipe: broken, data: classData, trainRows, testRows, rounds: 2 })).rejects.toThrow(/^biasVariance: the fit of round 0 threw: SoftmaxRegression: classes/);
+  });
+
+  it('breaks ties as the callback form does (an even number of rounds), takes workers: 1, refuses a bad seed or a NaN label', async () => {
+    const result = await biasVariance({ recipe: softmax, data: classData, trainRows, testRows, rounds: 4, seed: 2, workers: 1 });
+    const hand = byHand(softmax, classData, '0-1', 4, 2);
+    expect(result.mainPredictions).toEqual(hand.mainPredictions);
+    expect(bits([result.bias, result.variance])).toEqual(bits([hand.bias, hand.variance]));
+    await expect(biasVariance({ recipe: softmax, data: classData, trainRows, testRows, seed: 1.5 })).rejects.toThrow(/^biasVariance: seed must be an integer/);
+    const nanLabel = { X: Xc, y: Float64Array.from(classes, (v, i) => (i === 41 ? Number.NaN : v)) };
+    await expect(biasVariance({ recipe: softmax, data: nanLabel, trainRows, testRows, rounds: 1 })).rejects.toThrow(
+      /^biasVariance: data\.y \(test rows\)\[1\] must be a finite number, got NaN$/,
+    );
   });
 
   it('runs 200 rounds unless told', async () => {
