@@ -102,6 +102,7 @@ describe('crossValidate', () => {
       [{ folds: null }, /^crossValidate: folds must not be null/],
       [{ folds: 'ab' }, /^crossValidate: folds must be an array of \{ train, test \} index arrays \(as kFold returns\), got "ab"$/],
       [{ folds: 5 }, /^crossValidate: folds must be an array of \{ train, test \} index arrays \(as kFold returns\), got 5$/],
+      [{ folds: { train: folds[0].train, test: folds[0].test } }, /^crossValidate: folds must be an array of \{ train, test \} index arrays \(as kFold returns\), got an object \(Object\)$/],
       [{ folds: [{ train: Uint32Array.of(0, 1), test: Uint32Array.of(2, 0) }] }, /^crossValidate: folds\[0\] uses row 0 in both train and test$/],
     ];
     for (const [options, message] of cases) await expect(crossValidate({ folds, fit: fitMean, score: scoreMean, ...options } as never)).rejects.toThrow(message);
