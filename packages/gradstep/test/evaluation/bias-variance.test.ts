@@ -65,6 +65,7 @@ describe('biasVariance, mse', () => {
       biasVariance({
         loss: 'mse',
         fit: (X: number[][], y: Float64Array) => {
+          expect(y).toBeInstanceOf(Float64Array);
           samples.push(Array.from(y));
           expect(X.map((row) => row[0] - 10)).toEqual(Array.from(y));
           return y.reduce((s, v) => s + v, 0) / y.length;
@@ -113,6 +114,9 @@ describe('biasVariance, 0-1', () => {
     expect(strings.bias).toBe(1);
     expect(strings.variance).toBe(0.5);
     // The smallest label drawn first, and ties met later, keep it; code points order astral strings.
+    // A smaller label seen fewer times never wins.
+    const fewer = biasVariance({ ...replay([[3], [3], [1]]), XTrain: [0], yTrain: [1], XTest: [0], yTest: [1], rounds: 3, seed: 0 });
+    expect(fewer.mainPredictions).toEqual([3]);
     const firstNumber = biasVariance({ ...replay([[1], [3], [2], [3], [1]]), XTrain: [0], yTrain: [1], XTest: [0], yTest: [1], rounds: 5, seed: 0 });
     expect(firstNumber.mainPredictions).toEqual([1]);
     const firstString = biasVariance({ ...replay([['x'], ['y'], ['z'], ['y'], ['x']]), XTrain: [0], yTrain: ['a'], XTest: [0], yTest: ['a'], rounds: 5, seed: 0 });
@@ -181,5 +185,7 @@ describe('biasVariance argument errors', () => {
       [{ yTrain: ['a'], yTest: ['a'], predict: () => [0] }, /^biasVariance: predict must return string labels like yTrain, got 0 at index 0$/],
     ];
     for (const [options, message] of cases) expect(() => biasVariance({ ...base, ...options } as never)).toThrow(message);
+    expect(() => biasVariance(null as never)).toThrow(/^biasVariance: options must be an object, got null$/);
+    expect(() => biasVariance(5 as never)).toThrow(/^biasVariance: options must be an object, got 5$/);
   });
 });

@@ -69,6 +69,11 @@ describe('crossValidate', () => {
     expect(folds).toEqual(copy);
   });
 
+  it('accepts folds over rows far past their size (no shared row)', async () => {
+    const result = await crossValidate({ folds: [{ train: Uint32Array.of(3, 300000), test: Uint32Array.of(7, 400000) }], fit: (train) => train.length, score: (model) => model });
+    expect(Array.from(result.testScores)).toEqual([2]);
+  });
+
   it('accepts any iterable of folds, such as leaveOneOut(n)', async () => {
     const result = await crossValidate({ folds: leaveOneOut(4), fit: (train) => train.length, score: (model) => model });
     expect(Array.from(result.testScores)).toEqual([3, 3, 3, 3]);
@@ -104,6 +109,8 @@ describe('crossValidate', () => {
       [{ folds: 5 }, /^crossValidate: folds must be an array of \{ train, test \} index arrays \(as kFold returns\), got 5$/],
       [{ folds: { train: folds[0].train, test: folds[0].test } }, /^crossValidate: folds must be an array of \{ train, test \} index arrays \(as kFold returns\), got an object \(Object\)$/],
       [{ folds: [{ train: Uint32Array.of(0, 1), test: Uint32Array.of(2, 0) }] }, /^crossValidate: folds\[0\] uses row 0 in both train and test$/],
+      // Indices far past the fold's size: shared rows found by a Set instead of a marker per row.
+      [{ folds: [folds[0], { train: Uint32Array.of(3, 300000), test: Uint32Array.of(7, 300000) }] }, /^crossValidate: folds\[1\] uses row 300000 in both train and test$/],
     ];
     for (const [options, message] of cases) await expect(crossValidate({ folds, fit: fitMean, score: scoreMean, ...options } as never)).rejects.toThrow(message);
   });

@@ -333,6 +333,9 @@ describe('the sampler and integers by their definitions', () => {
       /^parameterSampler: distributions\.a must be an array of values or a distribution \(uniform, logUniform, integers, or an object with a sample\(random\) method\), got an object \(Object\)$/,
     );
     expect(() => parameterSampler({ a: null } as never, { nIter: 1, seed: 1 })).toThrow(/^parameterSampler: distributions\.a must be an array of values or a distribution/);
+    const callable = Object.assign(() => 1, { sample: () => 2 });
+    expect(() => parameterSampler({ a: callable } as never, { nIter: 1, seed: 1 })).toThrow(/^parameterSampler: distributions\.a must be an array of values or a distribution .*got function$/);
+    expect(() => parameterGrid(null as never)).toThrow(/^parameterGrid: grid must be a parameter grid \(an object of arrays of values\) or an array of them, got null$/);
   });
 
   it('gives candidates as plain, writable objects; takes grids as plain or null-prototype objects only', () => {

@@ -365,6 +365,22 @@ describe('gridSearch: what its messages name, refit and its time', () => {
     expect(refitError.cause).toBe(late);
   });
 
+  it('names the train rows of a train score that is not a number, and the scorer of a non-finite mean', async () => {
+    // kFold(6, 3): 4 train rows, 2 test rows.
+    await expect(gridSearch({ folds, params: { a: [1] }, fit: () => 0, score: (_m: unknown, rows: Uint32Array) => (rows.length === 4 ? 'x' : 1) as never, returnTrainScore: true })).rejects.toThrow(
+      /^gridSearch: score must return a number, got "x" for the train rows of fold 0, candidate 0$/,
+    );
+    const failing = (candidate: { a: number }) => {
+      if (candidate.a === 2) throw new Error('diverged');
+      return 0;
+    };
+    await gridSearch({ folds, params: { a: [1, 2] }, fit: failing, score: { good: () => 1, other: () => 2 }, refit: 'good', errorScore: Number.NaN });
+    expect(warnings.filter((w) => w.includes('non-finite'))).toEqual([
+      'gridSearch: one or more of the mean test scores of "good" are non-finite (candidates 1)',
+      'gridSearch: one or more of the mean test scores of "other" are non-finite (candidates 1)',
+    ]);
+  });
+
   it('several scorers: refit names one of them or is false; score is a plain object', async () => {
     const score = Object.assign(Object.create(null) as Record<string, () => number>, { good: () => 1, other: () => 2 });
     const noRefit = await gridSearch({ folds, params: { a: [1, 2] }, fit: () => 0, score, refit: false });

@@ -223,6 +223,9 @@ describe('validationCurve with a task module on the calling thread', () => {
     await expect(validationCurve({ folds, paramName: '', paramRange, task: RIDGE, data })).rejects.toThrow(
       /^validationCurve: paramName must name the hyperparameter that paramRange varies, got ""$/,
     );
+    await expect(validationCurve({ folds, paramRange, task: RIDGE, data } as never)).rejects.toThrow(
+      /^validationCurve: paramName must name the hyperparameter that paramRange varies, got undefined$/,
+    );
   });
 });
 
@@ -263,6 +266,9 @@ describe('gridSearch with a task module on the calling thread', () => {
     expect(task.results.splitTestScores.score.map(bits)).toEqual(callbacks.results.splitTestScores.score.map(bits));
     expect(Array.from(task.results.rankTestScore.score)).toEqual(Array.from(callbacks.results.rankTestScore.score));
     expect(task.bestIndex).toBe(callbacks.bestIndex);
+    // The refit runs the task's fit on the calling thread, on every row of the folds.
+    expect(task.bestModel).toEqual(ridge.fit(callbacks.bestParams, task.refitRows, data));
+    expect(Array.from(task.refitRows!)).toEqual(Array.from({ length: n }, (_, i) => i));
     const multi = await gridSearch({ folds, params: grid, task: RIDGE_MULTI, data, refit: 'negMae' });
     expect(Object.keys(multi.results.splitTestScores)).toEqual(['negMse', 'negMae']);
     expect(multi.results.splitTestScores.negMse.map(bits)).toEqual(callbacks.results.splitTestScores.score.map(bits));
@@ -318,7 +324,9 @@ describe('biasVariance of a recipe on the calling thread', () => {
 
   it('names the round whose fit threw', async () => {
     const broken: Recipe = { ...softmax, model: { type: 'SoftmaxRegression', features, classes: 1 } };
-    await expect(biasVariance({ recipe: broken, data: classData, trainRows, testRows, rounds: 2 })).rejects.toThrow(/^biasVariance: the fit of round 0 threw: SoftmaxRegression: classes/);
+    const error = (await biasVariance({ recipe: broken, data: classData, trainRows, testRows, rounds: 2 }).catch((e: Error) => e)) as Error;
+    expect(error.message).toMatch(/^biasVariance: the fit of round 0 threw: SoftmaxRegression: classes/);
+    expect(error.message).toContain((error.cause as Error).message);
   });
 
   it('breaks ties as the callback form does (an even number of rounds), takes workers: 1, refuses a bad seed or a NaN label', async () => {
