@@ -10,6 +10,12 @@ import { setWarningHandler } from '../../src/model-selection/warnings.js';
 
 const warnings = captureWarnings(setWarningHandler);
 
+/** A score that returns a string on its `n`th call (1-based) and 1 otherwise. */
+function failingCall(n: number) {
+  let calls = 0;
+  return () => (++calls === n ? 'x' : 1) as never;
+}
+
 describe('translateTrainSizes (scikit-learn _translate_train_sizes)', () => {
   it('truncates fractions of the first fold and clips to [1, n_max]', () => {
     expect(Array.from(translateTrainSizes('t', [0.3, 0.6, 0.9], 80))).toEqual([24, 48, 72]);
@@ -87,10 +93,6 @@ describe('learningCurve', () => {
   it('names the fold, size and rows of a score that is not a number', async () => {
     const folds = kFold(10, { k: 5 });
     // Each (fold, size) scores its test rows, then its train rows.
-    const failingCall = (n: number) => {
-      let calls = 0;
-      return () => (++calls === n ? 'x' : 1) as never;
-    };
     await expect(learningCurve({ folds, trainSizes: [2, 4], fit: () => 0, score: failingCall(3) })).rejects.toThrow(
       /^learningCurve: score must return a number, got "x" for the test rows of fold 0, size 4$/,
     );
@@ -141,10 +143,6 @@ describe('validationCurve', () => {
 
   it('names the fold, value and rows of a score that is not a number', async () => {
     const folds = kFold(6, { k: 3 });
-    const failingCall = (n: number) => {
-      let calls = 0;
-      return () => (++calls === n ? 'x' : 1) as never;
-    };
     await expect(validationCurve({ folds, paramRange: [1, 2], fit: () => 0, score: failingCall(3) })).rejects.toThrow(
       /^validationCurve: score must return a number, got "x" for the test rows of fold 0, paramRange\[1\]$/,
     );
