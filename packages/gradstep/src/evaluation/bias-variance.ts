@@ -89,7 +89,8 @@ export interface BiasVarianceResult {
  * an estimator's fit; the model is fitted anew each round. Nothing passed in is modified.
  *
  * @throws TypeError/RangeError for mismatched lengths, an unknown loss, non-numeric targets for
- *   'mse', mixed label types, or predictions of the wrong length or type, or NaN
+ *   'mse', mixed label types, or predictions that are NaN or of the wrong length or type (a recipe:
+ *   also test-row targets or labels that are not finite)
  */
 export function biasVariance(options: BiasVarianceRecipeOptions): Promise<BiasVarianceResult>;
 export function biasVariance<R, M>(options: BiasVarianceOptions<R, M>): BiasVarianceResult;
