@@ -21,6 +21,7 @@ import {
 import * as ridge from '../parallel/fixtures/ridge-task.mjs';
 // @ts-expect-error: a plain .mjs task module without types
 import * as probe from './fixtures/probe-task.mjs';
+import { expectTimesWithinCall } from '../timing.js';
 
 await init();
 
@@ -116,19 +117,6 @@ describe('crossValidate with a task module on the calling thread', () => {
 });
 
 describe('the times and train scoring of the task and callback forms', () => {
-  /** Runs `call`, then checks that every time it reports lies between `least` ms and the call's own duration. */
-  async function timed<T>(call: () => Promise<T>, times: (result: T) => { values: ArrayLike<number>; least: number }[]): Promise<void> {
-    const started = performance.now();
-    const result = await call();
-    const elapsed = performance.now() - started;
-    for (const { values, least } of times(result)) {
-      expect(values.length).toBeGreaterThan(0);
-      for (const t of Array.from(values)) {
-        expect(t).toBeGreaterThanOrEqual(least);
-        expect(t).toBeLessThanOrEqual(elapsed);
-      }
-    }
-  }
   const slow = { fitMs: 3, scoreMs: 2 };
 
   it('crossValidate times each fit and each test scoring', async () => {
@@ -136,14 +124,14 @@ describe('the times and train scoring of the task and callback forms', () => {
       { values: r.fitTimes, least: slow.fitMs },
       { values: r.scoreTimes, least: slow.scoreMs },
     ];
-    await timed(() => crossValidate({ folds, task: PROBE, data: slow }), timesOf);
-    await timed(() => crossValidate({ folds, fit: (rows) => probe.fit({}, rows, slow), score: (model, rows) => probe.score(model, rows, slow) as number }), timesOf);
+    await expectTimesWithinCall(() => crossValidate({ folds, task: PROBE, data: slow }), timesOf);
+    await expectTimesWithinCall(() => crossValidate({ folds, fit: (rows) => probe.fit({}, rows, slow), score: (model, rows) => probe.score(model, rows, slow) as number }), timesOf);
   });
 
   it('learningCurve times each fit', async () => {
     const timesOf = (r: { fitTimes: Float64Array[] }) => r.fitTimes.map((values) => ({ values, least: slow.fitMs }));
-    await timed(() => learningCurve({ folds, trainSizes: [12, 36], task: PROBE, data: slow }), timesOf);
-    await timed(() => learningCurve({ folds, trainSizes: [12, 36], fit: (rows) => probe.fit({}, rows, slow), score: (model, rows) => probe.score(model, rows, {}) as number }), timesOf);
+    await expectTimesWithinCall(() => learningCurve({ folds, trainSizes: [12, 36], task: PROBE, data: slow }), timesOf);
+    await expectTimesWithinCall(() => learningCurve({ folds, trainSizes: [12, 36], fit: (rows) => probe.fit({}, rows, slow), score: (model, rows) => probe.score(model, rows, {}) as number }), timesOf);
   });
 
   it('crossValidate scores the train rows only when asked, naming them when that throws', async () => {
